@@ -1,0 +1,259 @@
+//! The job's data, shared by every step: what the feed asked for, what the platform has, what the
+//! plan will change and what happened. Kept in one place so each step's file reads as a function
+//! from one of these to the next.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The contact-center platform a job targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlatformKind {
+    Genesys,
+    Cxone,
+}
+
+impl PlatformKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlatformKind::Genesys => "genesys",
+            PlatformKind::Cxone => "cxone",
+        }
+    }
+
+    /// The proficiency scale on the wire (API-CONTRACTS: the two scales run in opposite directions).
+    pub fn scale(self) -> Scale {
+        match self {
+            PlatformKind::Genesys => Scale { min: 0.0, max: 5.0, integer: false, higher_is_better: true },
+            PlatformKind::Cxone => Scale { min: 1.0, max: 20.0, integer: true, higher_is_better: false },
+        }
+    }
+}
+
+impl std::fmt::Display for PlatformKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PlatformKind::Genesys => "Genesys Cloud",
+            PlatformKind::Cxone => "NICE CXone",
+        })
+    }
+}
+
+impl std::str::FromStr for PlatformKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "genesys" | "genesys-cloud" | "purecloud" => Ok(PlatformKind::Genesys),
+            "cxone" | "nice" | "nice-cxone" | "incontact" => Ok(PlatformKind::Cxone),
+            other => Err(format!("unknown platform '{other}': use genesys or cxone")),
+        }
+    }
+}
+
+/// A platform's proficiency scale.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Scale {
+    pub min: f64,
+    pub max: f64,
+    /// CXone takes integers only.
+    pub integer: bool,
+    /// Genesys: 5.0 is best. CXone: 1 is best.
+    pub higher_is_better: bool,
+}
+
+impl Scale {
+    /// Why `v` is not a valid value on this scale, or `None` when it is.
+    pub fn check(&self, v: f64) -> Option<String> {
+        if !v.is_finite() {
+            return Some("is not a number".into());
+        }
+        if v < self.min || v > self.max {
+            return Some(format!("{} is outside the platform's range {}–{}", fmt_value(v), fmt_value(self.min), fmt_value(self.max)));
+        }
+        if self.integer && v.fract() != 0.0 {
+            return Some(format!("{} is not a whole number (the platform takes integers {}–{})", fmt_value(v), fmt_value(self.min), fmt_value(self.max)));
+        }
+        None
+    }
+}
+
+/// Formats a proficiency without a trailing `.0` for whole numbers ("4", "4.5").
+pub fn fmt_value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// What the agent column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AgentKey {
+    #[default]
+    Email,
+    Username,
+    Id,
+    Name,
+}
+
+impl AgentKey {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentKey::Email => "email",
+            AgentKey::Username => "username",
+            AgentKey::Id => "id",
+            AgentKey::Name => "name",
+        }
+    }
+}
+
+/// A skill as the platform has it. Ids are strings on both platforms (CXone's integers are
+/// converted at the client edge, so the rest of the engine never cares).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Skill {
+    pub id: String,
+    pub name: String,
+    pub active: bool,
+}
+
+/// An agent (Genesys user, CXone agent) as the platform has it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Agent {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub username: String,
+    pub active: bool,
+}
+
+/// Everything the plan needs to know about the tenant, read in the fewest calls.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub skills: Vec<Skill>,
+    pub agents: Vec<Agent>,
+    /// (agent id, skill id) → current proficiency on the platform's scale.
+    pub assignments: HashMap<(String, String), f64>,
+}
+
+impl Snapshot {
+    /// Number of skills each agent holds now (Genesys refuses more than 50).
+    pub fn skill_counts(&self) -> HashMap<&str, usize> {
+        let mut m: HashMap<&str, usize> = HashMap::new();
+        for (agent, _) in self.assignments.keys() {
+            *m.entry(agent.as_str()).or_default() += 1;
+        }
+        m
+    }
+}
+
+/// One (agent, skill, value) request read from the feed, before resolution. `line` is the 1-based
+/// line of the source file (the header is line 1), so every message can name the row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedRecord {
+    pub line: usize,
+    /// The agent cell as written (trimmed).
+    pub agent: String,
+    /// The skill cell, or for wide files the skill column's header (trimmed).
+    pub skill: String,
+    /// The proficiency cell as written.
+    pub raw_value: String,
+    /// The column the value came from, for messages ("column 'Billing - English'").
+    pub value_column: String,
+    /// The value on the platform scale, or why it could not be mapped.
+    pub value: Result<f64, String>,
+}
+
+/// A row that is wrong, and how to fix it. Every problem names the row, the column and the fix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowProblem {
+    pub line: usize,
+    /// Stable code, e.g. `unknown_skill`, `value_out_of_range`, `duplicate_row`.
+    pub code: String,
+    pub column: String,
+    pub message: String,
+}
+
+/// What the plan does with a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Add,
+    Update,
+    Unchanged,
+    Invalid,
+}
+
+/// One row of the plan: a request from the feed, resolved and compared with what the platform has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanRow {
+    pub line: usize,
+    /// The agent as the feed wrote it.
+    pub agent: String,
+    /// The skill as the feed wrote it.
+    pub skill: String,
+    pub agent_id: Option<String>,
+    pub skill_id: Option<String>,
+    pub before: Option<f64>,
+    pub requested: Option<f64>,
+    pub action: Action,
+    /// Set when `action` is `Invalid` (or for warnings such as a duplicate that agrees).
+    pub problem: Option<RowProblem>,
+}
+
+/// How a row ended after apply and verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Assignment created and confirmed.
+    Added,
+    /// Proficiency changed and confirmed.
+    Updated,
+    /// Already as requested: nothing sent.
+    Unchanged,
+    /// Never sent: the row is wrong (see the error).
+    Invalid,
+    /// Sent (or attempted) and not confirmed: see the error.
+    Failed,
+    /// Not attempted because the run was cancelled.
+    Skipped,
+}
+
+/// One row of the result report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowResult {
+    pub line: usize,
+    pub agent: String,
+    pub skill: String,
+    pub agent_id: Option<String>,
+    pub skill_id: Option<String>,
+    pub before: Option<f64>,
+    pub requested: Option<f64>,
+    /// What the platform holds after the run, as confirmed by the write response or a read-back.
+    pub after: Option<f64>,
+    pub outcome: Outcome,
+    /// Explained error for invalid and failed rows.
+    pub error: Option<String>,
+    /// Correlation ids of every request that carried this row (retries included).
+    pub correlation_ids: Vec<String>,
+}
+
+/// Request counts of a run. `write` counts write calls the job needed (one per batch); retries of a
+/// call are counted in `retried`, and 429 answers in `throttled`, so `write` meets the lower bound.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestCounts {
+    pub read: u64,
+    pub write: u64,
+    pub retried: u64,
+    pub throttled: u64,
+}
+
+/// The feed after import and mapping: one record per (agent, skill) request, plus the rows that
+/// could not become a record at all (each with its reason).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Feed {
+    pub records: Vec<FeedRecord>,
+    pub problems: Vec<RowProblem>,
+    /// What the agent cells hold.
+    pub agent_key: AgentKey,
+}
