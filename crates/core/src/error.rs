@@ -97,7 +97,13 @@ mod tests {
 
     #[test]
     fn api_error_names_the_request_and_correlation_id() {
-        let e = Error::Api { method: "PATCH".into(), path: "/x".into(), status: 400, message: "bad".into(), correlation_id: Some("c-1".into()) };
+        let e = Error::Api {
+            method: "PATCH".into(),
+            path: "/x".into(),
+            status: 400,
+            message: "bad".into(),
+            correlation_id: Some("c-1".into()),
+        };
         assert_eq!(e.to_string(), "PATCH /x answered 400: bad (correlation id c-1)");
     }
 }

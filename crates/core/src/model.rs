@@ -68,10 +68,20 @@ impl Scale {
             return Some("is not a number".into());
         }
         if v < self.min || v > self.max {
-            return Some(format!("{} is outside the platform's range {}–{}", fmt_value(v), fmt_value(self.min), fmt_value(self.max)));
+            return Some(format!(
+                "{} is outside the platform's range {}–{}",
+                fmt_value(v),
+                fmt_value(self.min),
+                fmt_value(self.max)
+            ));
         }
         if self.integer && v.fract() != 0.0 {
-            return Some(format!("{} is not a whole number (the platform takes integers {}–{})", fmt_value(v), fmt_value(self.min), fmt_value(self.max)));
+            return Some(format!(
+                "{} is not a whole number (the platform takes integers {}–{})",
+                fmt_value(v),
+                fmt_value(self.min),
+                fmt_value(self.max)
+            ));
         }
         None
     }
@@ -160,8 +170,17 @@ pub struct FeedRecord {
     pub raw_value: String,
     /// The column the value came from, for messages ("column 'Billing - English'").
     pub value_column: String,
-    /// The value on the platform scale, or why it could not be mapped.
-    pub value: Result<f64, String>,
+    /// The value on the platform scale (or an explicit removal), or why it could not be mapped.
+    pub value: Result<Target, String>,
+}
+
+/// What a feed row asks for. `Remove` comes only from an explicit removal cell (the undo file
+/// writes `remove` for assignments a run added) and is applied only in the confirmed removal mode.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "kind", content = "value")]
+pub enum Target {
+    Set(f64),
+    Remove,
 }
 
 /// A row that is wrong, and how to fix it. Every problem names the row, the column and the fix.
@@ -180,6 +199,8 @@ pub struct RowProblem {
 pub enum Action {
     Add,
     Update,
+    /// Remove the assignment: only from explicit removal rows or the confirmed "remove unlisted" mode.
+    Remove,
     Unchanged,
     Invalid,
 }
@@ -209,6 +230,8 @@ pub enum Outcome {
     Added,
     /// Proficiency changed and confirmed.
     Updated,
+    /// Assignment removed and confirmed.
+    Removed,
     /// Already as requested: nothing sent.
     Unchanged,
     /// Never sent: the row is wrong (see the error).
@@ -256,4 +279,15 @@ pub struct Feed {
     pub problems: Vec<RowProblem>,
     /// What the agent cells hold.
     pub agent_key: AgentKey,
+}
+
+/// One write the apply must make: an (agent, skill) pair and its new state, with the feed lines it
+/// came from (several when duplicate rows agree).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub agent_id: String,
+    pub skill_id: String,
+    pub before: Option<f64>,
+    pub target: Target,
+    pub lines: Vec<usize>,
 }
