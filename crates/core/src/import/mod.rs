@@ -1,1 +1,260 @@
-//! (being written)
+//! Step 1 of the job: read a WFM feed, whatever wrote it, into a table of text cells with the line
+//! each record starts on — or give one clear reason why the file cannot be read.
+//!
+//! The file's encoding (UTF-8 with or without BOM, UTF-16 with or without BOM, Windows-1252), its
+//! delimiter (`,` `;` tab `|`) and its decimal separator are detected, never asked for. Blank lines
+//! are skipped; short rows are kept as they are (a missing cell reads as empty) and long rows are
+//! left for the mapping to flag.
+//!
+//! File-level errors: an empty file, binary data, a workbook instead of a CSV, or a file over
+//! [`MAX_BYTES`] is [`Error::Unreadable`]; a readable file that is only a header, or whose quote is
+//! never closed, is [`Error::Input`] (the file is text, but not a feed), naming the line.
+
+mod cells;
+mod decode;
+pub(crate) mod headers;
+mod sniff;
+
+pub(crate) use cells::{clean, number, percent, shown};
+
+use crate::error::{Error, Result};
+use std::path::Path;
+
+/// Feeds larger than this are refused before reading: 256 MiB holds several million rows, far
+/// beyond the largest contact center, and stays well inside a desktop's memory.
+pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
+
+/// A feed as text: the header's cells and every non-blank record after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// The encoding the file was written in ("UTF-8", "UTF-8 (BOM)", "UTF-16LE", "UTF-16BE", "windows-1252").
+    pub encoding: &'static str,
+    pub delimiter: u8,
+    /// The file writes decimals with a comma ("4,5"); only possible when the delimiter is not `,`.
+    pub decimal_comma: bool,
+    /// The header's cells, trimmed.
+    pub headers: Vec<String>,
+    pub rows: Vec<TableRow>,
+}
+
+/// One record of the file after the header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRow {
+    /// 1-based physical line where the record starts (the header is line 1 unless blank lines
+    /// precede it); a record with an embedded newline spans more lines.
+    pub line: usize,
+    /// The cells as written (untrimmed); may be fewer or more than the headers.
+    pub cells: Vec<String>,
+}
+
+impl Table {
+    /// The delimiter as a printable name, for messages ("tab" rather than an invisible character).
+    pub fn delimiter_name(&self) -> &'static str {
+        match self.delimiter {
+            b',' => "comma",
+            b';' => "semicolon",
+            b'\t' => "tab",
+            b'|' => "pipe",
+            _ => "other",
+        }
+    }
+}
+
+/// Reads and parses the feed at `path`.
+pub fn read_path(path: &Path) -> Result<Table> {
+    let context = || format!("cannot read the feed {}", path.display());
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(context(), e))?;
+    if meta.is_dir() {
+        return Err(Error::Unreadable(format!("{} is a folder, not a CSV file", path.display())));
+    }
+    if meta.len() > MAX_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::io(context(), e))?;
+    read_bytes(&bytes)
+}
+
+/// Parses a feed held in memory.
+pub fn read_bytes(bytes: &[u8]) -> Result<Table> {
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    let (text, encoding) = decode::decode(bytes)?;
+    if text.trim().is_empty() {
+        return Err(Error::Unreadable("the file is empty (only blank lines): export the feed again".into()));
+    }
+    let delimiter = sniff::delimiter(&text);
+    if let Some(offset) = sniff::unterminated_quote(&text, delimiter) {
+        let line = LineCounter::default().line_at(text.as_bytes(), offset);
+        return Err(Error::Input(format!(
+            "line {line}: a quote (\") opens a field and is never closed, so the rest of the file would \
+             read as one cell: close the quote, or remove it"
+        )));
+    }
+    parse(&text, encoding, delimiter)
+}
+
+fn too_large(len: u64) -> Error {
+    Error::Unreadable(format!(
+        "the file is {} MiB, over the {} MiB limit: split it into several feeds",
+        len / (1024 * 1024),
+        MAX_BYTES / (1024 * 1024)
+    ))
+}
+
+fn parse(text: &str, encoding: &'static str, delimiter: u8) -> Result<Table> {
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(false).from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter::default();
+    let mut headers: Option<(usize, Vec<String>)> = None;
+    let mut rows = Vec::new();
+    let (mut comma_decimals, mut cells_seen) = (0usize, 0usize);
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let at = e.position().map_or(text.len(), |p| p.byte() as usize);
+                let line = lines.line_at(text.as_bytes(), at.min(text.len()));
+                return Err(Error::Input(format!("line {line}: {e}")));
+            }
+        }
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let start = record.position().map_or(0, |p| p.byte() as usize).min(text.len());
+        let line = lines.line_at(text.as_bytes(), start);
+        if headers.is_none() {
+            headers =
+                Some((line, record.iter().map(|h| h.trim().trim_start_matches('\u{FEFF}').to_string()).collect()));
+            continue;
+        }
+        if delimiter != b',' && cells_seen < 1_000_000 {
+            for cell in record.iter() {
+                cells_seen += 1;
+                comma_decimals += usize::from(cell.contains(',') && sniff::is_comma_decimal(cell));
+            }
+        }
+        rows.push(TableRow { line, cells: record.iter().map(str::to_string).collect() });
+    }
+    let Some((header_line, headers)) = headers else {
+        return Err(Error::Unreadable("the file is empty (only blank lines): export the feed again".into()));
+    };
+    if rows.is_empty() {
+        return Err(Error::Input(format!(
+            "line {header_line} is a header ({}) and no data rows follow: the feed lists no agent or skill",
+            headers.join(", ")
+        )));
+    }
+    Ok(Table { encoding, delimiter, decimal_comma: comma_decimals > 0, headers, rows })
+}
+
+/// Turns byte offsets into 1-based line numbers in one forward pass: the csv reader's own line
+/// count drifts on CRLF and blank lines, and a record's offset may point at the line break
+/// before it. `\n`, `\r\n` and a lone `\r` each end a line, as they do for the csv reader.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    breaks: usize,
+}
+
+impl LineCounter {
+    /// The line of the first character at or after `offset` that is not a line break. Offsets must
+    /// not go backwards (records arrive in order).
+    fn line_at(&mut self, text: &[u8], offset: usize) -> usize {
+        let mut start = offset.max(self.offset).min(text.len());
+        while start < text.len() && matches!(text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        let slice = &text[self.offset..start];
+        for (i, &b) in slice.iter().enumerate() {
+            let lone_cr = b == b'\r' && slice.get(i + 1) != Some(&b'\n');
+            self.breaks += usize::from(b == b'\n' || lone_cr);
+        }
+        self.offset = start;
+        self.breaks + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(table: &Table) -> Vec<usize> {
+        table.rows.iter().map(|r| r.line).collect()
+    }
+
+    #[test]
+    fn lines_count_blank_lines_crlf_and_embedded_newlines() {
+        let text = "email,skill,level\r\n\r\na@x.com,Billing,4\r\n\"b@x.com\",\"Sales\nWest\",3\r\n\r\n  \r\nc@x.com,Chat,1\r\n";
+        let table = read_bytes(text.as_bytes()).expect("parses");
+        assert_eq!(lines_of(&table), vec![3, 4, 8], "physical start lines");
+        assert_eq!(table.rows[1].cells[1], "Sales\nWest", "embedded newline kept");
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        let table = read_bytes(b"email,skill,level\ra,b,1\rc,d,2\r").expect("parses");
+        assert_eq!(lines_of(&table), vec![2, 3]);
+    }
+
+    #[test]
+    fn header_after_blank_lines_and_rows_of_only_delimiters_are_skipped() {
+        let table = read_bytes(b"\n\nemail;skill;level\n;;\na;b;1\n").expect("parses");
+        assert_eq!(table.headers, vec!["email", "skill", "level"]);
+        assert_eq!(lines_of(&table), vec![5]);
+    }
+
+    #[test]
+    fn decimal_comma_is_detected_only_off_comma_files() {
+        let semi = read_bytes(b"email;skill;level\na;b;4,5\n").expect("parses");
+        assert!(semi.decimal_comma, "semicolon file with 4,5");
+        let comma = read_bytes(b"email,skill,level\na,b,\"4,5\"\n").expect("parses");
+        assert!(!comma.decimal_comma, "a comma file never uses a decimal comma");
+        let plain = read_bytes(b"email\tskill\tlevel\na\tb\t4.5\n").expect("parses");
+        assert!(!plain.decimal_comma);
+    }
+
+    #[test]
+    fn ragged_rows_keep_their_cells() {
+        let table = read_bytes(b"email,skill,level\na,b\nc,d,1,extra\n").expect("parses");
+        assert_eq!(table.rows[0].cells.len(), 2);
+        assert_eq!(table.rows[1].cells.len(), 4);
+    }
+
+    #[test]
+    fn header_only_is_an_input_error_naming_the_header() {
+        let err = read_bytes(b"email,skill,level\r\n\r\n").expect_err("no data");
+        assert_eq!(err.code(), "input.invalid");
+        assert!(err.to_string().contains("email, skill, level"), "{err}");
+    }
+
+    #[test]
+    fn blank_only_file_is_unreadable() {
+        let err = read_bytes(b"\r\n  \n\t\n").expect_err("blank");
+        assert_eq!(err.code(), "input.unreadable", "{err}");
+    }
+
+    #[test]
+    fn unclosed_quote_names_its_line() {
+        let err = read_bytes(b"email,skill,level\na,b,1\nc,\"d,2\ne,f,3\n").expect_err("open quote");
+        assert_eq!(err.code(), "input.invalid");
+        assert!(err.to_string().starts_with("line 3:"), "{err}");
+    }
+
+    #[test]
+    fn oversized_file_is_refused_before_reading() {
+        let file = tempfile::NamedTempFile::new().expect("temp file");
+        file.as_file().set_len(MAX_BYTES + 1).expect("sparse file");
+        let err = read_path(file.path()).expect_err("too large");
+        assert_eq!(err.code(), "input.unreadable");
+        assert!(err.to_string().contains("limit"), "{err}");
+    }
+
+    #[test]
+    fn missing_file_is_an_io_error() {
+        let err = read_path(Path::new("/nonexistent/feed.csv")).expect_err("missing");
+        assert_eq!(err.code(), "io.failed", "{err}");
+    }
+}

@@ -1,0 +1,138 @@
+//! What common WFM and platform exports call their columns, so a feed maps itself without a
+//! mapping file. Names are compared after lower-casing and dropping spaces, `_`, `-` and `.`.
+
+use crate::model::AgentKey;
+
+/// A header name reduced to its letters and digits, lower-cased ("E-Mail Address" → "emailaddress").
+pub(crate) fn normalize(header: &str) -> String {
+    header.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// What an agent column holds, judged by its name.
+pub(crate) fn agent_key(norm: &str) -> Option<AgentKey> {
+    match norm {
+        "email" | "emailaddress" | "agentemail" | "agentemailaddress" | "useremail" => Some(AgentKey::Email),
+        "username" | "login" | "user" | "logon" | "agentlogin" | "agentusername" | "loginname" => {
+            Some(AgentKey::Username)
+        }
+        "id" | "agentid" | "userid" => Some(AgentKey::Id),
+        "name" | "agentname" | "fullname" | "agent" => Some(AgentKey::Name),
+        _ => None,
+    }
+}
+
+/// Preference when a file has several agent columns: the most exact key wins.
+pub(crate) fn agent_key_rank(key: AgentKey) -> u8 {
+    match key {
+        AgentKey::Email => 0,
+        AgentKey::Username => 1,
+        AgentKey::Id => 2,
+        AgentKey::Name => 3,
+    }
+}
+
+/// A column naming the skill by id (preferred: exact) or by name.
+pub(crate) fn skill_rank(norm: &str) -> Option<u8> {
+    match norm {
+        "skillid" => Some(0),
+        "skill" | "skillname" | "queueskill" | "routingskill" => Some(1),
+        _ => None,
+    }
+}
+
+pub(crate) fn is_proficiency(norm: &str) -> bool {
+    matches!(
+        norm,
+        "proficiency" | "level" | "rating" | "score" | "value" | "proficiencylevel" | "skilllevel" | "proficiencyvalue"
+    )
+}
+
+/// A column holding `Skill:level` pairs, as Genesys' people import writes them.
+pub(crate) fn is_packed(norm: &str) -> bool {
+    matches!(norm, "skills" | "skilllist" | "routingskills")
+}
+
+/// Columns a wide file carries beside its skills: never taken for a skill.
+pub(crate) fn is_non_skill(norm: &str) -> bool {
+    agent_key(norm).is_some()
+        || is_proficiency(norm)
+        || matches!(
+            norm,
+            "team"
+                | "teamname"
+                | "site"
+                | "department"
+                | "dept"
+                | "supervisor"
+                | "manager"
+                | "firstname"
+                | "lastname"
+                | "middlename"
+                | "givenname"
+                | "surname"
+                | "title"
+                | "jobtitle"
+                | "role"
+                | "division"
+                | "location"
+                | "employeeid"
+                | "employeenumber"
+                | "status"
+                | "state"
+                | "active"
+                | "hiredate"
+                | "startdate"
+                | "notes"
+                | "note"
+                | "comment"
+                | "comments"
+                | "phone"
+                | "extension"
+                | "timezone"
+                | "group"
+                | "businessunit"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spelling_variants_normalize_to_one_name() {
+        for h in ["E-Mail", "email", " EMAIL ", "e_mail", "Email Address", "email_address"] {
+            let key = agent_key(&normalize(h));
+            assert_eq!(key, Some(AgentKey::Email), "{h:?} is an email column");
+        }
+    }
+
+    #[test]
+    fn agent_aliases_map_to_their_key() {
+        let cases = [
+            ("User Name", AgentKey::Username),
+            ("Agent Login", AgentKey::Username),
+            ("agent_id", AgentKey::Id),
+            ("UserId", AgentKey::Id),
+            ("Full Name", AgentKey::Name),
+            ("Agent", AgentKey::Name),
+        ];
+        for (h, key) in cases {
+            assert_eq!(agent_key(&normalize(h)), Some(key), "{h:?}");
+        }
+    }
+
+    #[test]
+    fn skill_id_outranks_skill_name() {
+        let id = skill_rank(&normalize("skill_id")).expect("skill_id is a skill column");
+        let name = skill_rank(&normalize("Skill Name")).expect("Skill Name is a skill column");
+        assert!(id < name, "an id is exact, so it wins");
+    }
+
+    #[test]
+    fn wide_side_columns_are_not_skills() {
+        for h in ["Team", "First Name", "Supervisor", "site"] {
+            assert!(is_non_skill(&normalize(h)), "{h:?} is not a skill");
+        }
+        assert!(!is_non_skill(&normalize("Billing - English")), "a skill name is a skill");
+    }
+}
