@@ -1,1 +1,260 @@
-//! (being written)
+//! The platforms behind one trait: each client reads the tenant's current state in the fewest
+//! calls its API allows, turns a plan's changes into the fewest write calls, and reads per-item
+//! results. Room is left for more platforms: the engine only sees `PlatformClient`.
+
+pub mod cxone;
+pub mod genesys;
+pub mod http;
+
+use crate::error::{Error, Result};
+use crate::events::Events;
+use crate::model::{Change, PlatformKind, RequestCounts, Snapshot};
+use async_trait::async_trait;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub use http::HttpSettings;
+
+/// A secret value: never printed, never serialised.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Where and how to connect. `base_url`: Genesys' API host (or a sandbox), CXone's issuer.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub platform: PlatformKind,
+    pub base_url: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// CXone only: the access key pair of the password grant.
+    pub access_key_id: Secret,
+    pub access_key_secret: Secret,
+    /// CXone Admin API version, e.g. "v33.0".
+    pub api_version: String,
+}
+
+impl Connection {
+    pub fn new(platform: PlatformKind, base_url: &str, client_id: &str, client_secret: Secret) -> Self {
+        Connection {
+            platform,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            client_id: client_id.to_string(),
+            client_secret,
+            access_key_id: Secret::default(),
+            access_key_secret: Secret::default(),
+            api_version: "v33.0".into(),
+        }
+    }
+
+    /// Refuses plain HTTP anywhere but loopback, and missing credentials, before anything is sent.
+    pub fn validate(&self) -> Result<url::Url> {
+        let url = url::Url::parse(&self.base_url)
+            .map_err(|e| Error::Config(format!("base URL '{}' is not a URL: {e}", self.base_url)))?;
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&url) => {}
+            "http" => {
+                return Err(Error::Config(format!(
+                    "plain http:// is accepted only for loopback hosts; use https:// for {}",
+                    url.host_str().unwrap_or("")
+                )))
+            }
+            s => return Err(Error::Config(format!("unsupported URL scheme '{s}': use https://"))),
+        }
+        if self.client_id.trim().is_empty() {
+            return Err(Error::Config("the client id is missing (--client-id or the profile)".into()));
+        }
+        if self.client_secret.is_empty() {
+            return Err(Error::Config(
+                "the client secret is missing (SKILLSYNC_CLIENT_SECRET or the profile's keychain entry)".into(),
+            ));
+        }
+        if self.platform == PlatformKind::Cxone && (self.access_key_id.is_empty() || self.access_key_secret.is_empty())
+        {
+            return Err(Error::Config(
+                "CXone needs an access key: SKILLSYNC_ACCESS_KEY_ID and SKILLSYNC_ACCESS_KEY_SECRET (or the profile's keychain entries)".into(),
+            ));
+        }
+        Ok(url)
+    }
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Genesys' regions and their API hosts (API-CONTRACTS.md).
+pub const GENESYS_REGIONS: &[(&str, &str)] = &[
+    ("us_east_1", "api.mypurecloud.com"),
+    ("eu_west_1", "api.mypurecloud.ie"),
+    ("ap_southeast_2", "api.mypurecloud.com.au"),
+    ("ap_northeast_1", "api.mypurecloud.jp"),
+    ("eu_central_1", "api.mypurecloud.de"),
+    ("us_west_2", "api.usw2.pure.cloud"),
+    ("ca_central_1", "api.cac1.pure.cloud"),
+    ("ap_northeast_2", "api.apne2.pure.cloud"),
+    ("eu_west_2", "api.euw2.pure.cloud"),
+    ("ap_south_1", "api.aps1.pure.cloud"),
+    ("us_east_2", "api.use2.us-gov-pure.cloud"),
+    ("sa_east_1", "api.sae1.pure.cloud"),
+    ("me_central_1", "api.mec1.pure.cloud"),
+    ("ap_northeast_3", "api.apne3.pure.cloud"),
+    ("eu_central_2", "api.euc2.pure.cloud"),
+    ("mx_central_1", "api.mxc1.pure.cloud"),
+    ("ap_southeast_1", "api.apse1.pure.cloud"),
+];
+
+/// The API base URL of a Genesys region name (`us_east_1`, also accepted with dashes).
+pub fn genesys_region_url(region: &str) -> Result<String> {
+    let want = region.trim().to_ascii_lowercase().replace('-', "_");
+    GENESYS_REGIONS.iter().find(|(r, _)| *r == want).map(|(_, host)| format!("https://{host}")).ok_or_else(|| {
+        Error::Config(format!(
+            "unknown Genesys region '{region}'; known: {}",
+            GENESYS_REGIONS.iter().map(|(r, _)| *r).collect::<Vec<_>>().join(", ")
+        ))
+    })
+}
+
+/// One write call the apply makes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    pub op: WriteOp,
+    /// Indexes into the plan's `changes`.
+    pub items: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOp {
+    /// Genesys: `PATCH /api/v2/users/{agent}/routingskills/bulk` (adds and updates).
+    GenesysPatch { agent_id: String },
+    /// Genesys: `DELETE /api/v2/users/{agent}/routingskills/{skill}`.
+    GenesysDelete { agent_id: String, skill_id: String },
+    /// CXone: `POST /skills/{skill}/agents` (new assignments).
+    CxoneAssign { skill_id: String },
+    /// CXone: `PUT /skills/{skill}/agents` (changed proficiencies).
+    CxoneUpdate { skill_id: String },
+    /// CXone: `DELETE /skills/{skill}/agents`.
+    CxoneRemove { skill_id: String },
+}
+
+/// What one item of a write call came to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemResult {
+    /// Index into the plan's `changes`.
+    pub change: usize,
+    /// The platform accepted the item.
+    pub accepted: bool,
+    /// The value the write response shows for the pair, when it shows one: `Some(None)` = shown
+    /// as not assigned. `None` = the response does not say; a read-back decides.
+    pub confirmed: Option<Option<f64>>,
+    pub error: Option<String>,
+}
+
+/// What a write call came to. `error` set: the call as a whole failed (after its retries).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BatchResult {
+    pub items: Vec<ItemResult>,
+    pub correlation_ids: Vec<String>,
+    pub error: Option<String>,
+}
+
+/// The current assignments of a set of pairs, as read back.
+pub type ReadBack = HashMap<(String, String), f64>;
+
+#[async_trait]
+pub trait PlatformClient: Send + Sync {
+    fn kind(&self) -> PlatformKind;
+
+    /// Requests made so far.
+    fn counts(&self) -> RequestCounts;
+
+    /// The limit the client keeps to now (requests a minute), if known.
+    fn rate_per_minute(&self) -> Option<f64>;
+
+    fn set_events(&self, events: Events);
+
+    /// Authenticates (and discovers the API host): fails fast on bad credentials.
+    async fn connect(&self) -> Result<()>;
+
+    /// Skills, agents and every current assignment, in the fewest reads.
+    async fn snapshot(&self, events: &Events) -> Result<Snapshot>;
+
+    /// The fewest write calls that carry `changes`.
+    fn batches(&self, changes: &[Change]) -> Vec<Batch>;
+
+    /// Sends one write call and reads every item's result. Never fails as a whole: a failed call
+    /// is a `BatchResult` with `error` set, so every row keeps its reason.
+    async fn write(&self, batch: &Batch, changes: &[Change]) -> BatchResult;
+
+    /// How many reads `read_back` would need for these pairs (for the plan's estimate).
+    fn read_back_cost(&self, pairs: &[(String, String)], snapshot_assignments: usize) -> u64;
+
+    /// The current values of `pairs` (absent = not assigned), in the fewest reads.
+    async fn read_back(&self, pairs: &[(String, String)]) -> Result<(ReadBack, Vec<String>)>;
+}
+
+/// Builds the client for a connection.
+pub fn client(conn: &Connection, settings: HttpSettings) -> Result<Arc<dyn PlatformClient>> {
+    conn.validate()?;
+    Ok(match conn.platform {
+        PlatformKind::Genesys => Arc::new(genesys::Genesys::new(conn, settings)?),
+        PlatformKind::Cxone => Arc::new(cxone::Cxone::new(conn, settings)?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn(url: &str) -> Connection {
+        Connection::new(PlatformKind::Genesys, url, "id", Secret::new("s"))
+    }
+
+    #[test]
+    fn plain_http_only_for_loopback() {
+        assert!(conn("http://127.0.0.1:8080").validate().is_ok());
+        assert!(conn("http://localhost:1").validate().is_ok());
+        assert!(conn("https://api.mypurecloud.com").validate().is_ok());
+        let e = conn("http://api.mypurecloud.com").validate().unwrap_err();
+        assert_eq!(e.code(), "config.invalid");
+        assert!(e.to_string().contains("loopback"), "{e}");
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Secret::new("hunter2");
+        assert!(!format!("{s:?}").contains("hunter2"));
+        let c = conn("http://127.0.0.1:1");
+        assert!(!format!("{c:?}").contains("\"s\""));
+    }
+
+    #[test]
+    fn regions_map_to_api_hosts() {
+        assert_eq!(genesys_region_url("eu_west_1").unwrap(), "https://api.mypurecloud.ie");
+        assert_eq!(genesys_region_url("us-east-2").unwrap(), "https://api.use2.us-gov-pure.cloud");
+        assert!(genesys_region_url("mars_1").is_err());
+    }
+}

@@ -1,0 +1,460 @@
+//! Genesys Cloud (Platform API v2). Reads: skills pages and one users listing with
+//! `expand=skills` (pages of 500) give the whole state. Writes: one `PATCH …/routingskills/bulk`
+//! per changed user, at most 50 skills a call — `id`, never `skillId`; `PUT` bulk is never used,
+//! because it replaces the user's whole skill set.
+
+use super::http::{Authenticator, Kind, Session, Token};
+use super::{Batch, BatchResult, Connection, HttpSettings, ItemResult, PlatformClient, ReadBack, WriteOp};
+use crate::error::{Error, Result};
+use crate::events::{Event, Events};
+use crate::model::{Agent, Change, PlatformKind, RequestCounts, Skill, Snapshot, Target};
+use async_trait::async_trait;
+use futures::{StreamExt, TryStreamExt};
+use reqwest::header::HeaderMap;
+use reqwest::Method;
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Largest page the listings take (the contract leaves the real maximum open; 500 is what
+/// community scripts use and what the sandbox allows).
+pub const PAGE_SIZE: usize = 500;
+/// Items a `PATCH …/routingskills/bulk` takes.
+pub const MAX_BULK: usize = 50;
+/// Pages read at once while listing.
+const READ_CONCURRENCY: usize = 4;
+/// Genesys' default limit per client-credentials token, until the headers say otherwise.
+pub const DEFAULT_RATE_PER_MINUTE: f64 = 300.0;
+
+pub struct Genesys {
+    session: Session,
+    base: String,
+    /// Users in the tenant, learnt from the snapshot: a full relisting may be cheaper than
+    /// reading many users one by one.
+    users_total: AtomicUsize,
+}
+
+struct ClientCredentials {
+    token_url: String,
+    client_id: String,
+    client_secret: super::Secret,
+}
+
+#[derive(Deserialize)]
+struct TokenReply {
+    access_token: String,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+#[async_trait]
+impl Authenticator for ClientCredentials {
+    async fn token(&self, http: &reqwest::Client) -> Result<Token> {
+        let resp = http
+            .post(&self.token_url)
+            .basic_auth(&self.client_id, Some(self.client_secret.expose()))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .map_err(|e| Error::Connection(format!("token request to {} failed: {e}", self.token_url)))?;
+        let status = resp.status();
+        let body = resp.bytes().await.map_err(|e| Error::Connection(format!("token reply broken: {e}")))?;
+        if !status.is_success() {
+            let why = oauth_error(&body);
+            return Err(Error::Auth(format!(
+                "{} refused the client credentials ({status}): {why}. Check the client id and secret, and that the OAuth client uses the Client Credentials grant",
+                self.token_url
+            )));
+        }
+        let t: TokenReply = serde_json::from_slice(&body)
+            .map_err(|e| Error::Auth(format!("the token reply from {} is not a token: {e}", self.token_url)))?;
+        Ok(Token {
+            access_token: t.access_token,
+            expires_at: Instant::now() + Duration::from_secs(t.expires_in.unwrap_or(86_400)),
+        })
+    }
+}
+
+pub(crate) fn oauth_error(body: &[u8]) -> String {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    ["error_description", "description", "message", "error"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(|x| x.as_str()).filter(|s| !s.is_empty()).map(str::to_string))
+        .unwrap_or_else(|| String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned())
+}
+
+/// The message of a Genesys ErrorBody, with the fields it names (`details[].fieldName`).
+fn describe(_headers: &HeaderMap, body: &[u8]) -> String {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let mut msg = v.get("message").and_then(|m| m.as_str()).unwrap_or("").to_string();
+    if msg.is_empty() {
+        msg = String::from_utf8_lossy(&body[..body.len().min(300)]).into_owned();
+    }
+    if let Some(code) = v.get("code").and_then(|c| c.as_str()) {
+        msg = format!("{msg} [{code}]");
+    }
+    let fields: Vec<String> = v
+        .get("details")
+        .and_then(|d| d.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|d| {
+            let f = d.get("fieldName").and_then(|x| x.as_str())?;
+            let e = d.get("entityId").and_then(|x| x.as_str()).map(|e| format!(" of {e}")).unwrap_or_default();
+            Some(format!("field '{f}'{e}"))
+        })
+        .collect();
+    if !fields.is_empty() {
+        msg = format!("{msg} ({})", fields.join(", "));
+    }
+    msg
+}
+
+/// The token endpoint: `login.` in place of `api.` on real hosts, `{base}/oauth/token` elsewhere.
+pub fn token_url(base: &str) -> String {
+    if let Ok(mut u) = url::Url::parse(base) {
+        if let Some(host) = u.host_str().and_then(|h| h.strip_prefix("api.")).map(|h| format!("login.{h}")) {
+            if u.set_host(Some(&host)).is_ok() {
+                u.set_path("/oauth/token");
+                return u.to_string();
+            }
+        }
+    }
+    format!("{}/oauth/token", base.trim_end_matches('/'))
+}
+
+#[derive(Deserialize)]
+struct Listing<T> {
+    #[serde(default = "Vec::new")]
+    entities: Vec<T>,
+    #[serde(rename = "pageCount", default)]
+    page_count: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct WireSkill {
+    id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    state: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireUser {
+    id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    username: Option<String>,
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(default)]
+    skills: Option<Vec<WireUserSkill>>,
+}
+
+#[derive(Deserialize)]
+struct WireUserSkill {
+    id: String,
+    #[serde(default)]
+    proficiency: Option<f64>,
+}
+
+impl Genesys {
+    pub fn new(conn: &Connection, mut settings: HttpSettings) -> Result<Self> {
+        if settings.initial_rate_per_minute.is_none() {
+            settings.initial_rate_per_minute = Some(DEFAULT_RATE_PER_MINUTE);
+        }
+        let base = conn.base_url.trim_end_matches('/').to_string();
+        let auth = ClientCredentials {
+            token_url: token_url(&base),
+            client_id: conn.client_id.clone(),
+            client_secret: conn.client_secret.clone(),
+        };
+        Ok(Genesys {
+            session: Session::new(settings, Box::new(auth), describe)?,
+            base,
+            users_total: AtomicUsize::new(0),
+        })
+    }
+
+    /// Reads every page of a listing: the first tells how many there are, the rest go in parallel.
+    async fn list_all<T: serde::de::DeserializeOwned + Send>(
+        &self,
+        path_and_query: &str,
+        events: &Events,
+    ) -> Result<Vec<T>> {
+        let url = |page: u64| format!("{}{path_and_query}&pageSize={PAGE_SIZE}&pageNumber={page}", self.base);
+        let first: Listing<T> =
+            self.session.send(Kind::Read, Method::GET, &url(1), None).await?.json(path_and_query)?;
+        let pages = first.page_count.unwrap_or(1).max(1);
+        events.emit(Event::Read { done: 1, total: Some(pages) });
+        let mut all = first.entities;
+        let rest: Vec<Vec<T>> = futures::stream::iter(2..=pages)
+            .map(|p| {
+                let u = url(p);
+                async move {
+                    let l: Listing<T> =
+                        self.session.send(Kind::Read, Method::GET, &u, None).await?.json(path_and_query)?;
+                    events.emit(Event::Read { done: p, total: Some(pages) });
+                    Ok::<_, Error>(l.entities)
+                }
+            })
+            .buffered(READ_CONCURRENCY)
+            .try_collect()
+            .await?;
+        all.extend(rest.into_iter().flatten());
+        Ok(all)
+    }
+
+    async fn patch(&self, agent_id: &str, batch: &Batch, changes: &[Change]) -> BatchResult {
+        let body: Vec<serde_json::Value> = batch
+            .items
+            .iter()
+            .filter_map(|&i| match changes[i].target {
+                Target::Set(v) => Some(json!({"id": changes[i].skill_id, "proficiency": v})),
+                Target::Remove => None,
+            })
+            .collect();
+        let url = format!("{}/api/v2/users/{}/routingskills/bulk", self.base, enc(agent_id));
+        match self.session.send(Kind::Write, Method::PATCH, &url, Some(&serde_json::Value::Array(body))).await {
+            Ok(reply) => {
+                // The reply lists the user's skills after the change: confirm each item from it.
+                let shown: Option<HashMap<String, f64>> = reply
+                    .json::<Listing<WireUserSkill>>("routingskills/bulk")
+                    .ok()
+                    .map(|l| l.entities.into_iter().filter_map(|s| Some((s.id, s.proficiency?))).collect());
+                let items = batch
+                    .items
+                    .iter()
+                    .map(|&i| ItemResult {
+                        change: i,
+                        accepted: true,
+                        confirmed: shown.as_ref().and_then(|m| m.get(&changes[i].skill_id).map(|v| Some(*v))),
+                        error: None,
+                    })
+                    .collect();
+                BatchResult { items, correlation_ids: reply.correlation_ids, error: None }
+            }
+            Err(e) => failed(batch, e),
+        }
+    }
+
+    async fn delete(&self, agent_id: &str, skill_id: &str, batch: &Batch) -> BatchResult {
+        let url = format!("{}/api/v2/users/{}/routingskills/{}", self.base, enc(agent_id), enc(skill_id));
+        match self.session.send(Kind::Write, Method::DELETE, &url, None).await {
+            Ok(reply) => BatchResult {
+                items: batch
+                    .items
+                    .iter()
+                    .map(|&i| ItemResult { change: i, accepted: true, confirmed: Some(None), error: None })
+                    .collect(),
+                correlation_ids: reply.correlation_ids,
+                error: None,
+            },
+            Err(e) => failed(batch, e),
+        }
+    }
+}
+
+pub(crate) fn failed(batch: &Batch, e: Error) -> BatchResult {
+    let msg = e.to_string();
+    let ids = match &e {
+        Error::Api { correlation_id: Some(c), .. } => vec![c.clone()],
+        _ => vec![],
+    };
+    BatchResult {
+        items: batch
+            .items
+            .iter()
+            .map(|&i| ItemResult { change: i, accepted: false, confirmed: None, error: Some(msg.clone()) })
+            .collect(),
+        correlation_ids: ids,
+        error: Some(msg),
+    }
+}
+
+fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[async_trait]
+impl PlatformClient for Genesys {
+    fn kind(&self) -> PlatformKind {
+        PlatformKind::Genesys
+    }
+
+    fn counts(&self) -> RequestCounts {
+        self.session.counts()
+    }
+
+    fn rate_per_minute(&self) -> Option<f64> {
+        self.session.limiter.per_minute()
+    }
+
+    fn set_events(&self, events: Events) {
+        self.session.set_events(events)
+    }
+
+    async fn connect(&self) -> Result<()> {
+        self.session.authenticate().await
+    }
+
+    async fn snapshot(&self, events: &Events) -> Result<Snapshot> {
+        let skills: Vec<WireSkill> = self.list_all("/api/v2/routing/skills?", events).await?;
+        let users: Vec<WireUser> = self.list_all("/api/v2/users?state=any&expand=skills", events).await?;
+        let mut snap = Snapshot::default();
+        snap.skills = skills
+            .into_iter()
+            .filter(|s| s.state.as_deref() != Some("deleted"))
+            .map(|s| Skill { active: s.state.as_deref().is_none_or(|st| st == "active"), id: s.id, name: s.name })
+            .collect();
+        self.users_total.store(users.len(), Ordering::Relaxed);
+        for u in users {
+            if u.state.as_deref() == Some("deleted") {
+                continue;
+            }
+            for s in u.skills.unwrap_or_default() {
+                if let Some(p) = s.proficiency {
+                    snap.assignments.insert((u.id.clone(), s.id), p);
+                }
+            }
+            snap.agents.push(Agent {
+                active: u.state.as_deref().is_none_or(|st| st == "active"),
+                id: u.id,
+                name: u.name,
+                email: u.email.unwrap_or_default(),
+                username: u.username.unwrap_or_default(),
+            });
+        }
+        Ok(snap)
+    }
+
+    fn batches(&self, changes: &[Change]) -> Vec<Batch> {
+        let mut by_agent: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+        for (i, c) in changes.iter().enumerate() {
+            let e = by_agent.entry(&c.agent_id).or_default();
+            match c.target {
+                Target::Set(_) => e.0.push(i),
+                Target::Remove => e.1.push(i),
+            }
+        }
+        let mut out = Vec::new();
+        for (agent, (sets, removes)) in by_agent {
+            for chunk in sets.chunks(MAX_BULK) {
+                out.push(Batch { op: WriteOp::GenesysPatch { agent_id: agent.to_string() }, items: chunk.to_vec() });
+            }
+            for i in removes {
+                out.push(Batch {
+                    op: WriteOp::GenesysDelete { agent_id: agent.to_string(), skill_id: changes[i].skill_id.clone() },
+                    items: vec![i],
+                });
+            }
+        }
+        out
+    }
+
+    async fn write(&self, batch: &Batch, changes: &[Change]) -> BatchResult {
+        match &batch.op {
+            WriteOp::GenesysPatch { agent_id } => self.patch(agent_id, batch, changes).await,
+            WriteOp::GenesysDelete { agent_id, skill_id } => self.delete(agent_id, skill_id, batch).await,
+            other => failed(batch, Error::Input(format!("{other:?} is not a Genesys Cloud write"))),
+        }
+    }
+
+    fn read_back_cost(&self, pairs: &[(String, String)], _snapshot_assignments: usize) -> u64 {
+        let agents: std::collections::HashSet<&str> = pairs.iter().map(|(a, _)| a.as_str()).collect();
+        let relist = self.users_total.load(Ordering::Relaxed).div_ceil(PAGE_SIZE).max(1) as u64;
+        (agents.len() as u64).min(relist)
+    }
+
+    async fn read_back(&self, pairs: &[(String, String)]) -> Result<(ReadBack, Vec<String>)> {
+        let agents: std::collections::BTreeSet<&str> = pairs.iter().map(|(a, _)| a.as_str()).collect();
+        let relist = self.users_total.load(Ordering::Relaxed).div_ceil(PAGE_SIZE).max(1);
+        let mut out = ReadBack::new();
+        if agents.is_empty() {
+            return Ok((out, vec![]));
+        }
+        if relist < agents.len() {
+            let users: Vec<WireUser> = self.list_all("/api/v2/users?state=any&expand=skills", &Events::none()).await?;
+            for u in users {
+                for s in u.skills.unwrap_or_default() {
+                    if let Some(p) = s.proficiency {
+                        out.insert((u.id.clone(), s.id), p);
+                    }
+                }
+            }
+            return Ok((out, vec![]));
+        }
+        let replies: Vec<(String, Vec<WireUserSkill>, Vec<String>)> =
+            futures::stream::iter(agents.into_iter().map(str::to_string))
+                .map(|a: String| async move {
+                    let url = format!("{}/api/v2/users/{}/routingskills?pageSize=100&pageNumber=1", self.base, enc(&a));
+                    let reply = self.session.send(Kind::Read, Method::GET, &url, None).await?;
+                    let l: Listing<WireUserSkill> = reply.json("routingskills")?;
+                    Ok::<_, Error>((a, l.entities, reply.correlation_ids))
+                })
+                .buffer_unordered(READ_CONCURRENCY)
+                .try_collect()
+                .await?;
+        let mut ids = Vec::new();
+        for (a, skills, c) in replies {
+            ids.extend(c);
+            for s in skills {
+                if let Some(p) = s.proficiency {
+                    out.insert((a.clone(), s.id), p);
+                }
+            }
+        }
+        Ok((out, ids))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_url_swaps_api_for_login_on_real_hosts() {
+        assert_eq!(token_url("https://api.mypurecloud.ie"), "https://login.mypurecloud.ie/oauth/token");
+        assert_eq!(token_url("http://127.0.0.1:9000"), "http://127.0.0.1:9000/oauth/token");
+        assert_eq!(token_url("http://localhost:9000/"), "http://localhost:9000/oauth/token");
+    }
+
+    #[test]
+    fn describes_error_bodies_with_their_fields() {
+        let body = br#"{"message":"Invalid proficiency","code":"bad.request","status":400,"details":[{"fieldName":"proficiency","entityId":"abc"}]}"#;
+        assert_eq!(describe(&HeaderMap::new(), body), "Invalid proficiency [bad.request] (field 'proficiency' of abc)");
+    }
+
+    #[test]
+    fn batches_one_patch_per_user_and_at_most_fifty_items() {
+        let conn = Connection::new(PlatformKind::Genesys, "http://127.0.0.1:1", "id", super::super::Secret::new("s"));
+        let g = Genesys::new(&conn, HttpSettings::default()).unwrap();
+        let mut changes = Vec::new();
+        for s in 0..120 {
+            changes.push(Change {
+                agent_id: "u1".into(),
+                skill_id: format!("s{s}"),
+                before: None,
+                target: Target::Set(3.0),
+                lines: vec![s],
+            });
+        }
+        changes.push(Change {
+            agent_id: "u2".into(),
+            skill_id: "s1".into(),
+            before: Some(1.0),
+            target: Target::Set(2.0),
+            lines: vec![1],
+        });
+        let b = g.batches(&changes);
+        assert_eq!(b.len(), 4, "120 items → 3 calls for u1, 1 for u2");
+        assert!(b.iter().all(|x| x.items.len() <= MAX_BULK));
+    }
+}

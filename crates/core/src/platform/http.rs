@@ -1,0 +1,392 @@
+//! The one place requests are sent: bearer token (refreshed before expiry and once on 401), the
+//! shared rate limiter, retries with backoff and jitter for what a retry can fix (429, 5xx but
+//! 501, 408, 409 version conflicts, timeouts, resets), correlation ids, and request counts.
+//! Retries happen here, per request, so each one is counted and reported — never hidden.
+
+use crate::apply::limiter::Limiter;
+use crate::error::{Error, Result};
+use crate::events::{Event, Events};
+use crate::model::RequestCounts;
+use async_trait::async_trait;
+use backon::BackoffBuilder;
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// Genesys' own CLI gives up when Retry-After exceeds this.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(180);
+
+/// Settings of the HTTP layer; the defaults suit the real platforms.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Attempts after the first.
+    pub max_retries: u32,
+    pub min_backoff: Duration,
+    pub max_backoff: Duration,
+    /// The rate to keep until the platform announces its own (`None`: no limit until a 429 says so).
+    pub initial_rate_per_minute: Option<f64>,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            max_retries: 6,
+            min_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(20),
+            initial_rate_per_minute: None,
+        }
+    }
+}
+
+/// A token and when it stops working.
+#[derive(Clone)]
+pub struct Token {
+    pub access_token: String,
+    pub expires_at: Instant,
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Token").field("access_token", &"<redacted>").field("expires_at", &self.expires_at).finish()
+    }
+}
+
+/// How a platform obtains tokens.
+#[async_trait]
+pub trait Authenticator: Send + Sync {
+    async fn token(&self, http: &reqwest::Client) -> Result<Token>;
+}
+
+/// Read or write, for the counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Read,
+    Write,
+}
+
+/// A platform's answer, kept whole so the client can read per-item results.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: bytes::Bytes,
+    /// Correlation ids of every attempt (retries included), oldest first.
+    pub correlation_ids: Vec<String>,
+}
+
+impl Reply {
+    pub fn json<T: serde::de::DeserializeOwned>(&self, what: &str) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|e| Error::Api {
+            method: String::new(),
+            path: what.to_string(),
+            status: self.status.as_u16(),
+            message: format!("unexpected response shape: {e}"),
+            correlation_id: self.correlation_ids.last().cloned(),
+        })
+    }
+}
+
+/// Headers that identify a request for a support ticket, in order of preference.
+const ID_HEADERS: [&str; 4] = ["inin-correlation-id", "x-request-id", "x-amzn-requestid", "x-correlation-id"];
+
+#[derive(Default)]
+struct Counters {
+    read: AtomicU64,
+    write: AtomicU64,
+    retried: AtomicU64,
+    throttled: AtomicU64,
+}
+
+/// An authenticated session against one platform tenant.
+pub struct Session {
+    client: reqwest::Client,
+    auth: Box<dyn Authenticator>,
+    token: tokio::sync::Mutex<Option<Token>>,
+    pub limiter: Arc<Limiter>,
+    settings: HttpSettings,
+    counters: Counters,
+    events: parking_lot::RwLock<Events>,
+    /// How a platform reports errors: reads the message out of an error reply.
+    describe: fn(&HeaderMap, &[u8]) -> String,
+}
+
+impl Session {
+    pub fn new(
+        settings: HttpSettings,
+        auth: Box<dyn Authenticator>,
+        describe: fn(&HeaderMap, &[u8]) -> String,
+    ) -> Result<Self> {
+        let client = build_client(&settings)?;
+        Ok(Session {
+            client,
+            auth,
+            token: tokio::sync::Mutex::new(None),
+            limiter: Arc::new(Limiter::new(settings.initial_rate_per_minute)),
+            settings,
+            counters: Counters::default(),
+            events: parking_lot::RwLock::new(Events::none()),
+            describe,
+        })
+    }
+
+    pub fn http(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    pub fn set_events(&self, events: Events) {
+        *self.events.write() = events;
+    }
+
+    pub fn counts(&self) -> RequestCounts {
+        RequestCounts {
+            read: self.counters.read.load(Ordering::Relaxed),
+            write: self.counters.write.load(Ordering::Relaxed),
+            retried: self.counters.retried.load(Ordering::Relaxed),
+            throttled: self.counters.throttled.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Counts a read made outside `send` (discovery and token calls are not counted: they are not
+    /// part of the job's reads and writes).
+    async fn bearer(&self, force_new: bool) -> Result<String> {
+        let mut guard = self.token.lock().await;
+        let fresh = guard.as_ref().filter(|t| !force_new && t.expires_at > Instant::now() + refresh_margin(t));
+        if let Some(t) = fresh {
+            return Ok(t.access_token.clone());
+        }
+        let t = self.auth.token(&self.client).await?;
+        let s = t.access_token.clone();
+        *guard = Some(t);
+        Ok(s)
+    }
+
+    /// Gets a token now, so bad credentials fail fast with exit code 3.
+    pub async fn authenticate(&self) -> Result<()> {
+        self.bearer(true).await.map(|_| ())
+    }
+
+    /// Sends one logical request, retrying what a retry can fix. A non-success reply that a retry
+    /// cannot fix is returned as `Ok` when `accept` says the caller wants to read it, else `Err`.
+    pub async fn send(&self, kind: Kind, method: Method, url: &str, body: Option<&serde_json::Value>) -> Result<Reply> {
+        match kind {
+            Kind::Read => self.counters.read.fetch_add(1, Ordering::Relaxed),
+            Kind::Write => self.counters.write.fetch_add(1, Ordering::Relaxed),
+        };
+        let path = url_path(url);
+        let mut backoff = backon::ExponentialBuilder::default()
+            .with_min_delay(self.settings.min_backoff)
+            .with_max_delay(self.settings.max_backoff)
+            .with_jitter()
+            .with_max_times(self.settings.max_retries as usize)
+            .build();
+        let mut correlation_ids = Vec::new();
+        let mut reauthed = false;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            self.limiter.acquire().await;
+            let token = self.bearer(false).await?;
+            let request_id = uuid_like();
+            let mut req = self
+                .client
+                .request(method.clone(), url)
+                .bearer_auth(&token)
+                .header("accept", "application/json")
+                .header("x-request-id", &request_id);
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            let outcome = match req.send().await {
+                Ok(resp) => {
+                    let status = resp.status();
+                    let headers = resp.headers().clone();
+                    match resp.bytes().await {
+                        Ok(body) => Ok((status, headers, body)),
+                        Err(e) => Err(e),
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            let (status, headers, body) = match outcome {
+                Ok(x) => x,
+                Err(e) => {
+                    correlation_ids.push(format!("{request_id} (no response)"));
+                    let Some(wait) = backoff.next() else {
+                        return Err(network_error(&method, &path, &e, attempt));
+                    };
+                    self.retry(&method, &path, 0, attempt, wait).await;
+                    continue;
+                }
+            };
+            correlation_ids.push(correlation_id(&headers).unwrap_or(request_id));
+            self.observe_limits(&headers);
+            if status.is_success() || status == StatusCode::NO_CONTENT {
+                return Ok(Reply { status, headers, body, correlation_ids });
+            }
+            if status == StatusCode::UNAUTHORIZED && !reauthed {
+                // The token expired early or was revoked: fetch a new one once.
+                reauthed = true;
+                self.bearer(true).await?;
+                self.counters.retried.fetch_add(1, Ordering::Relaxed);
+                continue;
+            }
+            let message = (self.describe)(&headers, &body);
+            if retryable(status, &message) {
+                if status == StatusCode::TOO_MANY_REQUESTS {
+                    self.counters.throttled.fetch_add(1, Ordering::Relaxed);
+                }
+                let retry_after = retry_after(&headers);
+                if let Some(ra) = retry_after {
+                    if ra > MAX_RETRY_AFTER {
+                        return Err(api_error(
+                            &method,
+                            &path,
+                            status,
+                            format!("{message} (asked to wait {}s; giving up)", ra.as_secs()),
+                            &correlation_ids,
+                        ));
+                    }
+                    self.limiter.pause(ra);
+                    self.events.read().emit(Event::Throttled { wait_ms: ra.as_millis() as u64 });
+                }
+                if let Some(wait) = backoff.next() {
+                    let wait = retry_after.map(|ra| ra.max(wait.min(Duration::from_millis(500)))).unwrap_or(wait);
+                    self.retry(&method, &path, status.as_u16(), attempt, wait).await;
+                    continue;
+                }
+            }
+            return Err(match status {
+                StatusCode::UNAUTHORIZED => Error::Auth(format!("{method} {path}: {message}")),
+                StatusCode::FORBIDDEN => Error::Permission(format!("{method} {path}: {message}")),
+                _ => api_error(&method, &path, status, message, &correlation_ids),
+            });
+        }
+    }
+
+    async fn retry(&self, method: &Method, path: &str, status: u16, attempt: u32, wait: Duration) {
+        self.counters.retried.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!(%method, path, status, attempt, wait_ms = wait.as_millis() as u64, "retrying");
+        self.events.read().emit(Event::Retry {
+            method: method.to_string(),
+            path: path.to_string(),
+            status,
+            attempt,
+            wait_ms: wait.as_millis() as u64,
+        });
+        tokio::time::sleep(wait).await;
+    }
+
+    fn observe_limits(&self, headers: &HeaderMap) {
+        let num =
+            |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse::<u64>().ok());
+        if let (Some(count), Some(allowed)) = (num("inin-ratelimit-count"), num("inin-ratelimit-allowed")) {
+            let reset = Duration::from_secs(num("inin-ratelimit-reset").unwrap_or(1).max(1));
+            self.limiter.observe_window(count, allowed, reset);
+        }
+    }
+}
+
+fn refresh_margin(t: &Token) -> Duration {
+    // Refresh a minute early (or at 90% of a short lifetime) so no request carries a dying token.
+    let left = t.expires_at.saturating_duration_since(Instant::now());
+    Duration::from_secs(60).min(left / 10).max(Duration::from_millis(200))
+}
+
+pub fn build_client(settings: &HttpSettings) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .timeout(settings.timeout)
+        .connect_timeout(settings.connect_timeout)
+        .user_agent(concat!("skillsync/", env!("CARGO_PKG_VERSION")))
+        .pool_max_idle_per_host(32)
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+fn retryable(status: StatusCode, message: &str) -> bool {
+    match status.as_u16() {
+        408 | 409 | 429 | 500 | 502 | 503 | 504 => true,
+        // Genesys' Terraform provider retries this 400 too: a version race reported as a bad request.
+        400 => message.contains("does not match the current version"),
+        _ => false,
+    }
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let v = headers.get("retry-after")?.to_str().ok()?.trim();
+    v.parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0).map(Duration::from_secs_f64)
+}
+
+pub fn correlation_id(headers: &HeaderMap) -> Option<String> {
+    ID_HEADERS.iter().find_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()).map(str::to_string))
+}
+
+fn url_path(url: &str) -> String {
+    url::Url::parse(url).map(|u| u.path().to_string()).unwrap_or_else(|_| url.to_string())
+}
+
+fn api_error(method: &Method, path: &str, status: StatusCode, message: String, ids: &[String]) -> Error {
+    Error::Api {
+        method: method.to_string(),
+        path: path.to_string(),
+        status: status.as_u16(),
+        message,
+        correlation_id: ids.last().cloned(),
+    }
+}
+
+fn network_error(method: &Method, path: &str, e: &reqwest::Error, attempts: u32) -> Error {
+    let what = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else {
+        "connection failed"
+    };
+    Error::Connection(format!("{method} {path} {what} after {attempts} attempts: {}", redact(&e.to_string())))
+}
+
+/// reqwest errors quote the URL; query strings never carry secrets here, but strip them anyway.
+fn redact(s: &str) -> String {
+    match s.find('?') {
+        Some(i) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+fn uuid_like() -> String {
+    use rand::Rng;
+    let mut r = rand::rng();
+    format!("skillsync-{:016x}{:016x}", r.random::<u64>(), r.random::<u64>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_what_a_retry_can_fix_and_nothing_else() {
+        for s in [408u16, 409, 429, 500, 502, 503, 504] {
+            assert!(retryable(StatusCode::from_u16(s).unwrap(), ""), "{s} should be retried");
+        }
+        for s in [400u16, 401, 403, 404, 501] {
+            assert!(!retryable(StatusCode::from_u16(s).unwrap(), ""), "{s} must not be retried");
+        }
+        assert!(retryable(StatusCode::BAD_REQUEST, "The version supplied does not match the current version"));
+    }
+
+    #[test]
+    fn reads_retry_after_in_seconds() {
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "3".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
+        h.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+    }
+}
