@@ -1,1 +1,238 @@
-//! (being written)
+//! What a run did, row by row, in the forms people and tools read it: CSV for spreadsheets, JSON for
+//! scripts, one self-contained HTML page for support, and an undo file that rolls the run back.
+//!
+//! Reports only ever see [`RowResult`]s and counts, so no credential can reach them.
+
+mod csv;
+mod html;
+mod undo;
+
+pub use self::csv::write_csv;
+pub use self::html::write_html;
+pub use self::undo::write_undo;
+
+use crate::error::{Error, Result};
+use crate::model::{Outcome, PlatformKind, RequestCounts, RowResult};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The result of one run, as exported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// RFC 3339, UTC.
+    pub generated_at: String,
+    pub platform: PlatformKind,
+    /// Base URL or profile name: which tenant was changed.
+    pub tenant: String,
+    /// The feed's file name.
+    pub feed: String,
+    pub summary: RunSummary,
+    pub rows: Vec<RowResult>,
+}
+
+impl Report {
+    /// A report stamped with the current time, its summary counted from `rows`.
+    pub fn new(
+        platform: PlatformKind,
+        tenant: impl Into<String>,
+        feed: impl Into<String>,
+        rows: Vec<RowResult>,
+        requests: RequestCounts,
+        elapsed_ms: u64,
+    ) -> Self {
+        Report {
+            generated_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            platform,
+            tenant: tenant.into(),
+            feed: feed.into(),
+            summary: RunSummary::from_rows(&rows, requests, elapsed_ms),
+            rows,
+        }
+    }
+}
+
+/// Row counts by outcome, with the run's requests and duration (the CLI's `--json` line).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunSummary {
+    pub rows: usize,
+    pub invalid: usize,
+    pub unchanged: usize,
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub failed: usize,
+    /// Rows whose change was confirmed: added + updated + removed.
+    pub verified: usize,
+    pub requests: RequestCounts,
+    pub elapsed_ms: u64,
+}
+
+impl RunSummary {
+    pub fn from_rows(rows: &[RowResult], requests: RequestCounts, elapsed_ms: u64) -> Self {
+        let mut s = RunSummary { rows: rows.len(), requests, elapsed_ms, ..Default::default() };
+        for r in rows {
+            match r.outcome {
+                Outcome::Added => s.added += 1,
+                Outcome::Updated => s.updated += 1,
+                Outcome::Removed => s.removed += 1,
+                Outcome::Unchanged => s.unchanged += 1,
+                Outcome::Invalid => s.invalid += 1,
+                Outcome::Failed => s.failed += 1,
+                // Counted in `rows` only: a cancelled run's untouched rows.
+                Outcome::Skipped => {}
+            }
+        }
+        s.verified = s.added + s.updated + s.removed;
+        s
+    }
+}
+
+/// The outcome as the reports spell it (the same word as the JSON).
+pub fn outcome_str(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Added => "added",
+        Outcome::Updated => "updated",
+        Outcome::Removed => "removed",
+        Outcome::Unchanged => "unchanged",
+        Outcome::Invalid => "invalid",
+        Outcome::Failed => "failed",
+        Outcome::Skipped => "skipped",
+    }
+}
+
+/// Writes the report as JSON, exactly as serialized.
+pub fn write_json(path: &Path, report: &Report) -> Result<()> {
+    let file = create(path)?;
+    let mut w = std::io::BufWriter::new(file);
+    serde_json::to_writer_pretty(&mut w, report)
+        .map_err(|e| Error::io(format!("writing {}", path.display()), std::io::Error::other(e)))?;
+    std::io::Write::flush(&mut w).map_err(|e| Error::io(format!("writing {}", path.display()), e))
+}
+
+/// Writes `path` in the format its extension names (`.csv`, `.json`, `.html`; anything else gets
+/// CSV contents), the two other formats beside it with the same stem, and `<stem>.undo.csv`.
+/// Returns every path written, `path` first.
+pub fn write_all(path: &Path, report: &Report) -> Result<Vec<PathBuf>> {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let primary = match ext.as_deref() {
+        Some("json") => Format::Json,
+        Some("html") | Some("htm") => Format::Html,
+        _ => Format::Csv,
+    };
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("report");
+    let sibling = |suffix: &str| path.with_file_name(format!("{stem}{suffix}"));
+    let mut written = vec![path.to_path_buf()];
+    write_format(primary, path, report)?;
+    for (format, suffix) in [(Format::Csv, ".csv"), (Format::Json, ".json"), (Format::Html, ".html")] {
+        if format != primary {
+            let p = sibling(suffix);
+            write_format(format, &p, report)?;
+            written.push(p);
+        }
+    }
+    let undo = sibling(".undo.csv");
+    write_undo(&undo, &report.rows)?;
+    written.push(undo);
+    Ok(written)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Json,
+    Html,
+}
+
+fn write_format(format: Format, path: &Path, report: &Report) -> Result<()> {
+    match format {
+        Format::Csv => write_csv(path, &report.rows),
+        Format::Json => write_json(path, report),
+        Format::Html => write_html(path, report),
+    }
+}
+
+/// Creates the file and its parent directories.
+pub(crate) fn create(path: &Path) -> Result<std::fs::File> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    }
+    std::fs::File::create(path).map_err(|e| Error::io(format!("creating {}", path.display()), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(outcome: Outcome) -> RowResult {
+        RowResult {
+            line: 2,
+            agent: "a@example.com".into(),
+            skill: "Sales".into(),
+            agent_id: Some("a1".into()),
+            skill_id: Some("s1".into()),
+            before: None,
+            requested: Some(3.0),
+            after: Some(3.0),
+            outcome,
+            error: None,
+            correlation_ids: vec![],
+        }
+    }
+
+    #[test]
+    fn summary_counts_each_outcome_and_verified_is_the_confirmed_changes() {
+        let rows: Vec<RowResult> = [
+            Outcome::Added,
+            Outcome::Added,
+            Outcome::Updated,
+            Outcome::Removed,
+            Outcome::Unchanged,
+            Outcome::Invalid,
+            Outcome::Failed,
+            Outcome::Skipped,
+        ]
+        .into_iter()
+        .map(row)
+        .collect();
+        let s = RunSummary::from_rows(&rows, RequestCounts { read: 1, write: 2, retried: 0, throttled: 0 }, 5);
+        assert_eq!((s.rows, s.added, s.updated, s.removed), (8, 2, 1, 1), "{s:?}");
+        assert_eq!((s.unchanged, s.invalid, s.failed, s.verified), (1, 1, 1, 4), "{s:?}");
+        assert_eq!(s.requests.write, 2, "requests carried through");
+    }
+
+    #[test]
+    fn write_all_writes_every_format_beside_the_named_one() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("nested/run.json");
+        let report = Report::new(
+            PlatformKind::Cxone,
+            "sandbox",
+            "feed.csv",
+            vec![row(Outcome::Added)],
+            RequestCounts::default(),
+            1,
+        );
+        let written = write_all(&path, &report).expect("written");
+        let names: Vec<String> =
+            written.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+        assert_eq!(names, ["run.json", "run.csv", "run.html", "run.undo.csv"], "paths returned, named one first");
+        for p in &written {
+            assert!(p.is_file(), "{} exists", p.display());
+        }
+        let back: Report =
+            serde_json::from_slice(&std::fs::read(&path).expect("read json")).expect("the JSON is the report");
+        assert_eq!(back, report, "JSON round-trips");
+    }
+
+    #[test]
+    fn write_all_with_an_unknown_extension_writes_csv_contents_there() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("run.txt");
+        let report =
+            Report::new(PlatformKind::Genesys, "t", "f.csv", vec![row(Outcome::Added)], RequestCounts::default(), 1);
+        let written = write_all(&path, &report).expect("written");
+        assert_eq!(written.len(), 4, "{written:?}");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.starts_with("line,agent,agent_id"), "CSV header in the .txt file: {text}");
+    }
+}

@@ -1,0 +1,74 @@
+//! The result rows as CSV for a spreadsheet, with every cell a spreadsheet could run as a formula
+//! neutralised, since agent and skill names come from outside.
+
+use super::{create, outcome_str};
+use crate::error::{Error, Result};
+use crate::model::{fmt_value, RowResult};
+use std::borrow::Cow;
+use std::path::Path;
+
+const HEADER: [&str; 11] = [
+    "line",
+    "agent",
+    "agent_id",
+    "skill",
+    "skill_id",
+    "before",
+    "requested",
+    "after",
+    "outcome",
+    "error",
+    "correlation_ids",
+];
+
+/// Prefixes `'` to a cell a spreadsheet would read as a formula (OWASP's list: `=` `+` `-` `@`, tab
+/// and carriage return). Proficiencies are never negative, so numbers pass unchanged.
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+fn value(v: Option<f64>) -> String {
+    v.map(fmt_value).unwrap_or_default()
+}
+
+/// Writes one line per row, header first.
+pub fn write_csv(path: &Path, rows: &[RowResult]) -> Result<()> {
+    let fail = |e: ::csv::Error| Error::io(format!("writing {}", path.display()), e.into());
+    let mut w = ::csv::Writer::from_writer(std::io::BufWriter::new(create(path)?));
+    w.write_record(HEADER).map_err(fail)?;
+    for r in rows {
+        let cells = [
+            r.line.to_string(),
+            r.agent.clone(),
+            r.agent_id.clone().unwrap_or_default(),
+            r.skill.clone(),
+            r.skill_id.clone().unwrap_or_default(),
+            value(r.before),
+            value(r.requested),
+            value(r.after),
+            outcome_str(r.outcome).to_string(),
+            r.error.clone().unwrap_or_default(),
+            r.correlation_ids.join(" "),
+        ];
+        w.write_record(cells.iter().map(|c| neutralise(c).into_owned())).map_err(fail)?;
+    }
+    w.flush().map_err(|e| Error::io(format!("writing {}", path.display()), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_plain_cells_untouched() {
+        for risky in ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"] {
+            assert_eq!(neutralise(risky), format!("'{risky}"), "{risky:?} is neutralised");
+        }
+        for safe in ["Ana Silva", "4.5", "", "a=b"] {
+            assert_eq!(neutralise(safe), safe, "{safe:?} passes unchanged");
+        }
+    }
+}
