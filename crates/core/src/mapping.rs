@@ -1,1 +1,731 @@
-//! (being written)
+//! Step 2 of the job: say which columns hold the agent, the skill and the proficiency, and how the
+//! feed's values become the platform's scale — then turn every row into requests or row problems.
+//!
+//! A mapping is the SPEC's TOML template (`[columns]`, `[values]`, `[scale]`), saved once and reused
+//! for every nightly file; without one, [`Mapping::detect`] reads the columns from common header
+//! names. A mapping whose `[columns]` table is empty also detects its columns from the file, so a
+//! template may carry only the value map.
+
+use crate::error::{Error, Result};
+use crate::import::headers::{self, normalize};
+use crate::import::{self, Table, TableRow};
+use crate::model::{fmt_value, AgentKey, Feed, FeedRecord, PlatformKind, RowProblem, Target};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// A column and value mapping, as written in a mapping file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mapping {
+    #[serde(default)]
+    pub columns: Columns,
+    /// Source text (matched trimmed and case-insensitively) → platform value.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub values: BTreeMap<String, f64>,
+    /// A linear rescale of numeric source values onto the platform scale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<ScaleMap>,
+}
+
+/// Which columns hold what. Column names match the header trimmed, then case-insensitively.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Columns {
+    #[serde(default)]
+    pub layout: Layout,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    /// What the agent column holds; guessed from its header when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_key: Option<AgentKey>,
+    /// Long layout: the skill column (names or ids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skill: Option<String>,
+    /// Long layout: the proficiency column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proficiency: Option<String>,
+    /// Wide layout: the columns that are skills (the header is the skill's name or id).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skill_columns: Vec<String>,
+    /// Packed layout: the column of `Skill:level` pairs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skill_pairs: Option<String>,
+}
+
+/// How a feed lays out its requests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// One row per agent and skill.
+    #[default]
+    Long,
+    /// One row per agent, one column per skill.
+    Wide,
+    /// One row per agent, one cell of `Skill:level` pairs.
+    Packed,
+}
+
+/// `from = [a, b]` maps linearly onto `to = [c, d]`; `c > d` inverts (CXone: 1 is best).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleMap {
+    pub from: [f64; 2],
+    pub to: [f64; 2],
+}
+
+/// The columns of one table, found: indexes into each row's cells.
+struct Resolved {
+    layout: Layout,
+    agent: (usize, String),
+    agent_key: AgentKey,
+    skill: Option<(usize, String)>,
+    proficiency: Option<(usize, String)>,
+    skill_columns: Vec<(usize, String)>,
+    skill_pairs: Option<(usize, String)>,
+}
+
+impl Mapping {
+    /// Reads a mapping file; a TOML mistake is a configuration error naming the file and line.
+    pub fn load(path: &Path) -> Result<Mapping> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::io(format!("cannot read the mapping file {}", path.display()), e))?;
+        Mapping::from_toml(&text).map_err(|e| Error::Config(format!("mapping file {}, {e}", path.display())))
+    }
+
+    pub fn from_toml(text: &str) -> Result<Mapping> {
+        toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            Error::Config(format!("line {line}: {}", e.message().trim_end()))
+        })
+    }
+
+    pub fn to_toml(&self) -> String {
+        // Only strings, numbers, arrays and tables: serializing such a value cannot fail.
+        toml::to_string(self).expect("a mapping serializes to TOML")
+    }
+
+    /// The mapping a file's header implies, by common column names (see `import::headers`).
+    pub fn detect(table: &Table) -> Result<Mapping> {
+        let norms: Vec<String> = table.headers.iter().map(|h| normalize(h)).collect();
+        let seen = || format!("the header has: {}", table.headers.join(", "));
+        let agent = norms
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| headers::agent_key(n).map(|k| (headers::agent_key_rank(k), i, k)))
+            .min_by_key(|&(rank, i, _)| (rank, i));
+        let Some((_, agent, key)) = agent else {
+            return Err(Error::Input(format!(
+                "no agent column: name one 'email', 'username', 'agent_id' or 'agent name', or say which it is \
+                 in a mapping file ([columns] agent = \"…\"); {}",
+                seen()
+            )));
+        };
+        let key = if key == AgentKey::Name && mostly_emails(table, agent) { AgentKey::Email } else { key };
+        let mut columns =
+            Columns { agent: Some(table.headers[agent].clone()), agent_key: Some(key), ..Columns::default() };
+        let skill = norms.iter().enumerate().filter_map(|(i, n)| headers::skill_rank(n).map(|r| (r, i))).min();
+        let proficiency = norms.iter().position(|n| headers::is_proficiency(n));
+        let packed = norms.iter().position(|n| headers::is_packed(n));
+        if let Some((_, skill)) = skill {
+            let Some(proficiency) = proficiency else {
+                return Err(Error::Input(format!(
+                    "found the agent column '{}' and the skill column '{}' but no proficiency column: name it \
+                     'proficiency' or 'level', or map it in a mapping file; {}",
+                    table.headers[agent],
+                    table.headers[skill],
+                    seen()
+                )));
+            };
+            columns.skill = Some(table.headers[skill].clone());
+            columns.proficiency = Some(table.headers[proficiency].clone());
+        } else if let Some(packed) = packed.filter(|&p| looks_packed(table, p)) {
+            columns.layout = Layout::Packed;
+            columns.skill_pairs = Some(table.headers[packed].clone());
+        } else if let Some(proficiency) = proficiency {
+            return Err(Error::Input(format!(
+                "found the agent column '{}' and the proficiency column '{}' but no skill column: name it \
+                 'skill' or 'skill_id', or map it in a mapping file; {}",
+                table.headers[agent],
+                table.headers[proficiency],
+                seen()
+            )));
+        } else {
+            columns.layout = Layout::Wide;
+            columns.skill_columns = norms
+                .iter()
+                .enumerate()
+                .filter(|(i, n)| *i != agent && !n.is_empty() && !headers::is_non_skill(n) && !headers::is_packed(n))
+                .map(|(i, _)| table.headers[i].clone())
+                .collect();
+            if columns.skill_columns.is_empty() {
+                return Err(Error::Input(format!(
+                    "found the agent column '{}' but no skills: add 'skill' and 'proficiency' columns, one column \
+                     per skill, or a 'skills' column of Skill:level pairs; {}",
+                    table.headers[agent],
+                    seen()
+                )));
+            }
+        }
+        Ok(Mapping { columns, ..Mapping::default() })
+    }
+
+    /// Fails when a named column is not in the file, or a `[values]`/`[scale]` target is not on the
+    /// platform's scale: the mapping itself is wrong, so no row could be right.
+    pub fn check(&self, table: &Table, platform: PlatformKind) -> Result<()> {
+        self.resolve(table)?;
+        let scale = platform.scale();
+        for (source, &target) in &self.values {
+            if let Some(why) = scale.check(target) {
+                return Err(Error::Config(format!(
+                    "[values] \"{source}\" = {}: {why} on {platform}: map it to a value the platform accepts",
+                    fmt_value(target)
+                )));
+            }
+        }
+        if let Some(ScaleMap { from: [a, b], to: [c, d] }) = self.scale {
+            if !(a.is_finite() && b.is_finite()) || a == b {
+                return Err(Error::Config(format!(
+                    "[scale] from = [{}, {}] must be two different numbers: the lowest and highest value of the feed",
+                    fmt_value(a),
+                    fmt_value(b)
+                )));
+            }
+            for end in [c, d] {
+                if let Some(why) = scale.check(end) {
+                    return Err(Error::Config(format!(
+                        "[scale] to = [{}, {}]: {why} on {platform}: use for example to = {}",
+                        fmt_value(c),
+                        fmt_value(d),
+                        example_scale(platform)
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Turns every row into feed records; rows that cannot become a record are `Feed.problems`,
+    /// records whose value is wrong carry the reason in `value`.
+    pub fn apply(&self, table: &Table, platform: PlatformKind) -> Feed {
+        self.run(table, platform).0
+    }
+
+    /// Every row-level problem [`Mapping::apply`] finds, with its stable code — both the rows that
+    /// yield no record and the records whose value is wrong — ordered by line. For the mapping
+    /// screen's list of what to fix, and for tests that pin the codes.
+    pub fn diagnose(&self, table: &Table, platform: PlatformKind) -> Vec<RowProblem> {
+        let (feed, mut value_problems) = self.run(table, platform);
+        value_problems.extend(feed.problems);
+        value_problems.sort_by_key(|p| p.line);
+        value_problems
+    }
+
+    /// The distinct source values of the proficiency cells with how often each occurs (case-
+    /// insensitively, shown as first written): numbers in ascending order, then words.
+    pub fn distinct_values(&self, table: &Table) -> Vec<(String, usize)> {
+        let Ok(r) = self.resolve(table) else { return Vec::new() };
+        let mut counts: HashMap<String, (String, usize)> = HashMap::new();
+        let mut add = |raw: &str| {
+            let v = import::clean(raw);
+            if !v.is_empty() {
+                counts.entry(v.to_lowercase()).or_insert_with(|| (v.to_string(), 0)).1 += 1;
+            }
+        };
+        for row in &table.rows {
+            match r.layout {
+                Layout::Long => add(cell(row, r.proficiency.as_ref())),
+                Layout::Wide => r.skill_columns.iter().for_each(|c| add(cell(row, Some(c)))),
+                Layout::Packed => {
+                    for pair in pairs(cell(row, r.skill_pairs.as_ref())) {
+                        if let Some((_, level)) = pair.rsplit_once(':') {
+                            add(level);
+                        }
+                    }
+                }
+            }
+        }
+        let mut out: Vec<(String, usize)> = counts.into_values().collect();
+        let key = |v: &str| import::number(v, table.decimal_comma);
+        out.sort_by(|(x, _), (y, _)| match (key(x), key(y)) {
+            (Some(a), Some(b)) => a.total_cmp(&b),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => x.to_lowercase().cmp(&y.to_lowercase()),
+        });
+        out
+    }
+
+    /// The columns this mapping names (or, when it names none, the detected ones), found in the table.
+    fn resolve(&self, table: &Table) -> Result<Resolved> {
+        let detected;
+        let columns = if self.columns.names_nothing() {
+            detected = Mapping::detect(table)?.columns;
+            &detected
+        } else {
+            &self.columns
+        };
+        let find = |role: &str, name: &Option<String>| -> Result<(usize, String)> {
+            let name = name.as_deref().ok_or_else(|| {
+                Error::Input(format!(
+                    "the mapping's {} layout needs [columns] {role} = \"<header>\"; the header has: {}",
+                    layout_name(columns.layout),
+                    table.headers.join(", ")
+                ))
+            })?;
+            find_column(table, name, role)
+        };
+        let agent = find("agent", &columns.agent)?;
+        let agent_key = columns.agent_key.unwrap_or_else(|| {
+            let guessed = headers::agent_key(&normalize(&agent.1)).unwrap_or_default();
+            if guessed == AgentKey::Name && mostly_emails(table, agent.0) {
+                AgentKey::Email
+            } else {
+                guessed
+            }
+        });
+        let mut r = Resolved {
+            layout: columns.layout,
+            agent,
+            agent_key,
+            skill: None,
+            proficiency: None,
+            skill_columns: Vec::new(),
+            skill_pairs: None,
+        };
+        match columns.layout {
+            Layout::Long => {
+                r.skill = Some(find("skill", &columns.skill)?);
+                r.proficiency = Some(find("proficiency", &columns.proficiency)?);
+            }
+            Layout::Wide => {
+                if columns.skill_columns.is_empty() {
+                    return Err(Error::Input(
+                        "the mapping's wide layout needs [columns] skill_columns = [\"<skill header>\", …]".into(),
+                    ));
+                }
+                for name in &columns.skill_columns {
+                    r.skill_columns.push(find_column(table, name, "skill_columns")?);
+                }
+            }
+            Layout::Packed => r.skill_pairs = Some(find("skill_pairs", &columns.skill_pairs)?),
+        }
+        Ok(r)
+    }
+
+    fn run(&self, table: &Table, platform: PlatformKind) -> (Feed, Vec<RowProblem>) {
+        let mut out = Output { feed: Feed::default(), value_problems: Vec::new() };
+        let r = match self.resolve(table) {
+            Ok(r) => r,
+            Err(e) => {
+                out.feed.problems.push(RowProblem {
+                    line: 1,
+                    code: "missing_column".into(),
+                    column: String::new(),
+                    message: format!("line 1: {e}"),
+                });
+                return (out.feed, out.value_problems);
+            }
+        };
+        out.feed.agent_key = r.agent_key;
+        let convert = Converter::new(self, platform, table.decimal_comma);
+        for row in &table.rows {
+            if let Some(problem) = extra_cells(table, row) {
+                out.feed.problems.push(problem);
+                continue;
+            }
+            let agent = import::clean(cell(row, Some(&r.agent)));
+            match r.layout {
+                Layout::Long => out.long_row(&r, row, agent, &convert),
+                Layout::Wide => out.wide_row(&r, row, agent, &convert),
+                Layout::Packed => out.packed_row(&r, row, agent, &convert),
+            }
+        }
+        (out.feed, out.value_problems)
+    }
+}
+
+impl Columns {
+    fn names_nothing(&self) -> bool {
+        self.agent.is_none()
+            && self.skill.is_none()
+            && self.proficiency.is_none()
+            && self.skill_columns.is_empty()
+            && self.skill_pairs.is_none()
+    }
+}
+
+/// The records and problems of a run, built row by row.
+struct Output {
+    feed: Feed,
+    value_problems: Vec<RowProblem>,
+}
+
+impl Output {
+    fn problem(&mut self, line: usize, code: &str, column: &str, what: String) {
+        self.feed.problems.push(RowProblem {
+            line,
+            code: code.into(),
+            column: column.into(),
+            message: format!("line {line}, column '{column}': {what}"),
+        });
+    }
+
+    fn missing_agent(&mut self, r: &Resolved, line: usize) {
+        let what = format!("the agent cell is empty: fill in the agent's {}, or delete the row", r.agent_key.as_str());
+        self.problem(line, "missing_agent", &r.agent.1, what);
+    }
+
+    fn record(&mut self, line: usize, agent: &str, skill: &str, raw: &str, column: &str, convert: &Converter) {
+        let value = convert.convert(raw).map_err(|(code, what)| {
+            let message = format!("line {line}, column '{column}': {what}");
+            self.value_problems.push(RowProblem {
+                line,
+                code: code.into(),
+                column: column.into(),
+                message: message.clone(),
+            });
+            message
+        });
+        self.feed.records.push(FeedRecord {
+            line,
+            agent: agent.to_string(),
+            skill: skill.to_string(),
+            raw_value: raw.to_string(),
+            value_column: column.to_string(),
+            value,
+        });
+    }
+
+    fn long_row(&mut self, r: &Resolved, row: &TableRow, agent: &str, convert: &Converter) {
+        let (skill_col, prof_col) = (r.skill.as_ref(), r.proficiency.as_ref());
+        let skill = import::clean(cell(row, skill_col));
+        if agent.is_empty() {
+            return self.missing_agent(r, row.line);
+        }
+        if skill.is_empty() {
+            let what = "the skill cell is empty: fill in the skill's name or id, or delete the row".to_string();
+            return self.problem(row.line, "missing_skill", column_name(skill_col), what);
+        }
+        self.record(row.line, agent, skill, cell(row, prof_col).trim(), column_name(prof_col), convert);
+    }
+
+    fn wide_row(&mut self, r: &Resolved, row: &TableRow, agent: &str, convert: &Converter) {
+        let filled = || r.skill_columns.iter().filter(|c| !import::clean(cell(row, Some(c))).is_empty());
+        if agent.is_empty() {
+            if filled().next().is_some() {
+                self.missing_agent(r, row.line);
+            }
+            return;
+        }
+        for c in filled() {
+            self.record(row.line, agent, &c.1, cell(row, Some(c)).trim(), &c.1, convert);
+        }
+    }
+
+    fn packed_row(&mut self, r: &Resolved, row: &TableRow, agent: &str, convert: &Converter) {
+        let Some(col) = r.skill_pairs.as_ref() else { return };
+        let text = cell(row, Some(col));
+        if agent.is_empty() {
+            if !import::clean(text).is_empty() {
+                self.missing_agent(r, row.line);
+            }
+            return;
+        }
+        for pair in pairs(import::clean(text)) {
+            match pair.rsplit_once(':').map(|(s, v)| (s.trim(), v.trim())) {
+                Some((skill, level)) if !skill.is_empty() && !level.is_empty() => {
+                    self.record(row.line, agent, skill, level, &col.1, convert)
+                }
+                _ => {
+                    let what = format!(
+                        "{} is not a Skill:level pair: write each skill as Name:level, e.g. \"Billing:4\", separated \
+                         by ';' or ','",
+                        import::shown(pair)
+                    );
+                    self.problem(row.line, "bad_pair", &col.1, what);
+                }
+            }
+        }
+    }
+}
+
+/// Turns one proficiency cell into a target on the platform scale, or says why not and how to fix it.
+struct Converter {
+    platform: PlatformKind,
+    values: HashMap<String, f64>,
+    scale: Option<ScaleMap>,
+    decimal_comma: bool,
+}
+
+impl Converter {
+    fn new(mapping: &Mapping, platform: PlatformKind, decimal_comma: bool) -> Self {
+        let values = mapping.values.iter().map(|(k, &v)| (k.trim().to_lowercase(), v)).collect();
+        Converter { platform, values, scale: mapping.scale, decimal_comma }
+    }
+
+    fn convert(&self, raw: &str) -> std::result::Result<Target, (&'static str, String)> {
+        let v = import::clean(raw);
+        if v.is_empty() {
+            return Err(("missing_value", "the proficiency cell is empty: fill in a value, or delete the row".into()));
+        }
+        if v.eq_ignore_ascii_case("remove") {
+            return Ok(Target::Remove);
+        }
+        if !self.values.is_empty() {
+            if let Some(&mapped) = self.values.get(&v.to_lowercase()) {
+                return self.on_scale(mapped, "the mapping's [values] entry for it");
+            }
+        }
+        let number = import::number(v, self.decimal_comma);
+        let percent = || import::percent(v, self.decimal_comma);
+        match (number, self.scale) {
+            (Some(n), None) => self.on_scale(n, "the feed's value"),
+            (Some(n), Some(s)) => self.rescale(n, s),
+            (None, Some(s)) if percent().is_some() => self.rescale(percent().unwrap_or_default(), s),
+            (None, None) if percent().is_some() => Err((
+                "unmapped_value",
+                format!(
+                    "{} is a percentage, which {} does not accept: add [scale] from = [0, 100], to = {} to the \
+                     mapping file, or add it to [values], e.g. \"{v}\" = {}",
+                    import::shown(v),
+                    self.platform,
+                    example_scale(self.platform),
+                    example_value(self.platform)
+                ),
+            )),
+            _ => Err((
+                "unmapped_value",
+                format!(
+                    "{} is not a number on {}'s scale: add it to [values] in the mapping file, e.g. \"{v}\" = {}",
+                    import::shown(v),
+                    self.platform,
+                    example_value(self.platform)
+                ),
+            )),
+        }
+    }
+
+    fn rescale(&self, n: f64, s: ScaleMap) -> std::result::Result<Target, (&'static str, String)> {
+        let ([a, b], [c, d]) = (s.from, s.to);
+        if n < a.min(b) || n > a.max(b) || a == b {
+            return Err((
+                "value_out_of_range",
+                format!(
+                    "{} is outside the mapping's [scale] from = [{}, {}]: correct the value, or widen from",
+                    fmt_value(n),
+                    fmt_value(a),
+                    fmt_value(b)
+                ),
+            ));
+        }
+        let mapped = c + (n - a) * (d - c) / (b - a);
+        let mapped = if self.platform.scale().integer { mapped.round() } else { (mapped * 1e6).round() / 1e6 };
+        self.on_scale(mapped, "the value after [scale]")
+    }
+
+    fn on_scale(&self, v: f64, source: &str) -> std::result::Result<Target, (&'static str, String)> {
+        let scale = self.platform.scale();
+        match scale.check(v) {
+            None => Ok(Target::Set(v)),
+            Some(why) if v.is_finite() && v >= scale.min && v <= scale.max => Err((
+                "not_integer",
+                format!("{source}: {why} on {}: round it, or map the feed's scale with [scale]", self.platform),
+            )),
+            Some(why) => Err((
+                "value_out_of_range",
+                format!("{source}: {why} on {}: correct the value, or map it with [values] or [scale]", self.platform),
+            )),
+        }
+    }
+}
+
+/// The cell of `column` in `row`, or "" for a short row.
+fn cell<'a>(row: &'a TableRow, column: Option<&(usize, String)>) -> &'a str {
+    column.and_then(|(i, _)| row.cells.get(*i)).map_or("", String::as_str)
+}
+
+fn column_name(column: Option<&(usize, String)>) -> &str {
+    column.map_or("", |c| c.1.as_str())
+}
+
+/// Splits a packed cell: on `;` or `|` when it has any (then a comma may be a decimal comma or part
+/// of a name), else on `,`. Empty pieces (a trailing separator) are dropped.
+fn pairs(text: &str) -> impl Iterator<Item = &str> {
+    let semi = text.contains([';', '|']);
+    text.split(move |c| if semi { c == ';' || c == '|' } else { c == ',' }).map(str::trim).filter(|p| !p.is_empty())
+}
+
+/// A row with more cells than the header has names, holding data past the last one: the row is
+/// probably shifted (an unquoted delimiter in a name), so none of its cells can be trusted.
+fn extra_cells(table: &Table, row: &TableRow) -> Option<RowProblem> {
+    let width = table.headers.len();
+    let extra = row.cells.iter().enumerate().skip(width).find(|(_, c)| !c.trim().is_empty())?;
+    let column = format!("column {}", extra.0 + 1);
+    let message = format!(
+        "line {}, {column}: the row has {} cells but the header names {width} (extra {}): quote cells that contain \
+         the {} delimiter, or remove the extra cells",
+        row.line,
+        row.cells.len(),
+        import::shown(extra.1.trim()),
+        table.delimiter_name()
+    );
+    Some(RowProblem { line: row.line, code: "extra_cells".into(), column, message })
+}
+
+/// A column by name: exact first, then trimmed and case-insensitive. A name the header holds twice
+/// is refused, since the second column would be silently ignored.
+fn find_column(table: &Table, name: &str, role: &str) -> Result<(usize, String)> {
+    let want = name.trim();
+    let matches: Vec<usize> = match table.headers.iter().position(|h| h == want) {
+        Some(_) => table.headers.iter().enumerate().filter(|(_, h)| *h == want).map(|(i, _)| i).collect(),
+        None => {
+            let lower = want.to_lowercase();
+            table.headers.iter().enumerate().filter(|(_, h)| h.to_lowercase() == lower).map(|(i, _)| i).collect()
+        }
+    };
+    match matches.as_slice() {
+        [i] => Ok((*i, table.headers[*i].clone())),
+        [] => Err(Error::Input(format!(
+            "the mapping's {role} column '{want}' is not in the file; the header has: {}",
+            table.headers.join(", ")
+        ))),
+        [first, second, ..] => Err(Error::Input(format!(
+            "the {role} column '{want}' appears more than once in the header (columns {} and {}): rename one",
+            first + 1,
+            second + 1
+        ))),
+    }
+}
+
+/// Whether most filled cells of a column look like `Skill:level` pairs (an empty column counts, so
+/// a packed file whose agents hold no skills yet still reads as packed).
+fn looks_packed(table: &Table, col: usize) -> bool {
+    let filled = table.rows.iter().take(200).filter_map(|r| r.cells.get(col)).filter(|c| !c.trim().is_empty());
+    let (mut total, mut pairs) = (0, 0);
+    for c in filled {
+        total += 1;
+        pairs += usize::from(c.contains(':'));
+    }
+    pairs * 2 >= total
+}
+
+/// Whether a generic "agent"/"name" column in fact holds email addresses.
+fn mostly_emails(table: &Table, col: usize) -> bool {
+    let filled = table.rows.iter().take(200).filter_map(|r| r.cells.get(col)).filter(|c| !c.trim().is_empty());
+    let (mut total, mut emails) = (0, 0);
+    for c in filled {
+        total += 1;
+        emails +=
+            usize::from(c.trim().split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.')));
+    }
+    total > 0 && emails * 5 >= total * 4
+}
+
+fn layout_name(layout: Layout) -> &'static str {
+    match layout {
+        Layout::Long => "long",
+        Layout::Wide => "wide",
+        Layout::Packed => "packed",
+    }
+}
+
+/// A `[scale] to` that suits the platform, best end last as the source's usually is.
+fn example_scale(platform: PlatformKind) -> &'static str {
+    match platform {
+        PlatformKind::Genesys => "[0, 5]",
+        PlatformKind::Cxone => "[20, 1]",
+    }
+}
+
+/// The platform's best value, for examples that map "Expert".
+fn example_value(platform: PlatformKind) -> &'static str {
+    match platform {
+        PlatformKind::Genesys => "5",
+        PlatformKind::Cxone => "1",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> Table {
+        import::read_bytes(text.as_bytes()).expect("test table parses")
+    }
+
+    #[test]
+    fn toml_round_trips_every_field() {
+        let text = r#"
+[columns]
+layout = "wide"
+agent = "Agent Email"
+agent_key = "email"
+skill_columns = ["Billing", "Sales: EMEA"]
+
+[values]
+Expert = 5
+"85%" = 4.25
+
+[scale]
+from = [1, 5]
+to = [20, 1]
+"#;
+        let m = Mapping::from_toml(text).expect("parses");
+        assert_eq!(m.columns.layout, Layout::Wide);
+        assert_eq!(m.values.get("85%"), Some(&4.25));
+        assert_eq!(m.scale, Some(ScaleMap { from: [1.0, 5.0], to: [20.0, 1.0] }));
+        assert_eq!(Mapping::from_toml(&m.to_toml()).expect("re-parses"), m, "round trip");
+    }
+
+    #[test]
+    fn toml_mistakes_name_the_line() {
+        let err = Mapping::from_toml("[columns]\nagent = \"email\"\nagnet_key = \"email\"\n").expect_err("typo");
+        assert_eq!(err.code(), "config.invalid");
+        assert!(err.to_string().starts_with("line 3:"), "{err}");
+    }
+
+    #[test]
+    fn scale_inverts_and_rounds_for_cxone() {
+        let m = Mapping { scale: Some(ScaleMap { from: [1.0, 5.0], to: [20.0, 1.0] }), ..Mapping::default() };
+        let c = Converter::new(&m, PlatformKind::Cxone, false);
+        assert_eq!(c.convert("5"), Ok(Target::Set(1.0)), "best maps to best");
+        assert_eq!(c.convert("1"), Ok(Target::Set(20.0)), "worst maps to worst");
+        assert_eq!(c.convert("3"), Ok(Target::Set(11.0)), "10.5 rounds half away from zero");
+        assert_eq!(c.convert("4"), Ok(Target::Set(6.0)), "5.75 rounds to 6");
+        assert_eq!(c.convert("6").map_err(|e| e.0), Err("value_out_of_range"));
+    }
+
+    #[test]
+    fn without_a_map_only_numbers_on_the_scale_pass() {
+        let c = Converter::new(&Mapping::default(), PlatformKind::Genesys, true);
+        assert_eq!(c.convert(" 4,5 "), Ok(Target::Set(4.5)));
+        assert_eq!(c.convert("REMOVE"), Ok(Target::Remove));
+        let code = |raw| c.convert(raw).map_err(|e| e.0).err();
+        assert_eq!(code("Expert"), Some("unmapped_value"));
+        assert_eq!(code("85%"), Some("unmapped_value"));
+        assert_eq!(code("7"), Some("value_out_of_range"));
+        assert_eq!(code(""), Some("missing_value"));
+        let cx = Converter::new(&Mapping::default(), PlatformKind::Cxone, false);
+        assert_eq!(cx.convert("4.5").map_err(|e| e.0), Err("not_integer"));
+    }
+
+    #[test]
+    fn unmapped_word_message_names_the_fix() {
+        let c = Converter::new(&Mapping::default(), PlatformKind::Genesys, false);
+        let (_, message) = c.convert("Expert").expect_err("a word needs a mapping");
+        assert!(message.contains("add it to [values] in the mapping file, e.g. \"Expert\" = 5"), "{message}");
+    }
+
+    #[test]
+    fn generic_agent_column_of_emails_is_keyed_by_email() {
+        let m = Mapping::detect(&table("Agent,Skill,Level\njo@x.com,Billing,4\n")).expect("detects");
+        assert_eq!(m.columns.agent_key, Some(AgentKey::Email));
+    }
+
+    #[test]
+    fn packed_cells_split_on_semicolons_before_commas() {
+        assert_eq!(pairs("A:1; B:2,5 |C:3;").collect::<Vec<_>>(), vec!["A:1", "B:2,5", "C:3"]);
+        assert_eq!(pairs("A:1, B:2").collect::<Vec<_>>(), vec!["A:1", "B:2"]);
+    }
+}
