@@ -86,6 +86,12 @@ pub struct PreviousItem {
     pub correlation_ids: Vec<String>,
 }
 
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal").field("path", &self.path).finish()
+    }
+}
+
 pub struct Journal {
     path: PathBuf,
     file: parking_lot::Mutex<std::fs::File>,

@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod export;
 pub mod import;
+pub mod job;
 pub mod journal;
 pub mod mapping;
 pub mod model;

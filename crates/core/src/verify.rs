@@ -1,1 +1,209 @@
-//! (being written)
+//! Verify: no row is reported done on the platform's word alone. Each change is confirmed from the
+//! write response where it shows the value (Genesys' bulk PATCH lists the user's skills), and
+//! otherwise — every CXone write, whose 200 may hide failed items — by reading the pairs back.
+
+use crate::apply::Applied;
+use crate::error::Result;
+use crate::model::{fmt_value, Action, Change, Outcome, PlanRow, RowResult, Target};
+use crate::plan::Plan;
+use crate::platform::PlatformClient;
+use std::collections::HashMap;
+
+/// What is known about one change after apply (and read-back).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChangeState {
+    /// A write carrying it was sent.
+    pub attempted: bool,
+    /// The platform accepted it (no item or call error).
+    pub accepted: bool,
+    /// The confirmed value after the run: `Some(None)` = confirmed not assigned; `None` = unknown.
+    pub after: Option<Option<f64>>,
+    /// Why it failed, per attempt.
+    pub errors: Vec<String>,
+    /// Correlation ids of every request that carried it.
+    pub correlation_ids: Vec<String>,
+    /// The call as a whole failed (after its own retries), rather than one item in it.
+    pub call_failed: bool,
+}
+
+impl ChangeState {
+    pub fn reached(&self, target: Target) -> bool {
+        matches!(self.after, Some(after) if reaches(after, target))
+    }
+}
+
+pub fn reaches(after: Option<f64>, target: Target) -> bool {
+    match (after, target) {
+        (Some(a), Target::Set(v)) => (a - v).abs() < 1e-9,
+        (None, Target::Remove) => true,
+        _ => false,
+    }
+}
+
+/// Folds the write results into per-change states.
+pub fn collect(changes: &[Change], applied: &Applied) -> Vec<ChangeState> {
+    let mut states = vec![ChangeState::default(); changes.len()];
+    for (_, result) in &applied.results {
+        for item in &result.items {
+            let Some(s) = states.get_mut(item.change) else { continue };
+            s.attempted = true;
+            s.accepted = item.accepted;
+            s.call_failed = result.error.is_some();
+            s.correlation_ids.extend(result.correlation_ids.iter().cloned());
+            if let Some(e) = &item.error {
+                s.errors.push(e.clone());
+            }
+            if item.accepted {
+                if let Some(v) = item.confirmed {
+                    s.after = Some(v);
+                }
+            }
+        }
+    }
+    states
+}
+
+/// Reads back every attempted change the write responses did not confirm, and records what the
+/// platform holds now. Returns the number of changes that needed a read-back.
+pub async fn read_back(client: &dyn PlatformClient, changes: &[Change], states: &mut [ChangeState]) -> Result<usize> {
+    let need: Vec<usize> =
+        (0..changes.len()).filter(|&i| states[i].attempted && !states[i].reached(changes[i].target)).collect();
+    if need.is_empty() {
+        return Ok(0);
+    }
+    let pairs: Vec<(String, String)> =
+        need.iter().map(|&i| (changes[i].agent_id.clone(), changes[i].skill_id.clone())).collect();
+    let (current, ids) = client.read_back(&pairs).await?;
+    for (&i, pair) in need.iter().zip(&pairs) {
+        states[i].after = Some(current.get(pair).copied());
+        states[i].correlation_ids.extend(ids.iter().cloned());
+    }
+    Ok(need.len())
+}
+
+/// The report's rows: one per plan row, each with its outcome and explained error.
+pub fn results(plan: &Plan, states: &[ChangeState], cancelled: bool) -> Vec<RowResult> {
+    let index: HashMap<(&str, &str), usize> =
+        plan.changes.iter().enumerate().map(|(i, c)| ((c.agent_id.as_str(), c.skill_id.as_str()), i)).collect();
+    plan.rows
+        .iter()
+        .map(|row| {
+            let change = match (&row.agent_id, &row.skill_id) {
+                (Some(a), Some(s)) => index.get(&(a.as_str(), s.as_str())).copied(),
+                _ => None,
+            };
+            row_result(row, change.map(|i| (&plan.changes[i], &states[i])), cancelled)
+        })
+        .collect()
+}
+
+fn row_result(row: &PlanRow, change: Option<(&Change, &ChangeState)>, cancelled: bool) -> RowResult {
+    let mut r = RowResult {
+        line: row.line,
+        agent: row.agent.clone(),
+        skill: row.skill.clone(),
+        agent_id: row.agent_id.clone(),
+        skill_id: row.skill_id.clone(),
+        before: row.before,
+        requested: row.requested,
+        after: row.before,
+        outcome: Outcome::Unchanged,
+        error: row.problem.as_ref().map(|p| p.message.clone()),
+        correlation_ids: vec![],
+    };
+    match row.action {
+        Action::Invalid => {
+            r.outcome = Outcome::Invalid;
+            r.after = row.before;
+        }
+        Action::Unchanged => {}
+        Action::Add | Action::Update | Action::Remove => {
+            let Some((c, s)) = change else {
+                r.outcome = Outcome::Failed;
+                r.error = Some("internal: the plan row has no change to send".into());
+                return r;
+            };
+            r.correlation_ids = s.correlation_ids.clone();
+            r.correlation_ids.dedup();
+            if s.reached(c.target) {
+                r.after = s.after.flatten();
+                r.outcome = match row.action {
+                    Action::Add => Outcome::Added,
+                    Action::Update => Outcome::Updated,
+                    _ => Outcome::Removed,
+                };
+                r.error = None;
+            } else if !s.attempted {
+                r.outcome = if cancelled { Outcome::Skipped } else { Outcome::Failed };
+                r.error = Some(if cancelled { "not sent: the run was cancelled".into() } else { "not sent".into() });
+            } else {
+                r.outcome = Outcome::Failed;
+                r.after = s.after.flatten().or(row.before);
+                r.error = Some(explain(c, s));
+            }
+        }
+    }
+    r
+}
+
+fn explain(c: &Change, s: &ChangeState) -> String {
+    let mut errors = s.errors.clone();
+    errors.dedup();
+    let shown = match s.after {
+        Some(Some(v)) => format!("the platform shows {}", fmt_value(v)),
+        Some(None) => "the platform shows no assignment".into(),
+        None => "it could not be read back".into(),
+    };
+    let wanted = match c.target {
+        Target::Set(v) => format!("wanted {}", fmt_value(v)),
+        Target::Remove => "wanted it removed".into(),
+    };
+    if errors.is_empty() {
+        format!("not confirmed: the write was accepted, but {shown} ({wanted})")
+    } else {
+        format!("{} — {shown} ({wanted})", errors.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::{Batch, BatchResult, ItemResult, WriteOp};
+
+    fn change(v: f64) -> Change {
+        Change { agent_id: "a".into(), skill_id: "s".into(), before: None, target: Target::Set(v), lines: vec![2] }
+    }
+
+    #[test]
+    fn a_200_with_a_failed_item_is_never_a_success() {
+        let changes = vec![change(5.0)];
+        let applied = Applied {
+            results: vec![(
+                Batch { op: WriteOp::CxoneAssign { skill_id: "s".into() }, items: vec![0] },
+                BatchResult {
+                    items: vec![ItemResult {
+                        change: 0,
+                        accepted: false,
+                        confirmed: None,
+                        error: Some("Agent not found".into()),
+                    }],
+                    correlation_ids: vec!["c1".into()],
+                    error: None,
+                },
+            )],
+            ..Default::default()
+        };
+        let mut states = collect(&changes, &applied);
+        assert!(!states[0].reached(Target::Set(5.0)));
+        states[0].after = Some(None);
+        let msg = explain(&changes[0], &states[0]);
+        assert!(msg.contains("Agent not found") && msg.contains("no assignment"), "{msg}");
+    }
+
+    #[test]
+    fn accepted_but_unchanged_is_explained_as_not_confirmed() {
+        let c = change(5.0);
+        let s = ChangeState { attempted: true, accepted: true, after: Some(Some(3.0)), ..Default::default() };
+        assert_eq!(explain(&c, &s), "not confirmed: the write was accepted, but the platform shows 3 (wanted 5)");
+    }
+}
