@@ -487,19 +487,21 @@ impl Converter {
                 "unmapped_value",
                 format!(
                     "{} is a percentage, which {} does not accept: add [scale] from = [0, 100], to = {} to the \
-                     mapping file, or add it to [values], e.g. \"{v}\" = {}",
+                     mapping file, or add it to [values], e.g. {} = {}",
                     import::shown(v),
                     self.platform,
                     example_scale(self.platform),
+                    import::shown(v),
                     example_value(self.platform)
                 ),
             )),
             _ => Err((
                 "unmapped_value",
                 format!(
-                    "{} is not a number on {}'s scale: add it to [values] in the mapping file, e.g. \"{v}\" = {}",
+                    "{} is not a number on {}'s scale: add it to [values] in the mapping file, e.g. {} = {}",
                     import::shown(v),
                     self.platform,
+                    import::shown(v),
                     example_value(self.platform)
                 ),
             )),
