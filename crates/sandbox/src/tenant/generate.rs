@@ -1,0 +1,115 @@
+//! A generated tenant: realistic names, a few inactive agents and skills, a few assignments per
+//! agent, all drawn from one seeded RNG so the same seed gives the same tenant, ids included.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::names::{skill_names, slug, FIRST_NAMES, LAST_NAMES};
+use super::Draft;
+use crate::config::Platform;
+
+/// Share of agents generated inactive.
+const INACTIVE_AGENTS: f64 = 0.03;
+/// Genesys proficiencies a generated assignment draws from.
+const GENESYS_LEVELS: [f64; 8] = [1.0, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0];
+
+pub(crate) fn generate(platform: Platform, agents: usize, skills: usize, seed: u64) -> Draft {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+
+    let mut pool = skill_names();
+    let picked = skills.min(pool.len());
+    // A partial Fisher-Yates shuffle: the first `picked` names become the tenant's skills.
+    for i in 0..picked {
+        let j = rng.random_range(i..pool.len());
+        pool.swap(i, j);
+    }
+    pool.truncate(picked);
+    pool.extend((pool.len()..skills).map(|n| format!("Special Project {}", n + 1)));
+    let mut skill_rows: Vec<(String, bool)> = pool.into_iter().map(|n| (n, true)).collect();
+    if skills >= 5 {
+        for _ in 0..(skills / 15).max(1) {
+            let i = rng.random_range(0..skills);
+            skill_rows[i].1 = false;
+        }
+    }
+
+    let mut users = Vec::with_capacity(agents);
+    let mut assignments = Vec::with_capacity(agents * 3);
+    let mut chosen: Vec<usize> = Vec::with_capacity(4);
+    for i in 0..agents {
+        let first = FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())];
+        let last = LAST_NAMES[rng.random_range(0..LAST_NAMES.len())];
+        let n = i + 1;
+        let email = format!("{}.{}.{n}@example.com", slug(first), slug(last));
+        let username = format!("{}{}{n}", &slug(first)[..1], slug(last));
+        let active = rng.random::<f64>() >= INACTIVE_AGENTS;
+        users.push((format!("{first} {last}"), email, username, active));
+
+        if skills == 0 {
+            continue;
+        }
+        let count = rng.random_range(1..=skills.min(4));
+        chosen.clear();
+        while chosen.len() < count {
+            let s = rng.random_range(0..skills);
+            if !chosen.contains(&s) {
+                chosen.push(s);
+            }
+        }
+        for &s in &chosen {
+            let proficiency = match platform {
+                Platform::Genesys => GENESYS_LEVELS[rng.random_range(0..GENESYS_LEVELS.len())],
+                Platform::Cxone => f64::from(rng.random_range(1u8..=20)),
+            };
+            assignments.push((i, s, proficiency));
+        }
+    }
+    Draft { skills: skill_rows, users, assignments }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tenant::{on_scale, Tenant};
+
+    #[test]
+    fn same_seed_same_tenant_other_seed_other_tenant() {
+        let a = Tenant::build(generate(Platform::Genesys, 200, 30, 7));
+        let b = Tenant::build(generate(Platform::Genesys, 200, 30, 7));
+        let c = Tenant::build(generate(Platform::Genesys, 200, 30, 8));
+        assert_eq!(a.state_json(Platform::Genesys), b.state_json(Platform::Genesys), "same seed, same state");
+        assert_eq!(a.users[3].guid, b.users[3].guid, "same seed, same ids");
+        assert_ne!(a.state_json(Platform::Genesys), c.state_json(Platform::Genesys), "other seed differs");
+    }
+
+    #[test]
+    fn generated_tenant_is_plausible() {
+        let t = Tenant::build(generate(Platform::Cxone, 2_000, 40, 3));
+        let emails: std::collections::HashSet<&str> = t.users.iter().map(|u| u.email.as_str()).collect();
+        assert_eq!(emails.len(), 2_000, "emails are unique");
+        let inactive = t.users.iter().filter(|u| !u.active).count();
+        assert!((20..=120).contains(&inactive), "about 3% inactive, got {inactive}");
+        assert!(t.skills.iter().any(|s| !s.active), "a few skills inactive");
+        for u in &t.users {
+            assert!(!u.skills.is_empty() && u.skills.len() <= 4, "each agent has a few skills");
+            assert!(u.skills.values().all(|a| on_scale(Platform::Cxone, a.proficiency)), "CXone scale");
+        }
+    }
+
+    #[test]
+    fn more_skills_than_names_still_unique() {
+        let d = generate(Platform::Genesys, 1, 700, 1);
+        let names: std::collections::HashSet<&String> = d.skills.iter().map(|s| &s.0).collect();
+        assert_eq!(names.len(), 700, "all names distinct");
+    }
+
+    #[test]
+    fn twenty_thousand_agents_build_fast() {
+        let started = std::time::Instant::now();
+        let t = Tenant::build(generate(Platform::Genesys, 20_000, 200, 1));
+        let took = started.elapsed();
+        assert_eq!(t.users.len(), 20_000, "all agents built");
+        // Generous for debug builds; the release figure is in docs/sandbox.md.
+        assert!(took.as_secs_f64() < 5.0, "20k agents took {took:?}");
+    }
+}
