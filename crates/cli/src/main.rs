@@ -1,1 +1,54 @@
-fn main() {}
+//! `skillsync`: the command line over the engine, for nightly runs and scripts. Argument parsing,
+//! prompts and printing only; the work is `skillsync_core::job`. Exit codes follow the SPEC:
+//! 0 done, 1 some rows failed, 2 invalid input or configuration, 3 authentication or connection.
+
+mod args;
+mod connect;
+mod print;
+mod profile_cmd;
+mod run;
+mod sandbox_cmd;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    init_logging(cli.verbose);
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let code = rt.block_on(async move {
+        match cli.command {
+            args::Command::Plan(a) => run::plan(a).await,
+            args::Command::Apply(a) => run::apply(a).await,
+            args::Command::Export(a) => run::export(a).await,
+            args::Command::Sandbox(a) => sandbox_cmd::run(a).await,
+            args::Command::Profile(a) => profile_cmd::run(a).await,
+        }
+    });
+    let code = match code {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error [{}]: {e}", e.code());
+            e.exit_code()
+        }
+    };
+    ExitCode::from(code.clamp(0, 255) as u8)
+}
+
+/// Logs go to stderr, never stdout (stdout carries the plan or the JSON summary). Secrets never
+/// reach them: the engine's secret type prints as `<redacted>`.
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info,skillsync_core=info",
+        _ => "debug,hyper=info,reqwest=info,rustls=info",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SKILLSYNC_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
+}

@@ -205,8 +205,6 @@ struct ItemReply {
     #[serde(default)]
     agent_id: Option<i64>,
     #[serde(default)]
-    skill_id: Option<i64>,
-    #[serde(default)]
     success: Option<bool>,
     #[serde(default)]
     error: Option<String>,

@@ -1,0 +1,73 @@
+//! Turns connection flags, a profile or the environment into the engine's `Connection`.
+//! Secrets come only from the OS keychain or the environment, never from the command line.
+
+use crate::args::ConnArgs;
+use skillsync_core::platform::{genesys_region_url, Connection, HttpSettings, Secret};
+use skillsync_core::profile::{Keychain, Profiles};
+use skillsync_core::{Error, PlatformKind, Result};
+use std::time::Duration;
+
+pub struct Resolved {
+    pub connection: Connection,
+    /// How the tenant is named in reports: the profile name or the base URL.
+    pub tenant: String,
+}
+
+fn env_secret(name: &str) -> Option<Secret> {
+    std::env::var(name).ok().filter(|s| !s.is_empty()).map(Secret::new)
+}
+
+pub fn resolve(args: &ConnArgs) -> Result<Resolved> {
+    if let Some(name) = &args.profile {
+        let profile = Profiles::open_default()?.get(name)?;
+        if let Some(p) = &args.platform {
+            let want: PlatformKind = p.parse().map_err(Error::Config)?;
+            if want != profile.platform {
+                return Err(Error::Config(format!("profile '{name}' is for {}, not {want}", profile.platform)));
+            }
+        }
+        let connection = profile.connection(name, &Keychain)?;
+        return Ok(Resolved { connection, tenant: format!("profile {name}") });
+    }
+    let platform: PlatformKind = args
+        .platform
+        .as_deref()
+        .ok_or_else(|| Error::Config("say which platform: --platform genesys|cxone (or --profile NAME)".into()))?
+        .parse()
+        .map_err(Error::Config)?;
+    let base_url = match (&args.base_url, &args.region, platform) {
+        (Some(u), _, _) => u.clone(),
+        (None, Some(r), PlatformKind::Genesys) => genesys_region_url(r)?,
+        (None, Some(_), PlatformKind::Cxone) => {
+            return Err(Error::Config("--region is for Genesys Cloud; for CXone pass the issuer as --base-url".into()))
+        }
+        (None, None, PlatformKind::Genesys) => {
+            return Err(Error::Config("say where: --region NAME, --base-url URL or --profile NAME".into()))
+        }
+        (None, None, PlatformKind::Cxone) => "https://cxone.niceincontact.com".to_string(),
+    };
+    let client_id = args
+        .client_id
+        .clone()
+        .ok_or_else(|| Error::Config("--client-id is required with --base-url/--region (or use --profile)".into()))?;
+    let secret = env_secret("SKILLSYNC_CLIENT_SECRET").ok_or_else(|| {
+        Error::Config("SKILLSYNC_CLIENT_SECRET is not set: secrets come from the environment or a profile, never the command line".into())
+    })?;
+    let mut connection = Connection::new(platform, &base_url, &client_id, secret);
+    connection.api_version = args.api_version.clone();
+    if platform == PlatformKind::Cxone {
+        connection.access_key_id = env_secret("SKILLSYNC_ACCESS_KEY_ID")
+            .ok_or_else(|| Error::Config("SKILLSYNC_ACCESS_KEY_ID is not set (CXone's access key id)".into()))?;
+        connection.access_key_secret = env_secret("SKILLSYNC_ACCESS_KEY_SECRET")
+            .ok_or_else(|| Error::Config("SKILLSYNC_ACCESS_KEY_SECRET is not set (CXone's access key secret)".into()))?;
+    }
+    connection.validate()?;
+    Ok(Resolved { tenant: connection.base_url.clone(), connection })
+}
+
+pub fn settings(args: &ConnArgs) -> Result<HttpSettings> {
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        return Err(Error::Config("--timeout must be a positive number of seconds".into()));
+    }
+    Ok(HttpSettings { timeout: Duration::from_secs_f64(args.timeout), ..HttpSettings::default() })
+}

@@ -1,0 +1,165 @@
+//! `plan`, `apply` and `export`: connect, run the engine's job, print the result.
+
+use crate::args::{ApplyArgs, ExportArgs, FeedArgs, PlanArgs};
+use crate::connect;
+use crate::print;
+use skillsync_core::apply::{ApplyOptions, Control};
+use skillsync_core::export::{self, ExportOptions};
+use skillsync_core::job::{self, ExecuteOptions, LoadedFeed};
+use skillsync_core::journal::{self, Journal};
+use skillsync_core::mapping::Mapping;
+use skillsync_core::plan::PlanOptions;
+use skillsync_core::platform::{self, PlatformClient};
+use skillsync_core::{Error, Events, PlatformKind, Result};
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+use std::time::Instant;
+
+fn load(feed: &FeedArgs, platform: PlatformKind) -> Result<LoadedFeed> {
+    let mapping = feed.mapping.as_deref().map(Mapping::load).transpose()?;
+    job::load_feed(&feed.feed, mapping, platform)
+}
+
+fn plan_options(feed: &FeedArgs, platform: PlatformKind) -> PlanOptions {
+    let mut o = PlanOptions::for_platform(platform);
+    o.allow_remove = feed.allow_remove;
+    o.remove_unlisted = feed.remove_unlisted;
+    o
+}
+
+fn client(conn: &crate::args::ConnArgs) -> Result<(Arc<dyn PlatformClient>, connect::Resolved)> {
+    let resolved = connect::resolve(conn)?;
+    let client = platform::client(&resolved.connection, connect::settings(conn)?)?;
+    Ok((client, resolved))
+}
+
+pub async fn plan(args: PlanArgs) -> Result<i32> {
+    let started = Instant::now();
+    let (client, resolved) = client(&args.conn)?;
+    let loaded = load(&args.feed, client.kind())?;
+    let progress = print::Progress::new(!args.feed.json);
+    let prepared = job::prepare(client.as_ref(), &loaded.feed, &plan_options(&args.feed, client.kind()), &progress.events()).await;
+    progress.finish();
+    let prepared = prepared?;
+    if let Some(out) = &args.out {
+        let text = serde_json::to_vec_pretty(&prepared).map_err(|e| Error::Input(e.to_string()))?;
+        std::fs::write(out, text).map_err(|e| Error::io(format!("writing {}", out.display()), e))?;
+    }
+    let summary = job::plan_summary(&prepared, started.elapsed().as_millis() as u64);
+    if args.feed.json {
+        print::json_summary(&summary, None);
+    } else {
+        print::plan(&loaded, &prepared, &resolved.tenant);
+    }
+    Ok(if summary.rows > 0 && summary.invalid == summary.rows { 2 } else { 0 })
+}
+
+pub async fn apply(args: ApplyArgs) -> Result<i32> {
+    let started = Instant::now();
+    let (client, resolved) = client(&args.conn)?;
+    let kind = client.kind();
+    let loaded = load(&args.feed, kind)?;
+    let job_id = job::job_id(kind, &resolved.connection.base_url, &loaded);
+    let journal_path = match &args.journal {
+        Some(p) => p.clone(),
+        None => journal::default_path(&job_id)?,
+    };
+    // Read an interrupted run's journal before anything is sent, so a wrong one stops us early.
+    let resumed = if args.resume {
+        if !journal_path.exists() {
+            return Err(Error::Journal(format!("nothing to resume: {} does not exist", journal_path.display())));
+        }
+        Some(Journal::resume(&journal_path, &job_id)?)
+    } else {
+        None
+    };
+    let progress = print::Progress::new(!args.feed.json);
+    let prepared = job::prepare(client.as_ref(), &loaded.feed, &plan_options(&args.feed, kind), &progress.events()).await;
+    progress.finish();
+    let prepared = prepared?;
+    if !args.feed.json {
+        print::plan(&loaded, &prepared, &resolved.tenant);
+    }
+    let s = &prepared.plan.summary;
+    if s.rows > 0 && s.invalid == s.rows {
+        if args.feed.json {
+            print::json_summary(&job::plan_summary(&prepared, started.elapsed().as_millis() as u64), None);
+        }
+        eprintln!("nothing valid to apply: every row is invalid (see the reasons above); nothing was sent");
+        return Ok(2);
+    }
+    if s.remove > 0 && !args.confirm_remove && !confirm(&format!("This REMOVES {} skill assignment(s). Type 'remove' to confirm", s.remove), "remove")? {
+        eprintln!("removal not confirmed: nothing was sent (pass --confirm-remove to confirm without a prompt)");
+        return Ok(2);
+    }
+    let writes = prepared.estimate.writes;
+    if writes > 0 && !args.yes && !confirm(&format!("Send {writes} write call(s)? [y/N]"), "y")? {
+        eprintln!("not applied: nothing was sent (pass --yes to apply without a prompt)");
+        return Ok(2);
+    }
+    let (journal, previous) = match resumed {
+        Some((j, p)) => (Some(j), Some(p)),
+        None if writes > 0 => (Some(Journal::create(&journal_path, &job_id)?), None),
+        None => (None, None),
+    };
+    let control = Control::default();
+    let ctrl_c = control.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            ctrl_c.cancel();
+        }
+    });
+    let progress = print::Progress::new(!args.feed.json);
+    let options = ExecuteOptions {
+        apply: ApplyOptions { concurrency: args.concurrency.max(1), control, events: progress.events() },
+        journal,
+        previous,
+    };
+    let run = job::execute(client.as_ref(), &prepared, options, started).await;
+    progress.finish();
+    let run = run?;
+    for e in &run.journal_errors {
+        eprintln!("warning: the journal could not be written ({e}): a crash now could not be resumed");
+    }
+    let report = match &args.report {
+        Some(path) => {
+            let written = job::write_report(path, kind, &resolved.tenant, &loaded.path, &run)?;
+            if !args.feed.json {
+                for p in &written {
+                    eprintln!("wrote {}", p.display());
+                }
+            }
+            Some(path.display().to_string())
+        }
+        None => None,
+    };
+    if args.feed.json {
+        print::json_summary(&run.summary, report.as_deref());
+    } else {
+        print::run(&run, writes);
+    }
+    Ok(job::exit_code(&run.summary, run.cancelled))
+}
+
+/// Asks on the terminal; without one the answer is no (use the flag instead).
+fn confirm(question: &str, yes: &str) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    eprint!("{question} ");
+    std::io::stderr().flush().ok();
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| Error::io("reading the answer", e))?;
+    Ok(line.trim().eq_ignore_ascii_case(yes))
+}
+
+pub async fn export(args: ExportArgs) -> Result<i32> {
+    let layout = args.layout.parse()?;
+    let agents = args.agents.as_deref().map(export::read_agent_list).transpose()?;
+    let (client, _) = client(&args.conn)?;
+    client.connect().await?;
+    let snapshot = client.snapshot(&Events::none()).await?;
+    let n = export::write_feed(&args.out, &snapshot, &ExportOptions { layout, skills: args.skills.clone(), agents })?;
+    eprintln!("wrote {} row(s) to {} ({} reads)", n, args.out.display(), client.counts().read);
+    Ok(0)
+}
