@@ -27,7 +27,13 @@ async fn token_endpoint_takes_basic_client_credentials_and_refuses_wrong_ones() 
     assert_eq!(body["token_type"], "bearer", "token_type");
     assert_eq!(body["expires_in"], 86_400, "default Genesys lifetime");
 
-    let r = client().post(&url).basic_auth(&c.client_id, Some("wrong")).form(&[("grant_type", "client_credentials")]).send().await.expect("token");
+    let r = client()
+        .post(&url)
+        .basic_auth(&c.client_id, Some("wrong"))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("token");
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "wrong secret");
     let body: Value = r.json().await.expect("json");
     assert_eq!(body["error"], "invalid_client", "OAuth-style error: {body}");
@@ -35,7 +41,13 @@ async fn token_endpoint_takes_basic_client_credentials_and_refuses_wrong_ones() 
     let r = client().post(&url).form(&[("grant_type", "client_credentials")]).send().await.expect("token");
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "no Basic auth");
 
-    let r = client().post(&url).basic_auth(&c.client_id, Some(&c.client_secret)).form(&[("grant_type", "password")]).send().await.expect("token");
+    let r = client()
+        .post(&url)
+        .basic_auth(&c.client_id, Some(&c.client_secret))
+        .form(&[("grant_type", "password")])
+        .send()
+        .await
+        .expect("token");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST, "wrong grant type");
 }
 
@@ -94,7 +106,8 @@ async fn skills_listing_has_the_contract_shape_paging_and_prefix_filter() {
         .json()
         .await
         .expect("json");
-    let names: Vec<&str> = filtered["entities"].as_array().expect("entities").iter().filter_map(|s| s["name"].as_str()).collect();
+    let names: Vec<&str> =
+        filtered["entities"].as_array().expect("entities").iter().filter_map(|s| s["name"].as_str()).collect();
     assert!(names.contains(&name), "prefix filter is case-insensitive: {names:?}");
     assert!(names.iter().all(|n| n.to_uppercase().starts_with(&prefix)), "only prefix matches: {names:?}");
 }
@@ -109,7 +122,13 @@ async fn page_size_over_500_and_non_numeric_paging_are_400_error_bodies() {
         ("/api/v2/users", ("pageNumber", "abc")),
         ("/api/v2/routing/skills", ("pageNumber", "0")),
     ] {
-        let r = client().get(format!("{}{path}", sb.base_url())).query(&[query]).bearer_auth(&token).send().await.expect("get");
+        let r = client()
+            .get(format!("{}{path}", sb.base_url()))
+            .query(&[query])
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("get");
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path} {query:?}");
         assert!(r.headers().contains_key("ININ-Correlation-Id"), "correlation id on a 400");
         let body: Value = r.json().await.expect("json");
@@ -132,7 +151,18 @@ async fn users_listing_filters_by_state_and_expands_skills() {
     let url = format!("{}/api/v2/users", sb.base_url());
     let get = |query: Vec<(&'static str, &'static str)>| {
         let (url, token) = (url.clone(), token.clone());
-        async move { client().get(url).query(&query).bearer_auth(token).send().await.expect("users").json::<Value>().await.expect("json") }
+        async move {
+            client()
+                .get(url)
+                .query(&query)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("users")
+                .json::<Value>()
+                .await
+                .expect("json")
+        }
     };
     let active = get(vec![]).await;
     assert_eq!(active["total"], 3, "state defaults to active");
@@ -146,7 +176,12 @@ async fn users_listing_filters_by_state_and_expands_skills() {
     assert_eq!(get(vec![("state", "deleted")]).await["total"], 0, "no deleted users");
 
     let expanded = get(vec![("expand", "skills")]).await;
-    let ana = expanded["entities"].as_array().expect("entities").iter().find(|u| u["email"] == "ana.lee@example.com").expect("ana");
+    let ana = expanded["entities"]
+        .as_array()
+        .expect("entities")
+        .iter()
+        .find(|u| u["email"] == "ana.lee@example.com")
+        .expect("ana");
     let skills = ana["skills"].as_array().expect("expand=skills fills skills");
     assert_eq!(skills.len(), 2, "ana's two skills");
     assert_eq!(skills[0]["name"], "Billing - English", "sorted by name");
@@ -177,18 +212,39 @@ async fn users_search_finds_exact_email_username_and_id() {
     assert_eq!(body["total"], 1, "email matches case-insensitively");
     let id = body["results"][0]["id"].as_str().expect("id").to_string();
 
-    let by_username: Value = search(json!({"query": [{"type": "EXACT", "fields": ["username", "email"], "values": ["bchen"]}]})).await.json().await.expect("json");
+    let by_username: Value =
+        search(json!({"query": [{"type": "EXACT", "fields": ["username", "email"], "values": ["bchen"]}]}))
+            .await
+            .json()
+            .await
+            .expect("json");
     assert_eq!(by_username["results"][0]["email"], "bo.chen@example.com", "username search");
-    let by_id: Value = search(json!({"query": [{"type": "EXACT", "fields": ["id"], "value": id}]})).await.json().await.expect("json");
+    let by_id: Value =
+        search(json!({"query": [{"type": "EXACT", "fields": ["id"], "value": id}]})).await.json().await.expect("json");
     assert_eq!(by_id["total"], 1, "id search");
-    let by_name: Value = search(json!({"query": [{"type": "EXACT", "fields": ["name"], "value": "di evans"}]})).await.json().await.expect("json");
+    let by_name: Value = search(json!({"query": [{"type": "EXACT", "fields": ["name"], "value": "di evans"}]}))
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(by_name["results"][0]["username"], "devans", "name search");
-    let none: Value = search(json!({"query": [{"type": "EXACT", "fields": ["email"], "value": "nobody@example.com"}]})).await.json().await.expect("json");
+    let none: Value = search(json!({"query": [{"type": "EXACT", "fields": ["email"], "value": "nobody@example.com"}]}))
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(none["total"], 0, "no match");
 
     let r = search(json!({"query": [{"type": "CONTAINS", "fields": ["email"], "value": "ana"}]})).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST, "only EXACT");
-    let r = client().post(&url).bearer_auth(&token).header("content-type", "application/json").body("{not json").send().await.expect("search");
+    let r = client()
+        .post(&url)
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("search");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST, "malformed JSON");
     assert_error_body(&r.json().await.expect("json"), 400, "bad.request");
 }
@@ -202,21 +258,39 @@ async fn single_skill_post_put_delete_follow_the_contract() {
     let base = format!("{}/api/v2/users/{user}/routingskills", sb.base_url());
     let pause = || tokio::time::sleep(std::time::Duration::from_millis(15));
 
-    let r = client().post(&base).bearer_auth(&token).json(&json!({"id": skill, "proficiency": 3})).send().await.expect("post");
+    let r = client()
+        .post(&base)
+        .bearer_auth(&token)
+        .json(&json!({"id": skill, "proficiency": 3}))
+        .send()
+        .await
+        .expect("post");
     assert_eq!(r.status(), StatusCode::OK, "new assignment");
     let body: Value = r.json().await.expect("json");
     assert_eq!(body["id"], skill.as_str(), "UserRoutingSkill id");
     assert_eq!(state_of(&sb, "di.evans@example.com", "Retention"), Some(json!(3.0)), "applied");
     pause().await;
 
-    let r = client().post(&base).bearer_auth(&token).json(&json!({"id": skill, "proficiency": 4})).send().await.expect("post");
+    let r = client()
+        .post(&base)
+        .bearer_auth(&token)
+        .json(&json!({"id": skill, "proficiency": 4}))
+        .send()
+        .await
+        .expect("post");
     assert_eq!(r.status(), StatusCode::CONFLICT, "already assigned");
     let body: Value = r.json().await.expect("json");
     assert_error_body(&body, 409, "duplicate");
     assert_eq!(body["message"], "Skill assignment already exists for user.", "the reported message");
     pause().await;
 
-    let r = client().put(format!("{base}/{skill}")).bearer_auth(&token).json(&json!({"proficiency": 1.5})).send().await.expect("put");
+    let r = client()
+        .put(format!("{base}/{skill}"))
+        .bearer_auth(&token)
+        .json(&json!({"proficiency": 1.5}))
+        .send()
+        .await
+        .expect("put");
     assert_eq!(r.status(), StatusCode::OK, "update");
     assert_eq!(state_of(&sb, "di.evans@example.com", "Retention"), Some(json!(1.5)), "updated");
     pause().await;
@@ -233,18 +307,36 @@ async fn single_skill_post_put_delete_follow_the_contract() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND, "not assigned any more");
     assert_error_body(&r.json().await.expect("json"), 404, "not.found");
     pause().await;
-    let r = client().put(format!("{base}/{skill}")).bearer_auth(&token).json(&json!({"proficiency": 2})).send().await.expect("put");
+    let r = client()
+        .put(format!("{base}/{skill}"))
+        .bearer_auth(&token)
+        .json(&json!({"proficiency": 2}))
+        .send()
+        .await
+        .expect("put");
     assert_eq!(r.status(), StatusCode::NOT_FOUND, "PUT of a missing assignment");
     pause().await;
 
-    let r = client().post(&base).bearer_auth(&token).json(&json!({"id": skill, "proficiency": 7})).send().await.expect("post");
+    let r = client()
+        .post(&base)
+        .bearer_auth(&token)
+        .json(&json!({"id": skill, "proficiency": 7}))
+        .send()
+        .await
+        .expect("post");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST, "proficiency off scale");
     let body: Value = r.json().await.expect("json");
     assert_error_body(&body, 400, "bad.request");
     assert_eq!(body["details"][0]["fieldName"], "proficiency", "names the field");
     pause().await;
     let unknown = uuid::Uuid::new_v4().to_string();
-    let r = client().post(&base).bearer_auth(&token).json(&json!({"id": unknown, "proficiency": 2})).send().await.expect("post");
+    let r = client()
+        .post(&base)
+        .bearer_auth(&token)
+        .json(&json!({"id": unknown, "proficiency": 2}))
+        .send()
+        .await
+        .expect("post");
     let body: Value = r.json().await.expect("json");
     assert_eq!(body["details"][0]["fieldName"], "id", "unknown skill names the id field");
     assert_eq!(body["details"][0]["entityId"], unknown.as_str(), "and the id");
@@ -267,7 +359,8 @@ async fn patch_bulk_upserts_and_returns_the_whole_set() {
     assert_eq!(r.status(), StatusCode::OK, "bulk upsert");
     let body: Value = r.json().await.expect("json");
     assert_eq!(body["total"], 3, "whole set: two sent plus the untouched one");
-    let names: Vec<&str> = body["entities"].as_array().expect("entities").iter().filter_map(|e| e["name"].as_str()).collect();
+    let names: Vec<&str> =
+        body["entities"].as_array().expect("entities").iter().filter_map(|e| e["name"].as_str()).collect();
     assert_eq!(names, ["Billing - English", "Retention", "Sales - Spanish"], "sorted set after the change");
     assert_eq!(state_of(&sb, "ana.lee@example.com", "Sales - Spanish"), Some(json!(2.0)), "PATCH removes nothing");
     assert_eq!(state_of(&sb, "ana.lee@example.com", "Billing - English"), Some(json!(5.0)), "updated");
@@ -307,7 +400,12 @@ async fn bulk_refusals_name_the_field() {
         .json()
         .await
         .expect("json");
-    let ids: Vec<String> = skills["entities"].as_array().expect("entities").iter().map(|s| s["id"].as_str().expect("id").to_string()).collect();
+    let ids: Vec<String> = skills["entities"]
+        .as_array()
+        .expect("entities")
+        .iter()
+        .map(|s| s["id"].as_str().expect("id").to_string())
+        .collect();
     let users: Value = client()
         .get(format!("{}/api/v2/users?state=any&expand=skills", sb.base_url()))
         .bearer_auth(&token)
@@ -324,7 +422,14 @@ async fn bulk_refusals_name_the_field() {
         let (url, token) = (url.clone(), token.clone());
         async move {
             tokio::time::sleep(std::time::Duration::from_millis(15)).await;
-            let r = client().patch(url).bearer_auth(token).header("content-type", "application/json").body(body).send().await.expect("patch");
+            let r = client()
+                .patch(url)
+                .bearer_auth(token)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .expect("patch");
             let status = r.status();
             (status, r.json::<Value>().await.expect("json"))
         }
@@ -351,7 +456,12 @@ async fn bulk_refusals_name_the_field() {
     let (status, body) = send(Value::Array(fifty_one).to_string()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "more than 50 items: {body}");
 
-    let fresh: Vec<Value> = ids.iter().filter(|id| !held.contains(&id.as_str())).take(50).map(|id| json!({"id": id, "proficiency": 1})).collect();
+    let fresh: Vec<Value> = ids
+        .iter()
+        .filter(|id| !held.contains(&id.as_str()))
+        .take(50)
+        .map(|id| json!({"id": id, "proficiency": 1}))
+        .collect();
     let (status, body) = send(Value::Array(fresh).to_string()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "the user would hold more than 50 skills: {body}");
     assert_eq!(body["details"][0]["errorCode"], "skill.limit.exceeded", "the cap is named");
@@ -375,13 +485,30 @@ async fn concurrent_writes_to_one_user_meet_a_version_conflict() {
     let r = send().await.expect("patch");
     assert_eq!(r.status(), StatusCode::OK, "a later write succeeds");
     let results = futures::future::join_all((0..2).map(|_| send())).await;
-    let conflict = results.into_iter().map(|r| r.expect("patch")).find(|r| r.status() == StatusCode::CONFLICT).expect("a collision");
+    let conflict = results
+        .into_iter()
+        .map(|r| r.expect("patch"))
+        .find(|r| r.status() == StatusCode::CONFLICT)
+        .expect("a collision");
     let body: Value = conflict.json().await.expect("json");
     assert_error_body(&body, 409, "general.conflict");
     assert!(body["message"].as_str().expect("message").contains("does not match the current version"), "{body}");
 
-    let users: Value = http.get(format!("{}/api/v2/users", sb.base_url())).bearer_auth(&token).send().await.expect("users").json().await.expect("json");
-    let bo = users["entities"].as_array().expect("entities").iter().find(|u| u["email"] == "bo.chen@example.com").expect("bo");
+    let users: Value = http
+        .get(format!("{}/api/v2/users", sb.base_url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("users")
+        .json()
+        .await
+        .expect("json");
+    let bo = users["entities"]
+        .as_array()
+        .expect("entities")
+        .iter()
+        .find(|u| u["email"] == "bo.chen@example.com")
+        .expect("bo");
     assert_eq!(bo["version"], 2, "one real change, one version step");
 }
 
@@ -399,7 +526,12 @@ async fn missing_invalid_token_unknown_user_and_route_answer_error_bodies() {
 
     let token = genesys_token(&sb).await;
     let missing = uuid::Uuid::new_v4();
-    let r = client().get(format!("{}/api/v2/users/{missing}/routingskills", sb.base_url())).bearer_auth(&token).send().await.expect("get");
+    let r = client()
+        .get(format!("{}/api/v2/users/{missing}/routingskills", sb.base_url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get");
     assert_eq!(r.status(), StatusCode::NOT_FOUND, "unknown user");
     assert_error_body(&r.json().await.expect("json"), 404, "not.found");
     let r = client()
