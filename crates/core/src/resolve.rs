@@ -9,12 +9,17 @@
 
 use crate::model::{Agent, AgentKey, Skill, Snapshot};
 use std::borrow::Cow;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 /// Lowest normalized Damerau-Levenshtein similarity a suggestion may have.
 const SUGGESTION_THRESHOLD: f64 = 0.7;
+/// Full comparisons one unknown name may cost, after the cheap filters: a safety net for a
+/// directory of near-identical names, where the filters cannot tell candidates apart.
+const MAX_COMPARISONS: usize = 2_000;
 /// Suggestions must be within this much of the best one.
 const SUGGESTION_MARGIN: f64 = 0.1;
 /// How many suggestions one unknown name gets.
@@ -221,26 +226,30 @@ fn dedup(mut names: Vec<String>) -> Vec<String> {
 
 /// Bucketed character counts: an edit changes the L1 distance of two histograms by at most 2, so
 /// half that distance is a lower bound on the edit distance, computed in a few vector instructions.
-type Histogram = [u8; 32];
+type Histogram = [u8; 64];
 
 fn histogram(s: &str) -> Histogram {
-    let mut h = [0u8; 32];
+    let mut h = [0u8; 64];
     for c in s.chars() {
         let b = match c {
             'a'..='z' => c as usize - 'a' as usize,
-            '0'..='9' => 26,
-            '.' | '_' | '-' => 27,
-            '@' => 28,
-            ' ' => 29,
-            _ => 30 + (c as usize & 1),
+            // Digits get a bucket each: numeric ids and numbered names differ only in them.
+            '0'..='9' => 26 + (c as usize - '0' as usize),
+            '.' => 36,
+            '_' => 37,
+            '-' => 38,
+            '@' => 39,
+            ' ' => 40,
+            _ => 41 + (c as usize % 23),
         };
         h[b] = h[b].saturating_add(1);
     }
     h
 }
 
-fn l1(a: &Histogram, b: &Histogram) -> usize {
-    a.iter().zip(b.iter()).map(|(x, y)| x.abs_diff(*y) as usize).sum()
+fn l1(a: &Histogram, b: &Histogram) -> u16 {
+    // At most 64 × 255, so u16 holds it, and the narrow sum vectorizes.
+    a.iter().zip(b.iter()).map(|(x, y)| x.abs_diff(*y) as u16).sum()
 }
 
 /// Folded names sorted by length in characters, with their histograms, for near-miss search.
@@ -263,6 +272,11 @@ impl Candidates {
     }
 
     /// Indexes of the best few candidates at or above the similarity threshold, best first.
+    ///
+    /// The filters give every candidate an upper bound on its similarity; candidates are compared
+    /// exactly in order of that bound, and the search stops once no remaining bound can enter the
+    /// list. Names sharing a long common part (an email domain) pass the filters in thousands, but
+    /// only a handful are ever compared exactly.
     fn nearest(&self, folded: &str) -> Vec<usize> {
         let len = folded.chars().count();
         let hist = histogram(folded);
@@ -270,24 +284,34 @@ impl Candidates {
         let max_other = ((len as f64) / SUGGESTION_THRESHOLD).floor() as usize;
         let min_other = ((len as f64) * SUGGESTION_THRESHOLD).ceil() as usize;
         let start = self.entries.partition_point(|e| e.0 < min_other);
-        let mut scored: Vec<(f64, usize)> = Vec::new();
-        for (other_len, other_hist, text, index) in self.entries[start..].iter() {
+        let mut bounded: Vec<(u64, Reverse<usize>)> = Vec::new();
+        for (pos, (other_len, other_hist, _, _)) in self.entries.iter().enumerate().skip(start) {
             if *other_len > max_other {
                 break;
             }
-            let longest = len.max(*other_len);
-            let allowed = ((1.0 - SUGGESTION_THRESHOLD) * longest as f64).floor() as usize;
-            if len.abs_diff(*other_len) > allowed || l1(&hist, other_hist) > 2 * allowed {
-                continue;
-            }
-            let sim = strsim::normalized_damerau_levenshtein(folded, text);
-            if sim >= SUGGESTION_THRESHOLD {
-                scored.push((sim, *index));
+            let longest = len.max(*other_len).max(1);
+            let fewest_edits = len.abs_diff(*other_len).max((l1(&hist, other_hist) as usize).div_ceil(2));
+            let bound = 1.0 - fewest_edits as f64 / longest as f64;
+            if bound >= SUGGESTION_THRESHOLD {
+                // Non-negative floats order like their bit patterns.
+                bounded.push((bound.to_bits(), Reverse(pos)));
             }
         }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        // Names sharing a long common part (an email domain) all clear the threshold; only the
-        // ones about as close as the best are worth showing.
+        let mut queue = BinaryHeap::from(bounded);
+        let mut scored: Vec<(f64, usize)> = Vec::new();
+        let mut compared = 0;
+        while let Some((bound, Reverse(pos))) = queue.pop() {
+            if compared == MAX_COMPARISONS || f64::from_bits(bound) < bar(&scored) {
+                break;
+            }
+            compared += 1;
+            let (_, _, text, index) = &self.entries[pos];
+            let sim = strsim::normalized_damerau_levenshtein(folded, text);
+            if sim >= bar(&scored) {
+                scored.push((sim, *index));
+                scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            }
+        }
         let best = scored.first().map_or(1.0, |s| s.0);
         scored
             .into_iter()
@@ -296,6 +320,19 @@ impl Candidates {
             .map(|(_, i)| i)
             .collect()
     }
+}
+
+/// The similarity a candidate needs to make the list: the threshold, close to the best so far,
+/// and once the list is full, at least as good as its last entry.
+fn bar(scored: &[(f64, usize)]) -> f64 {
+    let mut bar = SUGGESTION_THRESHOLD;
+    if let Some(best) = scored.first() {
+        bar = bar.max(best.0 - SUGGESTION_MARGIN);
+    }
+    if let Some(last) = scored.get(MAX_SUGGESTIONS - 1) {
+        bar = bar.max(last.0);
+    }
+    bar
 }
 
 #[cfg(test)]
@@ -380,7 +417,7 @@ mod tests {
     fn histogram_bound_never_exceeds_the_edit_distance() {
         let pairs = [("ana@example.com", "ana@exmple.com"), ("abcdef", "badcfe"), ("kitten", "sitting")];
         for (a, b) in pairs {
-            let bound = l1(&histogram(a), &histogram(b)) / 2;
+            let bound = (l1(&histogram(a), &histogram(b)) as usize).div_ceil(2);
             let edits = strsim::damerau_levenshtein(a, b);
             assert!(bound <= edits, "{a} vs {b}: bound {bound} > {edits}");
         }
