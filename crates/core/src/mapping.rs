@@ -474,13 +474,13 @@ impl Converter {
         }
         if !self.values.is_empty() {
             if let Some(&mapped) = self.values.get(&v.to_lowercase()) {
-                return self.on_scale(mapped, "the mapping's [values] entry for it");
+                return self.on_scale(mapped, "after [values], ");
             }
         }
         let number = import::number(v, self.decimal_comma);
         let percent = || import::percent(v, self.decimal_comma);
         match (number, self.scale) {
-            (Some(n), None) => self.on_scale(n, "the feed's value"),
+            (Some(n), None) => self.on_scale(n, ""),
             (Some(n), Some(s)) => self.rescale(n, s),
             (None, Some(s)) if percent().is_some() => self.rescale(percent().unwrap_or_default(), s),
             (None, None) if percent().is_some() => Err((
@@ -523,20 +523,21 @@ impl Converter {
         }
         let mapped = c + (n - a) * (d - c) / (b - a);
         let mapped = if self.platform.scale().integer { mapped.round() } else { (mapped * 1e6).round() / 1e6 };
-        self.on_scale(mapped, "the value after [scale]")
+        self.on_scale(mapped, "after [scale], ")
     }
 
-    fn on_scale(&self, v: f64, source: &str) -> std::result::Result<Target, (&'static str, String)> {
+    /// `via` says which part of the mapping produced `v` ("" for a value taken as written).
+    fn on_scale(&self, v: f64, via: &str) -> std::result::Result<Target, (&'static str, String)> {
         let scale = self.platform.scale();
         match scale.check(v) {
             None => Ok(Target::Set(v)),
             Some(why) if v.is_finite() && v >= scale.min && v <= scale.max => Err((
                 "not_integer",
-                format!("{source}: {why} on {}: round it, or map the feed's scale with [scale]", self.platform),
+                format!("{via}{why} on {}: round it, or map the feed's scale with [scale]", self.platform),
             )),
             Some(why) => Err((
                 "value_out_of_range",
-                format!("{source}: {why} on {}: correct the value, or map it with [values] or [scale]", self.platform),
+                format!("{via}{why} on {}: correct the value, or map it with [values] or [scale]", self.platform),
             )),
         }
     }
