@@ -95,7 +95,9 @@ impl Mapping {
 
     pub fn from_toml(text: &str) -> Result<Mapping> {
         toml::from_str(text).map_err(|e| {
-            let line = e.span().map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let line = e
+                .span()
+                .map_or(1, |s| text.as_bytes()[..s.start.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1);
             Error::Config(format!("line {line}: {}", e.message().trim_end()))
         })
     }

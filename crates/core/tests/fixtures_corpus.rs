@@ -123,10 +123,16 @@ fn the_one_megabyte_cell_is_shortened_in_its_message() {
     assert!(message.len() < 400, "message of {} bytes", message.len());
 }
 
-/// Runs everything a caller may run on a file; only a panic can fail it.
-fn exercise(bytes: &[u8]) {
+/// Runs everything a caller may run on a file, with the detected mapping and with the fixture
+/// mappings (value map, inverted scale); only a panic can fail it.
+fn exercise(bytes: &[u8], saved: &[Mapping]) {
     let Ok(table) = read_bytes(bytes) else { return };
     check_table_shape(&table);
+    for mapping in saved {
+        let _ = mapping.check(&table, PlatformKind::Cxone);
+        let _ = mapping.diagnose(&table, PlatformKind::Cxone);
+        let _ = mapping.distinct_values(&table);
+    }
     let Ok(mapping) = Mapping::detect(&table) else { return };
     let _ = Mapping::from_toml(&mapping.to_toml());
     for platform in [PlatformKind::Genesys, PlatformKind::Cxone] {
@@ -165,12 +171,16 @@ fn random_bytes_and_mutated_feeds_never_panic() {
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(0x5EED_F00D);
     let alphabet: &[u8] = b"ab1.,;|\t\"\r\n:% \x00\xff\xfe\xef\xbb\xbf";
+    let saved: Vec<Mapping> = ["mapping_values.toml", "mapping_cxone_scale.toml"]
+        .map(|m| Mapping::load(&fixtures().join(m)).expect("fixture mapping loads"))
+        .into();
     for _ in 0..600 {
         let len = rng.random_range(0..300);
         let random: Vec<u8> = (0..len).map(|_| rng.random()).collect();
-        exercise(&random);
+        exercise(&random, &saved);
         let textish: Vec<u8> = (0..len).map(|_| alphabet[rng.random_range(0..alphabet.len())]).collect();
-        exercise(&textish);
+        exercise(&textish, &saved);
+        let _ = Mapping::from_toml(&String::from_utf8_lossy(&textish));
     }
     let seeds = good_fixtures();
     for _ in 0..1500 {
@@ -189,7 +199,7 @@ fn random_bytes_and_mutated_feeds_never_panic() {
                 _ => bytes.truncate(at),
             }
         }
-        exercise(&bytes);
+        exercise(&bytes, &saved);
     }
     assert!(started.elapsed() < Duration::from_secs(10), "fuzz loop took {:?}", started.elapsed());
 }
