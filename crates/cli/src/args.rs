@@ -4,7 +4,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "skillsync", version, about = "Make Genesys Cloud or NICE CXone skill proficiencies match a WFM feed.")]
+#[command(
+    name = "skillsync",
+    version,
+    about = "Make Genesys Cloud or NICE CXone skill proficiencies match a WFM feed."
+)]
 pub struct Cli {
     /// More log output on stderr (-v, -vv). SKILLSYNC_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]

@@ -58,8 +58,9 @@ pub fn resolve(args: &ConnArgs) -> Result<Resolved> {
     if platform == PlatformKind::Cxone {
         connection.access_key_id = env_secret("SKILLSYNC_ACCESS_KEY_ID")
             .ok_or_else(|| Error::Config("SKILLSYNC_ACCESS_KEY_ID is not set (CXone's access key id)".into()))?;
-        connection.access_key_secret = env_secret("SKILLSYNC_ACCESS_KEY_SECRET")
-            .ok_or_else(|| Error::Config("SKILLSYNC_ACCESS_KEY_SECRET is not set (CXone's access key secret)".into()))?;
+        connection.access_key_secret = env_secret("SKILLSYNC_ACCESS_KEY_SECRET").ok_or_else(|| {
+            Error::Config("SKILLSYNC_ACCESS_KEY_SECRET is not set (CXone's access key secret)".into())
+        })?;
     }
     connection.validate()?;
     Ok(Resolved { tenant: connection.base_url.clone(), connection })

@@ -49,6 +49,8 @@ fn init_logging(verbose: u8) {
         1 => "info,skillsync_core=info",
         _ => "debug,hyper=info,reqwest=info,rustls=info",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SKILLSYNC_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SKILLSYNC_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ =
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
 }

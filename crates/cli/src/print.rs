@@ -47,7 +47,8 @@ impl Progress {
             Event::Apply { done, failed, total, requests_per_minute, eta_seconds } => {
                 if bar.length() != Some(total) {
                     bar.set_style(
-                        ProgressStyle::with_template("{bar:30} {pos}/{len} rows  {msg}").unwrap_or(ProgressStyle::default_bar()),
+                        ProgressStyle::with_template("{bar:30} {pos}/{len} rows  {msg}")
+                            .unwrap_or(ProgressStyle::default_bar()),
                     );
                     bar.set_length(total);
                 }
@@ -126,11 +127,16 @@ pub fn plan(loaded: &LoadedFeed, p: &Prepared, tenant: &str) {
         for n in list.iter().take(MAX_LISTED) {
             let lines: Vec<String> = n.lines.iter().take(8).map(|l| l.to_string()).collect();
             let more = if n.lines.len() > 8 { ", …" } else { "" };
-            let hint = if n.suggestions.is_empty() { String::new() } else { format!(" — did you mean '{}'?", n.suggestions.join("', '")) };
+            let hint = if n.suggestions.is_empty() {
+                String::new()
+            } else {
+                format!(" — did you mean '{}'?", n.suggestions.join("', '"))
+            };
             println!("  {label} '{}' (line {}{more}){hint}", n.input, lines.join(", "));
         }
     }
-    let changes: Vec<_> = plan.rows.iter().filter(|r| matches!(r.action, Action::Add | Action::Update | Action::Remove)).collect();
+    let changes: Vec<_> =
+        plan.rows.iter().filter(|r| matches!(r.action, Action::Add | Action::Update | Action::Remove)).collect();
     for r in changes.iter().take(MAX_LISTED) {
         let what = match r.action {
             Action::Add => format!("add {}", v(r.requested)),
@@ -166,7 +172,10 @@ pub fn run(run: &Run, writes: u64) {
         s.failed,
         s.verified
     );
-    println!("Requests: {} read, {} write (planned {writes}), {} retried, {} throttled", r.read, r.write, r.retried, r.throttled);
+    println!(
+        "Requests: {} read, {} write (planned {writes}), {} retried, {} throttled",
+        r.read, r.write, r.retried, r.throttled
+    );
     if run.cancelled {
         println!("Cancelled: rows not sent are marked skipped; run again with --resume to finish.");
     }
@@ -178,7 +187,11 @@ pub fn run(run: &Run, writes: u64) {
             r.agent,
             r.skill,
             r.error.as_deref().unwrap_or(""),
-            if r.correlation_ids.is_empty() { String::new() } else { format!(" (correlation id {})", r.correlation_ids.join(" ")) }
+            if r.correlation_ids.is_empty() {
+                String::new()
+            } else {
+                format!(" (correlation id {})", r.correlation_ids.join(" "))
+            }
         );
     }
     if failed.len() > MAX_LISTED {

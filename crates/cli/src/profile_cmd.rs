@@ -12,7 +12,10 @@ fn ask_secret(kind: SecretKind, env: &str) -> Result<Secret> {
         return Ok(Secret::new(v));
     }
     if !std::io::stdin().is_terminal() {
-        return Err(Error::Config(format!("{env} is not set and there is no terminal to ask for the {}", kind.as_str())));
+        return Err(Error::Config(format!(
+            "{env} is not set and there is no terminal to ask for the {}",
+            kind.as_str()
+        )));
     }
     let v = rpassword::prompt_password(format!("{} (not shown): ", kind.as_str().replace('_', " ")))
         .map_err(|e| Error::io("reading the secret", e))?;
@@ -29,10 +32,15 @@ pub async fn run(args: ProfileArgs) -> Result<i32> {
             let platform: PlatformKind = platform.parse().map_err(Error::Config)?;
             let profile = Profile { platform, region, base_url, client_id, api_version };
             profile.base_url()?;
-            let mut secrets = vec![(SecretKind::ClientSecret, ask_secret(SecretKind::ClientSecret, "SKILLSYNC_CLIENT_SECRET")?)];
+            let mut secrets =
+                vec![(SecretKind::ClientSecret, ask_secret(SecretKind::ClientSecret, "SKILLSYNC_CLIENT_SECRET")?)];
             if platform == PlatformKind::Cxone {
-                secrets.push((SecretKind::AccessKeyId, ask_secret(SecretKind::AccessKeyId, "SKILLSYNC_ACCESS_KEY_ID")?));
-                secrets.push((SecretKind::AccessKeySecret, ask_secret(SecretKind::AccessKeySecret, "SKILLSYNC_ACCESS_KEY_SECRET")?));
+                secrets
+                    .push((SecretKind::AccessKeyId, ask_secret(SecretKind::AccessKeyId, "SKILLSYNC_ACCESS_KEY_ID")?));
+                secrets.push((
+                    SecretKind::AccessKeySecret,
+                    ask_secret(SecretKind::AccessKeySecret, "SKILLSYNC_ACCESS_KEY_SECRET")?,
+                ));
             }
             if test {
                 let store = skillsync_core::profile::MemoryStore::default();

@@ -38,7 +38,8 @@ pub async fn plan(args: PlanArgs) -> Result<i32> {
     let (client, resolved) = client(&args.conn)?;
     let loaded = load(&args.feed, client.kind())?;
     let progress = print::Progress::new(!args.feed.json);
-    let prepared = job::prepare(client.as_ref(), &loaded.feed, &plan_options(&args.feed, client.kind()), &progress.events()).await;
+    let prepared =
+        job::prepare(client.as_ref(), &loaded.feed, &plan_options(&args.feed, client.kind()), &progress.events()).await;
     progress.finish();
     let prepared = prepared?;
     if let Some(out) = &args.out {
@@ -74,7 +75,8 @@ pub async fn apply(args: ApplyArgs) -> Result<i32> {
         None
     };
     let progress = print::Progress::new(!args.feed.json);
-    let prepared = job::prepare(client.as_ref(), &loaded.feed, &plan_options(&args.feed, kind), &progress.events()).await;
+    let prepared =
+        job::prepare(client.as_ref(), &loaded.feed, &plan_options(&args.feed, kind), &progress.events()).await;
     progress.finish();
     let prepared = prepared?;
     if !args.feed.json {
@@ -88,7 +90,10 @@ pub async fn apply(args: ApplyArgs) -> Result<i32> {
         eprintln!("nothing valid to apply: every row is invalid (see the reasons above); nothing was sent");
         return Ok(2);
     }
-    if s.remove > 0 && !args.confirm_remove && !confirm(&format!("This REMOVES {} skill assignment(s). Type 'remove' to confirm", s.remove), "remove")? {
+    if s.remove > 0
+        && !args.confirm_remove
+        && !confirm(&format!("This REMOVES {} skill assignment(s). Type 'remove' to confirm", s.remove), "remove")?
+    {
         eprintln!("removal not confirmed: nothing was sent (pass --confirm-remove to confirm without a prompt)");
         return Ok(2);
     }

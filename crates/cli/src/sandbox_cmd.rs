@@ -31,7 +31,9 @@ pub async fn run(args: SandboxArgs) -> Result<i32> {
         other => Error::Config(other.to_string()),
     })?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", sandbox.info_json()).and_then(|_| out.flush()).map_err(|e| Error::io("writing to stdout", e))?;
+    writeln!(out, "{}", sandbox.info_json())
+        .and_then(|_| out.flush())
+        .map_err(|e| Error::io("writing to stdout", e))?;
     drop(out);
     wait_for_termination().await;
     sandbox.shutdown().await;

@@ -137,12 +137,14 @@ mod tests {
     use crate::model::{Agent, Skill};
 
     fn snap() -> Snapshot {
-        let mut s = Snapshot::default();
-        s.skills = vec![
-            Skill { id: "s1".into(), name: "Billing - English".into(), active: true },
-            Skill { id: "s2".into(), name: "Retention".into(), active: true },
-            Skill { id: "s3".into(), name: "Old".into(), active: false },
-        ];
+        let mut s = Snapshot {
+            skills: vec![
+                Skill { id: "s1".into(), name: "Billing - English".into(), active: true },
+                Skill { id: "s2".into(), name: "Retention".into(), active: true },
+                Skill { id: "s3".into(), name: "Old".into(), active: false },
+            ],
+            ..Snapshot::default()
+        };
         s.agents = vec![
             Agent {
                 id: "a1".into(),

@@ -32,6 +32,16 @@ pub struct LoadedFeed {
 
 /// Reads and maps a feed: local work only, nothing is sent.
 pub fn load_feed(path: &Path, mapping: Option<Mapping>, platform: PlatformKind) -> Result<LoadedFeed> {
+    // Refuse an oversized file before reading it into memory (read_bytes checks the same limit).
+    let len = std::fs::metadata(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?.len();
+    if len > crate::import::MAX_BYTES as u64 {
+        return Err(Error::Unreadable(format!(
+            "{} is {} MB; feeds over {} MB are refused",
+            path.display(),
+            len / 1_000_000,
+            crate::import::MAX_BYTES / 1_000_000
+        )));
+    }
     let bytes = std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
     let table = crate::import::read_bytes(&bytes)?;
     let mapping = match mapping {

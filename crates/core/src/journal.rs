@@ -263,7 +263,7 @@ mod tests {
         let job = JobId::new(PlatformKind::Genesys, "t", b"feed", "");
         Journal::create(&path, &job).unwrap();
         let other = JobId::new(PlatformKind::Genesys, "t", b"other feed", "");
-        let e = Journal::resume(&path, &other).err().expect("must refuse");
+        let e = Journal::resume(&path, &other).expect_err("must refuse");
         assert_eq!(e.code(), "journal.invalid");
     }
 }

@@ -308,12 +308,12 @@ impl PlatformClient for Genesys {
     async fn snapshot(&self, events: &Events) -> Result<Snapshot> {
         let skills: Vec<WireSkill> = self.list_all("/api/v2/routing/skills?", events).await?;
         let users: Vec<WireUser> = self.list_all("/api/v2/users?state=any&expand=skills", events).await?;
-        let mut snap = Snapshot::default();
-        snap.skills = skills
+        let skills = skills
             .into_iter()
             .filter(|s| s.state.as_deref() != Some("deleted"))
             .map(|s| Skill { active: s.state.as_deref().is_none_or(|st| st == "active"), id: s.id, name: s.name })
             .collect();
+        let mut snap = Snapshot { skills, ..Snapshot::default() };
         self.users_total.store(users.len(), Ordering::Relaxed);
         for u in users {
             if u.state.as_deref() == Some("deleted") {
