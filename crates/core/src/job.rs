@@ -34,7 +34,7 @@ pub struct LoadedFeed {
 pub fn load_feed(path: &Path, mapping: Option<Mapping>, platform: PlatformKind) -> Result<LoadedFeed> {
     // Refuse an oversized file before reading it into memory (read_bytes checks the same limit).
     let len = std::fs::metadata(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?.len();
-    if len > crate::import::MAX_BYTES as u64 {
+    if len > crate::import::MAX_BYTES {
         return Err(Error::Unreadable(format!(
             "{} is {} MB; feeds over {} MB are refused",
             path.display(),
