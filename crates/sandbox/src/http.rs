@@ -61,7 +61,17 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, request: Request
     }
     let body = match to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
-        Err(_) => Bytes::new(),
+        Err(_) => {
+            let message = format!("The request body is over {MAX_BODY} bytes or could not be read.");
+            let mut response = json_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &serde_json::json!({"error": "payload_too_large", "error_description": message}),
+            );
+            if shared.platform == Platform::Genesys {
+                response.headers_mut().insert("ININ-Correlation-Id", header_value(&uuid::Uuid::new_v4().to_string()));
+            }
+            return response;
+        }
     };
     let call = Call { method: parts.method, path, query, headers: parts.headers, body };
     match shared.platform {
