@@ -411,3 +411,47 @@ async fn a_taken_port_is_a_bind_error() {
     let err = Sandbox::start(cfg).await.err().expect("the port is in use");
     assert_eq!(err.code(), "sandbox.bind", "{err}");
 }
+
+#[tokio::test]
+async fn extreme_numbers_and_odd_bodies_get_answers_not_crashes() {
+    let sb = start(config(Platform::Cxone)).await;
+    let token = cxone_token(&sb).await;
+    let api = cxone_api(&sb);
+    let huge = u64::MAX.to_string();
+    let r = client().get(format!("{api}/skills?skip={huge}&top=5")).bearer_auth(&token).send().await.expect("get");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT, "a skip past the end is an empty page");
+    let r = client().get(format!("{api}/skills/{}/agents", i64::MIN)).bearer_auth(&token).send().await.expect("get");
+    assert_cxone_error(r, 404).await;
+    let r = client()
+        .post(format!("{api}/skills/1001/agents"))
+        .bearer_auth(&token)
+        .json(&json!({"agents": [{"agentId": i64::MIN, "proficiency": 3}, {"agentId": u64::MAX, "proficiency": 1e308}, null]}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::OK, "item errors, not a crash");
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(body["resultSet"]["errorCount"], 3, "{body}");
+
+    let sb = start(config(Platform::Genesys)).await;
+    let token = genesys_token(&sb).await;
+    let r = client()
+        .get(format!("{}/api/v2/users?pageNumber={huge}&pageSize=500", sb.base_url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::OK, "a page past the end is empty");
+    let body: Value = r.json().await.expect("json");
+    assert_eq!(body["entities"], json!([]), "no entities");
+    let user = genesys_user_id(&sb, &token, "ana.lee@example.com").await;
+    let r = client()
+        .patch(format!("{}/api/v2/users/{user}/routingskills/bulk", sb.base_url()))
+        .bearer_auth(&token)
+        .json(&json!([null, 3, {"id": null, "proficiency": null}]))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "odd items are refused");
+    assert_error_body(&r.json().await.expect("json"), 400, "bad.request");
+}

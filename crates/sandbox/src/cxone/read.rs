@@ -82,8 +82,8 @@ fn listing(shared: &Shared, call: &Call, key: &str, items: Vec<Value>, total: us
     };
     let mut links = Map::new();
     links.insert("self".into(), json!(link(w.skip)));
-    if w.skip + w.top < total {
-        links.insert("next".into(), json!(link(w.skip + w.top)));
+    if w.skip.saturating_add(w.top) < total {
+        links.insert("next".into(), json!(link(w.skip.saturating_add(w.top))));
     }
     if w.skip > 0 {
         links.insert("previous".into(), json!(link(w.skip.saturating_sub(w.top))));

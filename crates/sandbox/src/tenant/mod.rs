@@ -310,11 +310,11 @@ impl Tenant {
     }
 
     pub(crate) fn skill_by_number(&self, number: i64) -> Option<usize> {
-        usize::try_from(number - FIRST_SKILL_NUMBER).ok().filter(|i| *i < self.skills.len())
+        number.checked_sub(FIRST_SKILL_NUMBER).and_then(|i| usize::try_from(i).ok()).filter(|i| *i < self.skills.len())
     }
 
     pub(crate) fn user_by_number(&self, number: i64) -> Option<usize> {
-        usize::try_from(number - FIRST_AGENT_NUMBER).ok().filter(|i| *i < self.users.len())
+        number.checked_sub(FIRST_AGENT_NUMBER).and_then(|i| usize::try_from(i).ok()).filter(|i| *i < self.users.len())
     }
 
     /// The users holding a skill, in tenant order.
@@ -400,6 +400,7 @@ mod tests {
         assert_eq!(t.skill_by_number(1002), Some(1), "dense lookup");
         assert_eq!(t.skill_by_number(1003), None, "past the end");
         assert_eq!(t.skill_by_number(7), None, "below the first id");
+        assert_eq!(t.user_by_number(i64::MIN), None, "no overflow on extreme ids");
         let again = Tenant::build(draft_from_file(&file(), Platform::Cxone).expect("valid"));
         assert_eq!(t.users[0].guid, again.users[0].guid, "guids are deterministic");
         assert_eq!(t.holders(0).collect::<Vec<_>>(), vec![0], "skill index knows its holder");
