@@ -31,16 +31,26 @@ async fn main() {
     cfg.rate_limit_per_minute = Some(limit);
     let sandbox = Sandbox::start(cfg).await.expect("sandbox starts");
     let creds = sandbox.credentials();
-    let conn = Connection::new(PlatformKind::Genesys, sandbox.base_url(), &creds.client_id, Secret::new(creds.client_secret.clone()));
+    let conn = Connection::new(
+        PlatformKind::Genesys,
+        sandbox.base_url(),
+        &creds.client_id,
+        Secret::new(creds.client_secret.clone()),
+    );
     let client = platform::client(&conn, HttpSettings::default()).expect("client");
 
     // A feed that changes one existing assignment of each of `agents` active agents.
     client.connect().await.expect("connect");
     let snap = client.snapshot(&Events::none()).await.expect("snapshot");
-    let names: std::collections::HashMap<&str, &str> = snap.skills.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect();
+    let names: std::collections::HashMap<&str, &str> =
+        snap.skills.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect();
     let mut records = Vec::new();
     for a in snap.agents.iter().filter(|a| a.active) {
-        let Some(((_, skill), v)) = snap.assignments.iter().find(|((ag, s), _)| ag == &a.id && snap.skills.iter().any(|k| &k.id == s && k.active)) else {
+        let Some(((_, skill), v)) = snap
+            .assignments
+            .iter()
+            .find(|((ag, s), _)| ag == &a.id && snap.skills.iter().any(|k| &k.id == s && k.active))
+        else {
             continue;
         };
         let new = if *v >= 4.0 { 1.0 } else { v + 1.0 };
@@ -57,9 +67,10 @@ async fn main() {
         }
     }
     let feed = Feed { records, ..Default::default() };
-    let prepared = job::prepare(client.as_ref(), &feed, &PlanOptions::for_platform(PlatformKind::Genesys), &Events::none())
-        .await
-        .expect("plan");
+    let prepared =
+        job::prepare(client.as_ref(), &feed, &PlanOptions::for_platform(PlatformKind::Genesys), &Events::none())
+            .await
+            .expect("plan");
     let planned_writes = prepared.estimate.writes;
 
     let marks: Arc<Mutex<(Option<Instant>, Option<Instant>)>> = Arc::default();
@@ -95,8 +106,17 @@ async fn main() {
     println!("  writes sent           {writes} (retries {})", after.retried - before.retried);
     println!("  write phase           {secs:.1} s");
     println!("  achieved rate         {rate:.1} requests/min = {:.1}% of the limit", rate / limit as f64 * 100.0);
-    println!("  429 answers (client)  {} = {:.2}% of requests", after.throttled - before.throttled, (after.throttled - before.throttled) as f64 / sent.max(1) as f64 * 100.0);
+    println!(
+        "  429 answers (client)  {} = {:.2}% of requests",
+        after.throttled - before.throttled,
+        (after.throttled - before.throttled) as f64 / sent.max(1) as f64 * 100.0
+    );
     println!("  sandbox throttled     {}", stats["throttled"]);
-    println!("  rows verified         {} of {}, failed {}", run.summary.verified, feed.records.len(), run.summary.failed);
+    println!(
+        "  rows verified         {} of {}, failed {}",
+        run.summary.verified,
+        feed.records.len(),
+        run.summary.failed
+    );
     sandbox.shutdown().await;
 }
