@@ -466,7 +466,42 @@ async fn an_export_imports_back_as_a_plan_of_zero_changes(kind: PlatformKind) {
     }
 }
 
+/// Paged reads in the fewest calls: Genesys lists 500 a page, CXone 1,000 agents and 10,000
+/// assignments a page.
+async fn a_large_tenant_is_read_in_the_fewest_pages(kind: PlatformKind) {
+    const AGENTS: u64 = 1_200;
+    let sb = support::start(kind, TenantFile::default(), |c| {
+        c.tenant = skillsync_sandbox::TenantSource::Generated { agents: AGENTS as usize, skills: 12, seed: 3 };
+    })
+    .await;
+    let dir = support::temp();
+    let feed =
+        support::load(dir.path(), "one.csv", "email,skill,proficiency\nnobody@example.com,Nothing,1\n", None, kind);
+    let client = support::client(&sb, kind, support::fast());
+    let prepared = support::prepare(client.as_ref(), &feed, &defaults(kind)).await;
+    let assignments = support::state(&sb).len() as u64;
+    assert!(assignments > 0, "the generated tenant has assignments");
+    let (want, route) = match kind {
+        // One skills page, three users pages (with everyone's skills).
+        PlatformKind::Genesys => (1 + AGENTS.div_ceil(500), "GET /api/v2/users"),
+        // One skills page, two agents pages, the assignments in pages of 10,000.
+        PlatformKind::Cxone => {
+            (1 + AGENTS.div_ceil(1000) + assignments.div_ceil(10_000), "GET /incontactapi/services/v33.0/agents")
+        }
+    };
+    assert_eq!(prepared.reads, want, "reads of the whole state");
+    assert_eq!(support::sandbox_reads(&sb.stats()), want, "reads the sandbox saw: {}", sb.stats());
+    assert_eq!(
+        support::route(&sb.stats(), route),
+        AGENTS.div_ceil(if kind == PlatformKind::Genesys { 500 } else { 1000 }),
+        "agent pages"
+    );
+    assert_eq!(prepared.snapshot.agents.len() as u64, AGENTS, "every agent was read");
+    assert_eq!(prepared.snapshot.assignments.len() as u64, assignments, "every assignment was read");
+}
+
 both!(
+    a_large_tenant_is_read_in_the_fewest_pages,
     long_feed_plans_applies_verifies_and_a_rerun_sends_nothing,
     wide_and_packed_feeds_with_word_values_land_exactly,
     names_resolve_exactly_with_suggestions_inactivity_and_ambiguity,
