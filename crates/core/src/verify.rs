@@ -73,10 +73,20 @@ pub async fn read_back(client: &dyn PlatformClient, changes: &[Change], states: 
     }
     let pairs: Vec<(String, String)> =
         need.iter().map(|&i| (changes[i].agent_id.clone(), changes[i].skill_id.clone())).collect();
-    let (current, ids) = client.read_back(&pairs).await?;
-    for (&i, pair) in need.iter().zip(&pairs) {
-        states[i].after = Some(current.get(pair).copied());
-        states[i].correlation_ids.extend(ids.iter().cloned());
+    match client.read_back(&pairs).await {
+        Ok((current, ids)) => {
+            for (&i, pair) in need.iter().zip(&pairs) {
+                states[i].after = Some(current.get(pair).copied());
+                states[i].correlation_ids.extend(ids.iter().cloned());
+            }
+        }
+        // A failed read-back leaves those rows unconfirmed — reported failed with the reason —
+        // rather than losing every row's outcome to one error.
+        Err(e) => {
+            for &i in &need {
+                states[i].errors.push(format!("the read-back that verifies it failed: {e}"));
+            }
+        }
     }
     Ok(need.len())
 }

@@ -169,12 +169,10 @@ fn assert_failed_with_500(run: &job::Run, rows: usize) {
 mod errors_that_never_stop_still_end_in_failed_rows {
     use super::*;
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "bug: job::execute returns Err when the verify read-back fails (crates/core/src/job.rs:153 and :175, `verify::read_back(..).await?`), so every row's outcome and the report are lost"]
     async fn genesys() {
         errors_that_never_stop_still_end_in_failed_rows(PlatformKind::Genesys).await
     }
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    #[ignore = "bug: job::execute returns Err when the verify read-back fails (crates/core/src/job.rs:153 and :175, `verify::read_back(..).await?`), so every row's outcome and the report are lost"]
     async fn cxone() {
         errors_that_never_stop_still_end_in_failed_rows(PlatformKind::Cxone).await
     }
