@@ -9,7 +9,7 @@ use super::http::{Authenticator, Kind, Session, Token};
 use super::{Batch, BatchResult, Connection, HttpSettings, ItemResult, PlatformClient, ReadBack, Secret, WriteOp};
 use crate::error::{Error, Result};
 use crate::events::{Event, Events};
-use crate::model::{Agent, Change, PlatformKind, RequestCounts, Skill, Snapshot, Target};
+use crate::model::{Agent, Change, PlatformKind, Skill, Snapshot, Target};
 use async_trait::async_trait;
 use base64::Engine;
 use futures::{StreamExt, TryStreamExt};
@@ -373,16 +373,8 @@ impl PlatformClient for Cxone {
         PlatformKind::Cxone
     }
 
-    fn counts(&self) -> RequestCounts {
-        self.session.counts()
-    }
-
-    fn rate_per_minute(&self) -> Option<f64> {
-        self.session.limiter.per_minute()
-    }
-
-    fn set_events(&self, events: Events) {
-        self.session.set_events(events)
+    fn session(&self) -> &Session {
+        &self.session
     }
 
     async fn connect(&self) -> Result<()> {

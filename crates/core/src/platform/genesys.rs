@@ -7,7 +7,7 @@ use super::http::{Authenticator, Kind, Session, Token};
 use super::{Batch, BatchResult, Connection, HttpSettings, ItemResult, PlatformClient, ReadBack, WriteOp};
 use crate::error::{Error, Result};
 use crate::events::{Event, Events};
-use crate::model::{Agent, Change, PlatformKind, RequestCounts, Skill, Snapshot, Target};
+use crate::model::{Agent, Change, PlatformKind, Skill, Snapshot, Target};
 use async_trait::async_trait;
 use futures::{StreamExt, TryStreamExt};
 use reqwest::header::HeaderMap;
@@ -289,16 +289,8 @@ impl PlatformClient for Genesys {
         PlatformKind::Genesys
     }
 
-    fn counts(&self) -> RequestCounts {
-        self.session.counts()
-    }
-
-    fn rate_per_minute(&self) -> Option<f64> {
-        self.session.limiter.per_minute()
-    }
-
-    fn set_events(&self, events: Events) {
-        self.session.set_events(events)
+    fn session(&self) -> &Session {
+        &self.session
     }
 
     async fn connect(&self) -> Result<()> {

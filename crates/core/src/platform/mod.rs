@@ -188,13 +188,22 @@ pub type ReadBack = HashMap<(String, String), f64>;
 pub trait PlatformClient: Send + Sync {
     fn kind(&self) -> PlatformKind;
 
+    /// The HTTP session every request of this client goes through.
+    fn session(&self) -> &http::Session;
+
     /// Requests made so far.
-    fn counts(&self) -> RequestCounts;
+    fn counts(&self) -> RequestCounts {
+        self.session().counts()
+    }
 
     /// The limit the client keeps to now (requests a minute), if known.
-    fn rate_per_minute(&self) -> Option<f64>;
+    fn rate_per_minute(&self) -> Option<f64> {
+        self.session().limiter.per_minute()
+    }
 
-    fn set_events(&self, events: Events);
+    fn set_events(&self, events: Events) {
+        self.session().set_events(events)
+    }
 
     /// Authenticates (and discovers the API host): fails fast on bad credentials.
     async fn connect(&self) -> Result<()>;
