@@ -4,9 +4,11 @@
 //! assignments, up to 1,000 agents a call. Writes answer 200 even when items fail, so every item's
 //! result is read, and success is only ever claimed after a read-back.
 
-use super::genesys::{failed, oauth_error};
 use super::http::{Authenticator, Kind, Session, Token};
-use super::{Batch, BatchResult, Connection, HttpSettings, ItemResult, PlatformClient, ReadBack, Secret, WriteOp};
+use super::{
+    enc, failed, oauth_error, Batch, BatchResult, Connection, HttpSettings, ItemResult, PlatformClient, ReadBack,
+    Secret, WriteOp,
+};
 use crate::error::{Error, Result};
 use crate::events::{Event, Events};
 use crate::model::{Agent, Change, PlatformKind, Skill, Snapshot, Target};
@@ -361,10 +363,6 @@ impl Cxone {
             .collect();
         BatchResult { items, correlation_ids: reply.correlation_ids, error: None }
     }
-}
-
-fn enc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 #[async_trait]

@@ -4,7 +4,10 @@
 //! because it replaces the user's whole skill set.
 
 use super::http::{Authenticator, Kind, Session, Token};
-use super::{Batch, BatchResult, Connection, HttpSettings, ItemResult, PlatformClient, ReadBack, WriteOp};
+use super::{
+    enc, failed, oauth_error, Batch, BatchResult, Connection, HttpSettings, ItemResult, PlatformClient, ReadBack,
+    WriteOp,
+};
 use crate::error::{Error, Result};
 use crate::events::{Event, Events};
 use crate::model::{Agent, Change, PlatformKind, Skill, Snapshot, Target};
@@ -76,14 +79,6 @@ impl Authenticator for ClientCredentials {
             expires_at: Instant::now() + Duration::from_secs(t.expires_in.unwrap_or(86_400)),
         })
     }
-}
-
-pub(crate) fn oauth_error(body: &[u8]) -> String {
-    let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
-    ["error_description", "description", "message", "error"]
-        .iter()
-        .find_map(|k| v.get(*k).and_then(|x| x.as_str()).filter(|s| !s.is_empty()).map(str::to_string))
-        .unwrap_or_else(|| String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned())
 }
 
 /// The message of a Genesys ErrorBody, with the fields it names (`details[].fieldName`).
@@ -260,27 +255,6 @@ impl Genesys {
             Err(e) => failed(batch, e),
         }
     }
-}
-
-pub(crate) fn failed(batch: &Batch, e: Error) -> BatchResult {
-    let msg = e.to_string();
-    let ids = match &e {
-        Error::Api { correlation_id: Some(c), .. } => vec![c.clone()],
-        _ => vec![],
-    };
-    BatchResult {
-        items: batch
-            .items
-            .iter()
-            .map(|&i| ItemResult { change: i, accepted: false, confirmed: None, error: Some(msg.clone()) })
-            .collect(),
-        correlation_ids: ids,
-        error: Some(msg),
-    }
-}
-
-fn enc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 #[async_trait]

@@ -225,6 +225,38 @@ pub trait PlatformClient: Send + Sync {
     async fn read_back(&self, pairs: &[(String, String)]) -> Result<(ReadBack, Vec<String>)>;
 }
 
+/// The message of an OAuth-style error body (both platforms' token endpoints answer one).
+pub(crate) fn oauth_error(body: &[u8]) -> String {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    ["error_description", "description", "message", "error"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(|x| x.as_str()).filter(|s| !s.is_empty()).map(str::to_string))
+        .unwrap_or_else(|| String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned())
+}
+
+/// Every item of a call that failed as a whole carries the call's error.
+pub(crate) fn failed(batch: &Batch, e: Error) -> BatchResult {
+    let msg = e.to_string();
+    let ids = match &e {
+        Error::Api { correlation_id: Some(c), .. } => vec![c.clone()],
+        _ => vec![],
+    };
+    BatchResult {
+        items: batch
+            .items
+            .iter()
+            .map(|&i| ItemResult { change: i, accepted: false, confirmed: None, error: Some(msg.clone()) })
+            .collect(),
+        correlation_ids: ids,
+        error: Some(msg),
+    }
+}
+
+/// Percent-encodes an id for a URL path segment.
+pub(crate) fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
 /// Builds the client for a connection.
 pub fn client(conn: &Connection, settings: HttpSettings) -> Result<Arc<dyn PlatformClient>> {
     conn.validate()?;
