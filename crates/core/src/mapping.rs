@@ -223,6 +223,17 @@ impl Mapping {
         value_problems
     }
 
+    /// What one source value becomes on the platform's scale under this mapping, or why it
+    /// cannot (the message a row with that value gets). The mapping screen shows it per value.
+    pub fn convert_value(
+        &self,
+        table: &Table,
+        platform: PlatformKind,
+        raw: &str,
+    ) -> std::result::Result<Target, String> {
+        Converter::new(self, platform, table.decimal_comma).convert(raw).map_err(|(_, message)| message)
+    }
+
     /// The distinct source values of the proficiency cells with how often each occurs (case-
     /// insensitively, shown as first written): numbers in ascending order, then words.
     pub fn distinct_values(&self, table: &Table) -> Vec<(String, usize)> {

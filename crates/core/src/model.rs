@@ -205,6 +205,19 @@ pub enum Action {
     Invalid,
 }
 
+impl Action {
+    /// The name as written in JSON and in filters ("add", "update", …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Add => "add",
+            Action::Update => "update",
+            Action::Remove => "remove",
+            Action::Unchanged => "unchanged",
+            Action::Invalid => "invalid",
+        }
+    }
+}
+
 /// One row of the plan: a request from the feed, resolved and compared with what the platform has.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanRow {

@@ -1,0 +1,247 @@
+//! The feed and its mapping: open a CSV (or the sample, or an export of the tenant), preview a
+//! mapping on it value by value and row by row, and keep mappings as named templates.
+
+use super::{Desk, Paths};
+use crate::dto::{DistinctValue, FeedView, MappingInput, MappingPreview, Platform, PreviewRow};
+use crate::error::{UiError, UiResult};
+use skillsync_core::export::{self, ExportLayout, ExportOptions};
+use skillsync_core::import::{self, Table};
+use skillsync_core::mapping::Mapping;
+use skillsync_core::{Error, Events, PlatformKind, Target};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Rows of the file shown on the import screen, and mapped rows on the mapping screen.
+const SAMPLE_ROWS: usize = 20;
+const PREVIEW_ROWS: usize = 50;
+
+const DEMO_FEED: &str = include_str!("../../../examples/demo-feed.csv");
+const DEMO_MAPPINGS: [(&str, &str); 2] = [
+    ("demo-genesys", include_str!("../../../examples/genesys-mapping.toml")),
+    ("demo-cxone", include_str!("../../../examples/cxone-mapping.toml")),
+];
+
+/// A feed read into memory: the table, its bytes (they identify the job in the journal), and
+/// the platform it was made for when the app knows it.
+pub struct OpenFeed {
+    pub path: PathBuf,
+    pub table: Table,
+    pub bytes: Vec<u8>,
+    pub suggested: Option<PlatformKind>,
+}
+
+/// Writes the demo mappings into the templates folder unless a template of that name exists.
+pub(super) fn seed_templates(paths: &Paths) -> std::io::Result<()> {
+    let dir = paths.templates();
+    std::fs::create_dir_all(&dir)?;
+    for (name, text) in DEMO_MAPPINGS {
+        let p = dir.join(format!("{name}.toml"));
+        if !p.exists() {
+            std::fs::write(p, text)?;
+        }
+    }
+    Ok(())
+}
+
+fn template_path(paths: &Paths, name: &str) -> UiResult<PathBuf> {
+    let name = name.trim();
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || " -_.".contains(c))
+        && !name.starts_with('.');
+    if !ok {
+        return Err(Error::Config(format!(
+            "template name '{name}' must be 1–64 letters, digits, spaces, '-', '_' or '.'"
+        ))
+        .into());
+    }
+    Ok(paths.templates().join(format!("{name}.toml")))
+}
+
+impl Desk {
+    pub fn open_feed(&self, path: &Path) -> UiResult<FeedView> {
+        self.open_feed_as(path, None, None)
+    }
+
+    /// The demo feed that fits the built-in sandbox tenant, mapped for `platform` (Genesys when
+    /// not given) with the demo mapping, so the whole job runs with no set-up.
+    pub fn open_sample(&self, platform: Option<Platform>) -> UiResult<FeedView> {
+        let kind: PlatformKind = platform.map_or(PlatformKind::Genesys, Into::into);
+        let dir = self.paths.samples();
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        let path = dir.join("demo-feed.csv");
+        std::fs::write(&path, DEMO_FEED).map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+        let name = DEMO_MAPPINGS[if kind == PlatformKind::Genesys { 0 } else { 1 }].1;
+        let mapping = Mapping::from_toml(name)?;
+        self.open_feed_as(&path, Some(kind), Some(mapping))
+    }
+
+    /// Writes what the profile's tenant holds today as a feed at `path` and opens it: a starting
+    /// point that plans as zero changes until edited.
+    pub async fn export_assignments(&self, profile: &str, path: &Path, layout: &str) -> UiResult<FeedView> {
+        let layout: ExportLayout = layout.parse()?;
+        let (conn, _) = self.connection(profile).await?;
+        let kind = conn.platform;
+        let client = skillsync_core::platform::client(&conn, Default::default())?;
+        client.connect().await?;
+        let snapshot = client.snapshot(&Events::none()).await?;
+        export::write_feed(path, &snapshot, &ExportOptions { layout, ..ExportOptions::default() })?;
+        self.open_feed_as(path, Some(kind), None)
+    }
+
+    fn open_feed_as(
+        &self,
+        path: &Path,
+        suggested: Option<PlatformKind>,
+        mapping: Option<Mapping>,
+    ) -> UiResult<FeedView> {
+        let len = std::fs::metadata(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?.len();
+        if len > import::MAX_BYTES {
+            return Err(Error::Unreadable(format!(
+                "{} is {} MB; feeds over {} MB are refused",
+                path.display(),
+                len / 1_000_000,
+                import::MAX_BYTES / 1_000_000
+            ))
+            .into());
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        let table = import::read_bytes(&bytes)?;
+        let (mapping, detect_error) = match mapping {
+            Some(m) => (Some(m), None),
+            None => match Mapping::detect(&table) {
+                Ok(m) => (Some(m), None),
+                Err(e) => (None, Some(e.to_string())),
+            },
+        };
+        let view = FeedView {
+            path: path.display().to_string(),
+            file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            encoding: table.encoding.to_string(),
+            delimiter: table.delimiter_name().to_string(),
+            rows: table.rows.len(),
+            headers: table.headers.clone(),
+            sample: table.rows.iter().take(SAMPLE_ROWS).map(|r| r.cells.clone()).collect(),
+            mapping: mapping.as_ref().map(MappingInput::from),
+            detect_error,
+            suggested_platform: suggested.map(Into::into),
+        };
+        *self.feed.lock() = Some(Arc::new(OpenFeed { path: path.to_path_buf(), table, bytes, suggested }));
+        // A plan belongs to the feed it was made from.
+        *self.plan.lock() = None;
+        Ok(view)
+    }
+
+    pub(super) fn current_feed(&self) -> UiResult<Arc<OpenFeed>> {
+        self.feed.lock().clone().ok_or_else(UiError::no_feed)
+    }
+
+    /// The mapping applied to the open feed: every distinct value and what it becomes, the first
+    /// rows as they will be planned, and the problems, without contacting the platform.
+    pub fn preview_mapping(&self, input: &MappingInput, platform: Platform) -> UiResult<MappingPreview> {
+        let feed = self.current_feed()?;
+        let table = &feed.table;
+        let kind: PlatformKind = platform.into();
+        let mapping = Mapping::from(input);
+        let mut out = MappingPreview {
+            error: None,
+            scale: kind.scale().into(),
+            records: 0,
+            valid: 0,
+            problems: 0,
+            values: Vec::new(),
+            rows: Vec::new(),
+            toml: mapping.to_toml(),
+        };
+        if let Err(e) = mapping.check(table, kind) {
+            out.error = Some(e.to_string());
+            return Ok(out);
+        }
+        let mut values: Vec<DistinctValue> = mapping
+            .distinct_values(table)
+            .into_iter()
+            .map(|(value, count)| {
+                let (mapped, remove, problem) = split(mapping.convert_value(table, kind, &value));
+                DistinctValue { value, count, mapped, remove, problem }
+            })
+            .collect();
+        // Most frequent first; the engine's order (numbers ascending, then words) breaks ties.
+        values.sort_by_key(|v| std::cmp::Reverse(v.count));
+        out.values = values;
+
+        let fed = mapping.apply(table, kind);
+        out.records = fed.records.len();
+        out.valid = fed.records.iter().filter(|r| r.value.is_ok()).count();
+        out.problems = fed.records.len() - out.valid + fed.problems.len();
+        let mut rows: Vec<PreviewRow> = fed
+            .records
+            .iter()
+            .map(|r| {
+                let (value, remove, problem) = split(r.value.clone());
+                PreviewRow {
+                    line: r.line,
+                    agent: r.agent.clone(),
+                    skill: r.skill.clone(),
+                    raw_value: r.raw_value.clone(),
+                    value,
+                    remove,
+                    problem,
+                }
+            })
+            .chain(fed.problems.iter().map(|p| PreviewRow {
+                line: p.line,
+                agent: String::new(),
+                skill: String::new(),
+                raw_value: String::new(),
+                value: None,
+                remove: false,
+                problem: Some(p.message.clone()),
+            }))
+            .collect();
+        rows.sort_by_key(|r| r.line);
+        rows.truncate(PREVIEW_ROWS);
+        out.rows = rows;
+        Ok(out)
+    }
+
+    pub fn list_templates(&self) -> UiResult<Vec<String>> {
+        let dir = self.paths.templates();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(format!("reading {}", dir.display()), e).into()),
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let p = e.path();
+                (p.extension()? == "toml").then(|| p.file_stem()?.to_str().map(str::to_string))?
+            })
+            .collect();
+        names.sort_by_key(|n| n.to_lowercase());
+        Ok(names)
+    }
+
+    pub fn save_template(&self, name: &str, input: &MappingInput) -> UiResult<String> {
+        let path = template_path(&self.paths, name)?;
+        let dir = self.paths.templates();
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        std::fs::write(&path, Mapping::from(input).to_toml())
+            .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+        Ok(path.display().to_string())
+    }
+
+    pub fn load_template(&self, name: &str) -> UiResult<MappingInput> {
+        let path = template_path(&self.paths, name)?;
+        Ok(MappingInput::from(&Mapping::load(&path)?))
+    }
+}
+
+/// A converted value as (value, is a removal, problem).
+fn split(v: Result<Target, String>) -> (Option<f64>, bool, Option<String>) {
+    match v {
+        Ok(Target::Set(x)) => (Some(x), false, None),
+        Ok(Target::Remove) => (None, true, None),
+        Err(e) => (None, false, Some(e)),
+    }
+}

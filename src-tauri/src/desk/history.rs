@@ -1,0 +1,77 @@
+//! The runs of this machine: each apply gets a folder under `runs/` with its report files, undo
+//! file and a `run.json` entry; the history screen lists those entries newest first.
+
+use super::Desk;
+use crate::dto::{FeedView, HistoryEntry, RunView};
+use crate::error::UiResult;
+use skillsync_core::{Error, PlatformKind};
+use std::path::Path;
+
+const ENTRY: &str = "run.json";
+
+/// A folder name that sorts by time and never collides.
+pub(super) fn new_run_id(at: chrono::DateTime<chrono::Utc>) -> String {
+    let short = uuid::Uuid::new_v4().simple().to_string();
+    format!("{}-{}", at.format("%Y%m%d-%H%M%S"), &short[..6])
+}
+
+pub(super) fn record(
+    dir: &Path,
+    id: &str,
+    started_at: chrono::DateTime<chrono::Utc>,
+    profile: &str,
+    platform: PlatformKind,
+    feed: &Path,
+    run: &RunView,
+) -> UiResult<()> {
+    let entry = HistoryEntry {
+        id: id.to_string(),
+        started_at: started_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        profile: profile.to_string(),
+        platform: platform.into(),
+        feed: feed.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        summary: run.summary,
+        cancelled: run.cancelled,
+        report_files: run.report_files.clone(),
+    };
+    let path = dir.join(ENTRY);
+    let text = serde_json::to_vec_pretty(&entry).map_err(|e| Error::Input(e.to_string()))?;
+    std::fs::write(&path, text).map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    Ok(())
+}
+
+impl Desk {
+    /// Every recorded run, newest first; a folder without a readable entry is skipped.
+    pub fn history(&self) -> UiResult<Vec<HistoryEntry>> {
+        let dir = self.paths.runs();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(format!("reading {}", dir.display()), e).into()),
+        };
+        let mut out: Vec<HistoryEntry> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| std::fs::read(e.path().join(ENTRY)).ok())
+            .filter_map(|bytes| serde_json::from_slice(&bytes).ok())
+            .collect();
+        out.sort_by(|a, b| b.started_at.cmp(&a.started_at).then_with(|| b.id.cmp(&a.id)));
+        Ok(out)
+    }
+
+    /// Opens a run's undo file as the feed: planning it puts back what that run changed.
+    pub fn open_undo(&self, run_id: &str) -> UiResult<FeedView> {
+        let entry = self
+            .history()?
+            .into_iter()
+            .find(|e| e.id == run_id)
+            .ok_or_else(|| Error::Input(format!("there is no run '{run_id}' in the history")))?;
+        let undo = entry
+            .report_files
+            .iter()
+            .find(|f| f.ends_with(".undo.csv"))
+            .ok_or_else(|| Error::Input(format!("run {run_id} has no undo file")))?;
+        let mut view = self.open_feed(Path::new(undo))?;
+        view.suggested_platform = Some(entry.platform);
+        Ok(view)
+    }
+}

@@ -1,0 +1,270 @@
+//! Plan, apply and results: the engine's `prepare` and `execute` with the app's progress channel,
+//! pause and cancel, a journal per job, and every finished run written to its own folder.
+
+use super::{matches, page, Desk};
+use crate::dto::{
+    ApplyInput, Estimate, MappingInput, PlanOptionsInput, PlanRowPage, PlanRowView, PlanView, RowQuery, RunRowPage,
+    RunRowView, RunView, Unresolved,
+};
+use crate::error::{UiError, UiResult};
+use skillsync_core::apply::{ApplyOptions, Control};
+use skillsync_core::job::{self, ExecuteOptions, LoadedFeed, Prepared, Run};
+use skillsync_core::journal::{self, JobId, Journal};
+use skillsync_core::mapping::Mapping;
+use skillsync_core::plan::PlanOptions;
+use skillsync_core::platform::{self, HttpSettings, PlatformClient};
+use skillsync_core::{Error, Events, PlatformKind};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+/// A plan the user has seen, with what the apply needs to send exactly it.
+pub struct Planned {
+    pub profile: String,
+    pub tenant: String,
+    pub client: Arc<dyn PlatformClient>,
+    pub loaded: LoadedFeed,
+    pub prepared: Prepared,
+    pub job_id: JobId,
+    pub journal_path: PathBuf,
+}
+
+/// The last finished run.
+pub struct Finished {
+    pub id: String,
+    pub platform: PlatformKind,
+    pub tenant: String,
+    pub feed: PathBuf,
+    pub run: Run,
+    pub report_files: Vec<String>,
+}
+
+impl Desk {
+    /// Reads the tenant and diffs the open feed against it under `mapping`. Nothing is written.
+    pub async fn plan(
+        &self,
+        profile: &str,
+        mapping: &MappingInput,
+        options: PlanOptionsInput,
+        events: Events,
+    ) -> UiResult<PlanView> {
+        let _busy = self.begin("a plan")?;
+        let started = Instant::now();
+        let feed = self.current_feed()?;
+        let (conn, tenant) = self.connection(profile).await?;
+        let kind = conn.platform;
+        let mapping = Mapping::from(mapping);
+        mapping.check(&feed.table, kind)?;
+        let loaded = LoadedFeed {
+            path: feed.path.clone(),
+            feed: mapping.apply(&feed.table, kind),
+            encoding: feed.table.encoding.to_string(),
+            delimiter: feed.table.delimiter as char,
+            mapping,
+            bytes_sha_input: feed.bytes.clone(),
+        };
+        let client = platform::client(&conn, HttpSettings::default())?;
+        let mut plan_options = PlanOptions::for_platform(kind);
+        plan_options.allow_remove = options.allow_remove || options.remove_unlisted;
+        plan_options.remove_unlisted = options.remove_unlisted;
+
+        let cancel = CancellationToken::new();
+        *self.plan_cancel.lock() = Some(cancel.clone());
+        let prepared = tokio::select! {
+            p = job::prepare(client.as_ref(), &loaded.feed, &plan_options, &events) => p,
+            _ = cancel.cancelled() => Err(Error::Cancelled),
+        };
+        *self.plan_cancel.lock() = None;
+        let prepared = prepared?;
+
+        let job_id = job::job_id(kind, &conn.base_url, &loaded);
+        let journal_path = self.paths.journals().join(format!("{}.jsonl", job_id.file_stem()));
+        // An unfinished journal of this very job: the last apply was cut off.
+        let resumable = journal_path.exists() && journal::read(&journal_path, &job_id).is_ok_and(|p| !p.finished);
+        let plan = &prepared.plan;
+        let u = &plan.unresolved;
+        let names = |v: &[skillsync_core::plan::UnresolvedName]| v.iter().map(Into::into).collect();
+        let view = PlanView {
+            profile: profile.to_string(),
+            platform: kind.into(),
+            tenant: tenant.clone(),
+            summary: (&plan.summary).into(),
+            estimate: Estimate {
+                writes: prepared.estimate.writes,
+                verify_reads: prepared.estimate.verify_reads,
+                rate_per_minute: prepared.estimate.rate_per_minute,
+                seconds: prepared.estimate.seconds,
+            },
+            unresolved: Unresolved {
+                unknown_skills: names(&u.unknown_skills),
+                unknown_agents: names(&u.unknown_agents),
+                inactive_skills: names(&u.inactive_skills),
+                inactive_agents: names(&u.inactive_agents),
+                ambiguous_agents: names(&u.ambiguous_agents),
+                ambiguous_skills: names(&u.ambiguous_skills),
+            },
+            reads: prepared.reads,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+            resumable,
+        };
+        *self.plan.lock() = Some(Arc::new(Planned {
+            profile: profile.to_string(),
+            tenant,
+            client,
+            loaded,
+            prepared,
+            job_id,
+            journal_path,
+        }));
+        Ok(view)
+    }
+
+    pub fn plan_rows(&self, q: &RowQuery) -> UiResult<PlanRowPage> {
+        let planned = self.plan.lock().clone().ok_or_else(UiError::no_plan)?;
+        let filter = q.filter.as_deref().filter(|f| !f.is_empty() && *f != "all");
+        let rows = planned
+            .prepared
+            .plan
+            .rows
+            .iter()
+            .filter(|r| filter.is_none_or(|f| r.action.as_str() == f) && matches(&q.search, &[&r.agent, &r.skill]));
+        let (total, rows) = page(rows, q.offset, q.limit);
+        Ok(PlanRowPage {
+            total,
+            rows: rows
+                .into_iter()
+                .map(|r| PlanRowView {
+                    line: r.line,
+                    agent: r.agent.clone(),
+                    skill: r.skill.clone(),
+                    before: r.before,
+                    requested: r.requested,
+                    action: r.action.into(),
+                    problem: r.problem.as_ref().map(|p| p.message.clone()),
+                })
+                .collect(),
+        })
+    }
+
+    /// Sends the plan last made, verifies every row, writes the run's report, undo file and
+    /// history entry, and returns the run. The plan is spent: applying again needs a new plan.
+    pub async fn apply(&self, input: ApplyInput, events: Events) -> UiResult<RunView> {
+        let _busy = self.begin("an apply")?;
+        let planned = self.plan.lock().clone().ok_or_else(UiError::no_plan)?;
+        let started_at = chrono::Utc::now();
+        let started = Instant::now();
+        let summary = &planned.prepared.plan.summary;
+        if summary.remove > 0 && !input.confirm_remove {
+            return Err(Error::Config(format!(
+                "this plan removes {} skill assignment(s): confirm the removal to apply it",
+                summary.remove
+            ))
+            .into());
+        }
+        let writes = planned.prepared.estimate.writes;
+        let (journal, previous) = if input.resume {
+            let (j, p) = Journal::resume(&planned.journal_path, &planned.job_id)?;
+            (Some(j), Some(p))
+        } else if writes > 0 {
+            (Some(Journal::create(&planned.journal_path, &planned.job_id)?), None)
+        } else {
+            (None, None)
+        };
+        let control = Control::default();
+        *self.control.lock() = Some(control.clone());
+        let options =
+            ExecuteOptions { apply: ApplyOptions { control, events, ..ApplyOptions::default() }, journal, previous };
+        let run = job::execute(planned.client.as_ref(), &planned.prepared, options, started).await;
+        *self.control.lock() = None;
+        let run = run?;
+        // Spent either way: what was sent changed the tenant the plan was made against.
+        *self.plan.lock() = None;
+
+        let kind = planned.client.kind();
+        let id = super::history::new_run_id(started_at);
+        let dir = self.paths.runs().join(&id);
+        let files = job::write_report(&dir.join("report.html"), kind, &planned.tenant, &planned.loaded.path, &run)?;
+        let report_files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+        let view = RunView {
+            id: id.clone(),
+            summary: (&run.summary).into(),
+            cancelled: run.cancelled,
+            exit_code: job::exit_code(&run.summary, run.cancelled),
+            report_files: report_files.clone(),
+            journal_errors: run.journal_errors.clone(),
+        };
+        super::history::record(&dir, &id, started_at, &planned.profile, kind, &planned.loaded.path, &view)?;
+        *self.run.lock() = Some(Arc::new(Finished {
+            id,
+            platform: kind,
+            tenant: planned.tenant.clone(),
+            feed: planned.loaded.path.clone(),
+            run,
+            report_files,
+        }));
+        Ok(view)
+    }
+
+    pub fn pause_run(&self) {
+        if let Some(c) = self.control.lock().as_ref() {
+            c.pause();
+        }
+    }
+
+    pub fn resume_run(&self) {
+        if let Some(c) = self.control.lock().as_ref() {
+            c.resume();
+        }
+    }
+
+    /// Cancels the apply in flight (calls already sent finish and are verified) or the plan's reads.
+    pub fn cancel_run(&self) {
+        if let Some(c) = self.control.lock().as_ref() {
+            c.cancel();
+        }
+        if let Some(c) = self.plan_cancel.lock().as_ref() {
+            c.cancel();
+        }
+    }
+
+    pub fn run_rows(&self, q: &RowQuery) -> UiResult<RunRowPage> {
+        let finished = self.run.lock().clone().ok_or_else(UiError::no_run)?;
+        let filter = q.filter.as_deref().filter(|f| !f.is_empty() && *f != "all");
+        let rows = finished.run.rows.iter().filter(|r| {
+            filter.is_none_or(|f| skillsync_core::report::outcome_str(r.outcome) == f)
+                && matches(&q.search, &[&r.agent, &r.skill])
+        });
+        let (total, rows) = page(rows, q.offset, q.limit);
+        Ok(RunRowPage {
+            total,
+            rows: rows
+                .into_iter()
+                .map(|r| RunRowView {
+                    line: r.line,
+                    agent: r.agent.clone(),
+                    skill: r.skill.clone(),
+                    before: r.before,
+                    requested: r.requested,
+                    after: r.after,
+                    outcome: r.outcome.into(),
+                    error: r.error.clone(),
+                    correlation_ids: r.correlation_ids.clone(),
+                })
+                .collect(),
+        })
+    }
+
+    /// Writes the last run's report where the user chose (its format by extension), with the
+    /// two other formats and the undo file beside it.
+    pub fn save_report(&self, path: &std::path::Path) -> UiResult<Vec<String>> {
+        let f = self.run.lock().clone().ok_or_else(UiError::no_run)?;
+        let files = job::write_report(path, f.platform, &f.tenant, &f.feed, &f.run)?;
+        Ok(files.iter().map(|p| p.display().to_string()).collect())
+    }
+
+    /// The last run, for a window that reloads.
+    pub fn last_run_id(&self) -> Option<String> {
+        self.run.lock().as_ref().map(|f| f.id.clone())
+    }
+}

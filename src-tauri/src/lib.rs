@@ -1,0 +1,40 @@
+//! Skillsync's desktop app: the engine's job one screen per step, over the same core as the CLI.
+//! `app` is generic over the runtime so tests build it with `tauri::test::mock_builder()`.
+
+pub mod commands;
+pub mod desk;
+pub mod dto;
+pub mod error;
+
+use desk::{Desk, Paths};
+use skillsync_core::profile::Keychain;
+use std::sync::Arc;
+use tauri::Runtime;
+
+/// The app on any runtime: the dialog plugin, the desk as state, the commands.
+pub fn app<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri::Builder<R> {
+    builder.plugin(tauri_plugin_dialog::init()).manage(desk).invoke_handler(commands::handler())
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SKILLSYNC_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let paths = match Paths::from_env() {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!("{e}");
+            std::process::exit(2);
+        }
+    };
+    tracing::info!(config = %paths.config.display(), data = %paths.data.display(), "starting");
+    let desk = Desk::new(paths, Arc::new(Keychain));
+    if let Err(e) = app(tauri::Builder::default(), desk).run(tauri::generate_context!()) {
+        tracing::error!("the window could not start: {e}");
+        std::process::exit(1);
+    }
+}
