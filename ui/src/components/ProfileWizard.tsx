@@ -1,0 +1,310 @@
+// The add-a-connection wizard: platform, where, credentials, then a test that must pass before the
+// profile can be saved, so a saved profile is always one that worked once.
+import { useState } from "react";
+import * as api from "../api";
+import type { ConnectionCheck } from "../bindings/ConnectionCheck";
+import type { Platform } from "../bindings/Platform";
+import type { ProfileInput } from "../bindings/ProfileInput";
+import type { ProfileView } from "../bindings/ProfileView";
+import type { UiError } from "../bindings/UiError";
+import { PLATFORM_NAMES } from "../format";
+import { ConnectionCheckView } from "./ConnectionCheckView";
+import { ErrorBanner } from "./ErrorBanner";
+
+/** Genesys Cloud's regions, by the domain the contract names them with. */
+export const GENESYS_REGIONS: { domain: string; label: string }[] = [
+  { domain: "mypurecloud.com", label: "Americas (US East)" },
+  { domain: "use2.us-gov-pure.cloud", label: "Americas (US East 2, FedRAMP)" },
+  { domain: "usw2.pure.cloud", label: "Americas (US West)" },
+  { domain: "cac1.pure.cloud", label: "Americas (Canada)" },
+  { domain: "sae1.pure.cloud", label: "Americas (São Paulo)" },
+  { domain: "mypurecloud.ie", label: "EMEA (Dublin)" },
+  { domain: "euw2.pure.cloud", label: "EMEA (London)" },
+  { domain: "mypurecloud.de", label: "EMEA (Frankfurt)" },
+  { domain: "euc2.pure.cloud", label: "EMEA (Zurich)" },
+  { domain: "mec1.pure.cloud", label: "Middle East (UAE)" },
+  { domain: "aps1.pure.cloud", label: "Asia Pacific (Mumbai)" },
+  { domain: "apne2.pure.cloud", label: "Asia Pacific (Seoul)" },
+  { domain: "mypurecloud.com.au", label: "Asia Pacific (Sydney)" },
+  { domain: "mypurecloud.jp", label: "Asia Pacific (Tokyo)" },
+  { domain: "apne3.pure.cloud", label: "Asia Pacific (Osaka)" },
+];
+
+export const CXONE_ISSUER = "https://cxone.niceincontact.com";
+
+const STAGES = ["Platform", "Where", "Credentials", "Test and save"] as const;
+
+interface Fields {
+  platform: Platform;
+  genesysWhere: "region" | "custom";
+  region: string;
+  genesysUrl: string;
+  issuer: string;
+  apiVersion: string;
+  clientId: string;
+  clientSecret: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+}
+
+const EMPTY: Fields = {
+  platform: "genesys",
+  genesysWhere: "region",
+  region: "mypurecloud.com",
+  genesysUrl: "",
+  issuer: CXONE_ISSUER,
+  apiVersion: "",
+  clientId: "",
+  clientSecret: "",
+  accessKeyId: "",
+  accessKeySecret: "",
+};
+
+function toInput(name: string, f: Fields): ProfileInput {
+  const genesys = f.platform === "genesys";
+  const optional = (s: string) => (s.trim() === "" ? null : s.trim());
+  return {
+    name: name.trim(),
+    platform: f.platform,
+    region: genesys && f.genesysWhere === "region" ? f.region : null,
+    base_url: genesys ? (f.genesysWhere === "custom" ? f.genesysUrl.trim() : null) : f.issuer.trim(),
+    client_id: f.clientId.trim(),
+    api_version: genesys ? null : optional(f.apiVersion),
+    client_secret: f.clientSecret,
+    access_key_id: genesys ? null : f.accessKeyId.trim(),
+    access_key_secret: genesys ? null : f.accessKeySecret,
+  };
+}
+
+function looksLikeUrl(s: string): boolean {
+  return /^https?:\/\/[^\s/]+/i.test(s.trim());
+}
+
+function stageReady(stage: number, f: Fields): boolean {
+  if (stage === 1) {
+    if (f.platform === "genesys") return f.genesysWhere === "region" ? f.region !== "" : looksLikeUrl(f.genesysUrl);
+    return looksLikeUrl(f.issuer);
+  }
+  if (stage === 2) {
+    const base = f.clientId.trim() !== "" && f.clientSecret !== "";
+    return f.platform === "genesys" ? base : base && f.accessKeyId.trim() !== "" && f.accessKeySecret !== "";
+  }
+  return true;
+}
+
+interface Props {
+  profiles: ProfileView[];
+  onSaved: (profile: ProfileView) => void;
+  onCancel: () => void;
+}
+
+export function ProfileWizard({ profiles, onSaved, onCancel }: Props) {
+  const [stage, setStage] = useState(0);
+  const [fields, setFields] = useState<Fields>(EMPTY);
+  const [name, setName] = useState("");
+  const [nameTouched, setNameTouched] = useState(false);
+  const [check, setCheck] = useState<ConnectionCheck | null>(null);
+  // What the passing test was run with: any later edit (but the name) needs a new test.
+  const [testedKey, setTestedKey] = useState<string | null>(null);
+  const [busy, setBusy] = useState<"test" | "save" | null>(null);
+  const [error, setError] = useState<UiError | null>(null);
+
+  const connectionKey = JSON.stringify(toInput("", fields));
+  const tested = check?.ok === true && testedKey === connectionKey;
+  const trimmed = name.trim();
+  const nameProblem =
+    trimmed === ""
+      ? "Give the connection a name."
+      : profiles.some((p) => p.name.toLowerCase() === trimmed.toLowerCase())
+        ? `A connection named “${trimmed}” already exists.`
+        : null;
+
+  const set = <K extends keyof Fields>(key: K, value: Fields[K]) => {
+    setFields((f) => ({ ...f, [key]: value }));
+    setError(null);
+  };
+
+  const runTest = async () => {
+    setBusy("test");
+    setError(null);
+    setCheck(null);
+    try {
+      const result = await api.testConnection(toInput(trimmed, fields));
+      setCheck(result);
+      setTestedKey(connectionKey);
+    } catch (err) {
+      setError(api.toUiError(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const save = async () => {
+    setNameTouched(true);
+    if (nameProblem || !tested) return;
+    setBusy("save");
+    setError(null);
+    try {
+      onSaved(await api.saveProfile(toInput(trimmed, fields)));
+    } catch (err) {
+      setError(api.toUiError(err));
+      setBusy(null);
+    }
+  };
+
+  const genesys = fields.platform === "genesys";
+
+  return (
+    <section className="card wizard" data-testid="wizard" aria-labelledby="wizard-title">
+      <header className="wizard-head">
+        <h2 id="wizard-title">Add a connection</h2>
+        <ol className="wizard-stages">
+          {STAGES.map((label, i) => (
+            <li key={label} className={i === stage ? "stage-current" : i < stage ? "stage-done" : ""} aria-current={i === stage ? "step" : undefined}>
+              <span className="stage-number">{i + 1}</span> {label}
+            </li>
+          ))}
+        </ol>
+      </header>
+
+      {stage === 0 && (
+        <fieldset className="wizard-body">
+          <legend>Which platform?</legend>
+          {(["genesys", "cxone"] as const).map((p) => (
+            <label key={p} className={`choice${fields.platform === p ? " choice-selected" : ""}`}>
+              <input type="radio" name="platform" value={p} checked={fields.platform === p} data-testid={`wizard-platform-${p}`} onChange={() => set("platform", p)} />
+              <span className="choice-title">{PLATFORM_NAMES[p]}</span>
+              <span className="choice-hint">{p === "genesys" ? "OAuth client credentials grant" : "Access key with a registered application"}</span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+
+      {stage === 1 && genesys && (
+        <fieldset className="wizard-body">
+          <legend>Where is your Genesys Cloud organization?</legend>
+          <label className="radio-line">
+            <input type="radio" name="where" checked={fields.genesysWhere === "region"} data-testid="wizard-where-region" onChange={() => set("genesysWhere", "region")} />
+            A Genesys Cloud region
+          </label>
+          <select className="input" aria-label="Region" data-testid="wizard-region" value={fields.region} disabled={fields.genesysWhere !== "region"} onChange={(e) => set("region", e.target.value)}>
+            {GENESYS_REGIONS.map((r) => (
+              <option key={r.domain} value={r.domain}>
+                {r.label} — {r.domain}
+              </option>
+            ))}
+          </select>
+          <label className="radio-line">
+            <input type="radio" name="where" checked={fields.genesysWhere === "custom"} data-testid="wizard-where-custom" onChange={() => set("genesysWhere", "custom")} />
+            A custom API base URL
+          </label>
+          <input className="input" type="url" aria-label="API base URL" placeholder="https://api.example.com" data-testid="wizard-base-url" value={fields.genesysUrl} disabled={fields.genesysWhere !== "custom"} onChange={(e) => set("genesysUrl", e.target.value)} />
+        </fieldset>
+      )}
+
+      {stage === 1 && !genesys && (
+        <fieldset className="wizard-body">
+          <legend>Where does CXone sign you in?</legend>
+          <label className="field">
+            <span>Issuer URL</span>
+            <input className="input" type="url" data-testid="wizard-issuer" value={fields.issuer} onChange={(e) => set("issuer", e.target.value)} />
+            <small>The default serves every CXone cluster; change it only for a test or private issuer.</small>
+          </label>
+          <label className="field">
+            <span>API version (optional)</span>
+            <input className="input" placeholder="e.g. v30.0" data-testid="wizard-api-version" value={fields.apiVersion} onChange={(e) => set("apiVersion", e.target.value)} />
+          </label>
+        </fieldset>
+      )}
+
+      {stage === 2 && (
+        <fieldset className="wizard-body">
+          <legend>Credentials</legend>
+          <label className="field">
+            <span>Client id</span>
+            <input className="input" autoComplete="off" spellCheck={false} data-testid="wizard-client-id" value={fields.clientId} onChange={(e) => set("clientId", e.target.value)} />
+          </label>
+          <label className="field">
+            <span>Client secret</span>
+            <input className="input" type="password" autoComplete="new-password" data-testid="wizard-client-secret" value={fields.clientSecret} onChange={(e) => set("clientSecret", e.target.value)} />
+          </label>
+          {!genesys && (
+            <>
+              <label className="field">
+                <span>Access key id</span>
+                <input className="input" type="password" autoComplete="new-password" data-testid="wizard-access-key-id" value={fields.accessKeyId} onChange={(e) => set("accessKeyId", e.target.value)} />
+              </label>
+              <label className="field">
+                <span>Access key secret</span>
+                <input className="input" type="password" autoComplete="new-password" data-testid="wizard-access-key-secret" value={fields.accessKeySecret} onChange={(e) => set("accessKeySecret", e.target.value)} />
+              </label>
+            </>
+          )}
+          <p className="note" data-testid="wizard-keychain-note">
+            🔒 Secrets are stored in your operating system’s keychain, never on disk in Skillsync’s files, and never in logs or reports.
+          </p>
+        </fieldset>
+      )}
+
+      {stage === 3 && (
+        <div className="wizard-body">
+          <p>Skillsync signs in and reads skills, agents and assignments. Nothing is changed and nothing is saved yet.</p>
+          <button type="button" className="btn" data-testid="wizard-test" disabled={busy !== null} onClick={() => void runTest()}>
+            {busy === "test" ? "Testing…" : "Test connection"}
+          </button>
+          {check && <ConnectionCheckView check={check} testId="wizard-check" />}
+          {check && !tested && check.ok && <p className="note">The settings changed since this test: test again.</p>}
+          <label className="field">
+            <span>Name</span>
+            <input
+              className="input"
+              placeholder="e.g. production"
+              data-testid="wizard-name"
+              aria-invalid={nameTouched && nameProblem !== null}
+              value={name}
+              onChange={(e) => {
+                setName(e.target.value);
+                setNameTouched(true);
+              }}
+            />
+            {nameTouched && nameProblem && (
+              <small className="field-error" data-testid="wizard-name-error">
+                {nameProblem}
+              </small>
+            )}
+          </label>
+        </div>
+      )}
+
+      <ErrorBanner error={error} testId="wizard-error" />
+
+      <footer className="wizard-actions">
+        <button type="button" className="btn btn-ghost" data-testid="wizard-cancel" onClick={onCancel}>
+          Cancel
+        </button>
+        <span className="spacer" />
+        {stage > 0 && (
+          <button type="button" className="btn" data-testid="wizard-back" onClick={() => setStage(stage - 1)}>
+            Back
+          </button>
+        )}
+        {stage < 3 ? (
+          <button type="button" className="btn btn-primary" data-testid="wizard-next" disabled={!stageReady(stage, fields)} onClick={() => setStage(stage + 1)}>
+            Next
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="wizard-save"
+            disabled={!tested || nameProblem !== null || busy !== null}
+            title={tested ? undefined : "Test the connection first"}
+            onClick={() => void save()}
+          >
+            {busy === "save" ? "Saving…" : "Save"}
+          </button>
+        )}
+      </footer>
+    </section>
+  );
+}

@@ -1,0 +1,148 @@
+// Step 4: read the tenant and diff it with the mapped feed. Nothing is written here; the analyst sees
+// every change, what it costs in requests and time, and which names need fixing first.
+import { useState } from "react";
+import * as api from "../api";
+import type { Phase } from "../bindings/Phase";
+import type { PlanView } from "../bindings/PlanView";
+import type { UiError } from "../bindings/UiError";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { PhaseProgress, type ReadProgress } from "../components/PhaseProgress";
+import { PlanRows } from "../components/PlanRows";
+import { Tile, Tiles } from "../components/Tile";
+import { UnresolvedNames } from "../components/UnresolvedNames";
+import { describeEstimate, formatCount, formatElapsed, plural } from "../format";
+import { useActiveProfile, useStore } from "../state";
+
+export function PlanStep() {
+  const { state, dispatch } = useStore();
+  const profile = useActiveProfile();
+  const [running, setRunning] = useState(false);
+  const [phase, setPhase] = useState<Phase | null>(null);
+  const [read, setRead] = useState<ReadProgress | null>(null);
+  const [error, setError] = useState<UiError | null>(null);
+  const options = state.planOptions;
+  const plan = state.plan;
+
+  const run = async () => {
+    if (!profile || !state.mapping) return;
+    setRunning(true);
+    setError(null);
+    setPhase(null);
+    setRead(null);
+    dispatch({ type: "busy", busy: "plan" });
+    try {
+      const result = await api.plan(profile.name, state.mapping, options, (event) => {
+        if (event.type === "phase") setPhase(event.phase);
+        else if (event.type === "read") setRead({ done: event.done, total: event.total });
+      });
+      dispatch({ type: "planned", plan: result });
+    } catch (err) {
+      setError(api.toUiError(err));
+    } finally {
+      setRunning(false);
+      dispatch({ type: "busy", busy: null });
+    }
+  };
+
+  return (
+    <div className="step" data-testid="plan-step">
+      <header className="step-head">
+        <div>
+          <h1>Plan</h1>
+          <p className="lead">
+            Skillsync reads {profile ? <strong>{profile.name}</strong> : "the tenant"} and compares it with the feed. Nothing is changed on the platform.
+          </p>
+        </div>
+      </header>
+
+      <section className="card" aria-labelledby="plan-options-title">
+        <h2 id="plan-options-title">Also remove skills</h2>
+        <p className="muted small">By default Skillsync only adds and updates. Removing is a separate, explicit mode, and Apply asks you to confirm it.</p>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            data-testid="plan-allow-remove"
+            checked={options.allow_remove}
+            disabled={running}
+            onChange={(e) => dispatch({ type: "planOptionsChanged", options: { ...options, allow_remove: e.target.checked } })}
+          />
+          Remove the assignments whose level in the feed is <code>remove</code> (as an undo file writes them)
+        </label>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            data-testid="plan-remove-unlisted"
+            checked={options.remove_unlisted}
+            disabled={running}
+            onChange={(e) => dispatch({ type: "planOptionsChanged", options: { ...options, remove_unlisted: e.target.checked } })}
+          />
+          Remove every skill of a listed agent that the feed does not list
+        </label>
+        <div className="inline-actions">
+          <button type="button" className="btn btn-primary" data-testid="plan-run" disabled={running || !profile || !state.mapping} onClick={() => void run()}>
+            {running ? "Planning…" : plan ? "Read tenant and plan again" : "Read tenant and plan"}
+          </button>
+          {running && <PhaseProgress phase={phase} read={read} testId="plan-progress" />}
+        </div>
+      </section>
+
+      <ErrorBanner error={error} testId="plan-error" title="The plan could not be made" onDismiss={() => setError(null)} />
+
+      {plan && !running && <PlanResult plan={plan} onApply={(resume) => dispatch({ type: "startApply", resume })} />}
+    </div>
+  );
+}
+
+function PlanResult({ plan, onApply }: { plan: PlanView; onApply: (resume: boolean) => void }) {
+  const s = plan.summary;
+  const e = plan.estimate;
+  const changes = s.add + s.update + s.remove;
+  const nothing = e.writes === 0;
+  return (
+    <>
+      {plan.resumable && (
+        <div className="banner banner-info" data-testid="plan-resumable">
+          <p className="banner-message">An earlier apply of this same job was interrupted. Resuming sends only what its journal has not confirmed.</p>
+          <button type="button" className="btn btn-primary btn-small" data-testid="plan-resume" onClick={() => onApply(true)}>
+            Resume the interrupted run
+          </button>
+        </div>
+      )}
+
+      <section className="card" aria-labelledby="plan-summary-title">
+        <div className="section-head">
+          <h2 id="plan-summary-title">
+            {plan.tenant ? `Against ${plan.tenant}` : "Summary"}
+          </h2>
+          {nothing ? (
+            <span className="success-text" data-testid="plan-nothing">
+              Nothing to change: the platform already matches.
+            </span>
+          ) : null}
+          <button type="button" className="btn btn-primary" data-testid="plan-apply" disabled={nothing} onClick={() => onApply(false)}>
+            Apply {plural(changes, "change")}
+          </button>
+        </div>
+        <Tiles>
+          <Tile label="add" value={s.add} testId="plan-add" tone="add" />
+          <Tile label="update" value={s.update} testId="plan-update" tone="update" />
+          <Tile label="remove" value={s.remove} testId="plan-remove" tone="remove" />
+          <Tile label="unchanged" value={s.unchanged} testId="plan-unchanged" tone="muted" />
+          <Tile label="invalid" value={s.invalid} testId="plan-invalid" tone={s.invalid > 0 ? "bad" : "muted"} />
+          <Tile label="rows" value={s.rows} testId="plan-rows-count" />
+        </Tiles>
+        <p className="estimate" data-testid="plan-estimate">
+          {describeEstimate(e.writes, e.seconds, e.rate_per_minute)}
+          {e.verify_reads > 0 && <span className="muted"> · then {plural(e.verify_reads, "read")} to verify</span>}
+        </p>
+        <p className="muted small" data-testid="plan-reads">
+          Read the tenant in {plural(plan.reads, "request")}; planned in {formatElapsed(plan.elapsed_ms)}.
+          {s.invalid > 0 && ` ${formatCount(s.invalid)} invalid ${s.invalid === 1 ? "row is" : "rows are"} skipped; see the Invalid tab.`}
+        </p>
+      </section>
+
+      <UnresolvedNames unresolved={plan.unresolved} />
+      <PlanRows plan={plan} />
+    </>
+  );
+}
