@@ -1,0 +1,122 @@
+//! The IPC layer as the window sees it: the real app (its configuration and capability) on
+//! Tauri's mock runtime. Commands answer JSON, failures cross as `{code, message}`, and the
+//! capability grants Skillsync's commands and nothing the window does not need.
+
+use skillsync_app::desk::{Desk, Paths};
+use skillsync_core::profile::MemoryStore;
+use std::sync::Arc;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::Manager;
+
+fn app(dir: &std::path::Path) -> tauri::App<tauri::test::MockRuntime> {
+    let paths = Paths { config: dir.join("config"), data: dir.join("data") };
+    let desk = Desk::new(paths, Arc::new(MemoryStore::default()));
+    skillsync_app::app(mock_builder(), desk).build(tauri::generate_context!()).expect("the app builds")
+}
+
+/// The window the capability names (`main`), as tauri.conf.json declares it.
+fn window(app: &tauri::App<tauri::test::MockRuntime>) -> tauri::WebviewWindow<tauri::test::MockRuntime> {
+    match app.get_webview_window("main") {
+        Some(w) => w,
+        None => tauri::WebviewWindowBuilder::new(app, "main", Default::default()).build().expect("the main window"),
+    }
+}
+
+fn call(
+    webview: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    args: serde_json::Value,
+) -> Result<serde_json::Value, serde_json::Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(webview, request).map(|b| b.deserialize::<serde_json::Value>().unwrap())
+}
+
+#[test]
+fn commands_answer_json_and_failures_carry_a_stable_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let main = window(&app);
+
+    let profiles = call(&main, "list_profiles", serde_json::json!({})).expect("list_profiles answers");
+    assert_eq!(profiles[0]["name"], "sandbox-genesys", "{profiles}");
+    assert_eq!(profiles[0]["builtin"], true);
+
+    let missing = call(&main, "open_feed", serde_json::json!({"path": dir.path().join("nope.csv")})).unwrap_err();
+    assert_eq!(missing["code"], "io.failed", "{missing}");
+    assert!(missing["message"].as_str().unwrap().contains("nope.csv"), "the message names the file: {missing}");
+
+    let no_plan = call(
+        &main,
+        "plan_rows",
+        serde_json::json!({"query": {"filter": null, "search": null, "offset": 0, "limit": 10}}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        no_plan,
+        serde_json::json!({"code": "state.no_plan", "message": "make a plan first: nothing is sent before the plan has been seen"})
+    );
+
+    let feed = call(&main, "open_sample", serde_json::json!({"platform": "cxone"})).expect("the sample opens");
+    assert_eq!(feed["suggested_platform"], "cxone");
+    let preview =
+        call(&main, "preview_mapping", serde_json::json!({"mapping": feed["mapping"], "platform": "cxone"})).unwrap();
+    assert_eq!(preview["error"], serde_json::Value::Null, "{preview}");
+    assert_eq!(preview["scale"]["max"], 20.0);
+
+    // snake_case argument names, as docs/app.md writes them.
+    let undo = call(&main, "open_undo", serde_json::json!({"run_id": "20260101-000000-abcdef"})).unwrap_err();
+    assert_eq!(undo["code"], "input.invalid", "{undo}");
+}
+
+#[test]
+fn the_window_may_not_call_what_it_was_not_granted() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let main = window(&app);
+    // The dialog plugin is granted open and save only.
+    let refused = call(&main, "plugin:dialog|message", serde_json::json!({"message": "hi"})).unwrap_err();
+    assert!(refused.to_string().contains("not allowed"), "{refused}");
+    let refused = call(&main, "plugin:dialog|ask", serde_json::json!({"message": "hi"})).unwrap_err();
+    assert!(refused.to_string().contains("not allowed"), "{refused}");
+}
+
+/// The command list lives in three places that must agree: the handler, the permissions of
+/// `build.rs`, and the permission set the capability grants (plus the contract in docs/app.md).
+#[test]
+fn every_command_is_listed_granted_and_documented() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    let quoted = |text: &str, start: &str, end: &str| -> Vec<String> {
+        let from = text.find(start).unwrap() + start.len();
+        let body = &text[from..from + text[from..].find(end).unwrap()];
+        body.split('"').skip(1).step_by(2).map(str::to_string).collect()
+    };
+    let built = quoted(&read("build.rs"), "ALL: &[&str] = &[", "];");
+    let granted: Vec<String> = quoted(&read("permissions/skillsync.toml"), "permissions = [", "]")
+        .iter()
+        .map(|p| p.trim_start_matches("allow-").replace('-', "_"))
+        .collect();
+    let commands = read("src/commands.rs");
+    let handler = &commands[commands.find("generate_handler![").unwrap()..];
+    let handled: Vec<String> = handler[18..handler.find(']').unwrap()]
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let docs = read("../docs/app.md");
+    assert_eq!(built, handled, "build.rs and commands.rs list the same commands");
+    assert_eq!(built, granted, "the capability grants every command");
+    for c in &built {
+        assert!(docs.contains(&format!("`{c}`")), "docs/app.md documents {c}");
+    }
+}

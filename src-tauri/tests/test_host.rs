@@ -1,0 +1,327 @@
+//! The whole app without a window: every command body is a `Desk` method, driven here against
+//! the built-in sandboxes over real HTTP on 127.0.0.1, as the screens drive it.
+
+use skillsync_app::desk::{Desk, Paths, BUILTIN_CXONE, BUILTIN_GENESYS};
+use skillsync_app::dto::*;
+use skillsync_core::profile::MemoryStore;
+use skillsync_core::{Event, Events};
+use skillsync_sandbox::{Sandbox, SandboxConfig};
+use std::sync::{Arc, Mutex};
+
+struct Host {
+    desk: Arc<Desk>,
+    dir: tempfile::TempDir,
+}
+
+fn host() -> Host {
+    // No artificial latency: these tests measure behaviour, not feel.
+    std::env::set_var("SKILLSYNC_SANDBOX_LATENCY_MS", "0");
+    let dir = tempfile::tempdir().unwrap();
+    let paths = Paths { config: dir.path().join("config"), data: dir.path().join("data") };
+    Host { desk: Arc::new(Desk::new(paths, Arc::new(MemoryStore::default()))), dir }
+}
+
+/// Collects the events a channel would carry.
+fn recorder() -> (Events, Arc<Mutex<Vec<Event>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = seen.clone();
+    (Events::new(move |e| s.lock().unwrap().push(e)), seen)
+}
+
+fn no_remove() -> PlanOptionsInput {
+    PlanOptionsInput::default()
+}
+
+fn query(filter: Option<&str>) -> RowQuery {
+    RowQuery { filter: filter.map(str::to_string), search: None, offset: 0, limit: 1000 }
+}
+
+async fn whole_job(profile: &str, platform: Platform) {
+    let h = host();
+    let desk = &h.desk;
+    let profiles = desk.list_profiles().await.unwrap();
+    assert_eq!(profiles[0].name, BUILTIN_GENESYS, "the Genesys sandbox is first, the default");
+    assert!(profiles.iter().take(2).all(|p| p.builtin && p.has_secrets));
+
+    let feed = desk.open_sample(Some(platform)).unwrap();
+    assert_eq!(feed.rows, 52, "the sample feed's data rows");
+    let mapping = feed.mapping.clone().expect("the sample comes with its mapping");
+    let preview = desk.preview_mapping(&mapping, platform).unwrap();
+    assert_eq!(preview.error, None);
+    let expert = preview.values.iter().find(|v| v.value == "Expert").expect("Expert is a source value");
+    let best = if platform == Platform::Genesys { 5.0 } else { 1.0 };
+    assert_eq!(expert.mapped, Some(best), "Expert maps to the platform's best level");
+
+    let (events, seen) = recorder();
+    let plan = desk.plan(profile, &mapping, no_remove(), events).await.unwrap();
+    assert!(plan.summary.add + plan.summary.update > 0, "the sample changes the demo tenant: {plan:?}");
+    assert_eq!(
+        plan.summary.invalid, 5,
+        "a misspelt skill, an unknown agent, an inactive agent's 3 rows: {:?}",
+        plan.unresolved
+    );
+    assert_eq!(plan.unresolved.unknown_skills[0].suggestions[0], "Billing - English", "did you mean");
+    assert!(plan.estimate.writes > 0);
+    assert!(seen.lock().unwrap().contains(&Event::Phase { phase: skillsync_core::Phase::Read }));
+    let adds = desk.plan_rows(&query(Some("add"))).unwrap();
+    assert_eq!(adds.total, plan.summary.add, "the add filter pages exactly the added rows");
+    assert!(adds.rows.iter().all(|r| r.action == Action::Add));
+    let invalid = desk.plan_rows(&query(Some("invalid"))).unwrap();
+    assert!(invalid.rows.iter().all(|r| r.problem.is_some()), "every invalid row says why");
+
+    let (events, seen) = recorder();
+    let run = desk.apply(ApplyInput::default(), events).await.unwrap();
+    let s = run.summary;
+    assert_eq!((s.failed, run.cancelled, run.exit_code), (0, false, 0), "{run:?}");
+    assert_eq!(s.added, plan.summary.add);
+    assert_eq!(s.updated, plan.summary.update);
+    assert_eq!(s.verified, s.added + s.updated, "every change verified");
+    assert!(seen.lock().unwrap().iter().any(|e| matches!(e, Event::Apply { .. })), "progress was streamed");
+    assert_eq!(run.report_files.len(), 4, "html, csv, json and the undo file: {:?}", run.report_files);
+    for f in &run.report_files {
+        assert!(std::path::Path::new(f).exists(), "{f} was written");
+    }
+    let failed = desk.run_rows(&query(Some("failed"))).unwrap();
+    assert_eq!(failed.total, 0);
+    assert_eq!(desk.run_rows(&query(None)).unwrap().total, plan.summary.rows);
+    assert!(matches!(desk.plan_rows(&query(None)), Err(e) if e.code == "state.no_plan"), "the plan is spent");
+
+    let history = desk.history().unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!((history[0].id.as_str(), history[0].platform), (run.id.as_str(), platform));
+
+    // The same feed again: the platform already matches, so nothing to send.
+    desk.open_sample(Some(platform)).unwrap();
+    let again = desk.plan(profile, &mapping, no_remove(), Events::none()).await.unwrap();
+    assert_eq!((again.summary.add, again.summary.update, again.estimate.writes), (0, 0, 0), "{again:?}");
+
+    // Roll back with the undo file, then the original feed plans the same changes as at first.
+    let undo = desk.open_undo(&run.id).unwrap();
+    assert_eq!(undo.suggested_platform, Some(platform));
+    let undo_mapping = undo.mapping.expect("the undo file maps with no set-up");
+    let allow = PlanOptionsInput { allow_remove: true, remove_unlisted: false };
+    let back = desk.plan(profile, &undo_mapping, allow, Events::none()).await.unwrap();
+    assert_eq!(back.summary.remove, plan.summary.add, "added assignments are removed again");
+    let rolled = desk.apply(ApplyInput { confirm_remove: true, resume: false }, Events::none()).await.unwrap();
+    assert_eq!(rolled.summary.failed, 0, "{rolled:?}");
+    desk.open_sample(Some(platform)).unwrap();
+    let fresh = desk.plan(profile, &mapping, no_remove(), Events::none()).await.unwrap();
+    assert_eq!(fresh.summary, plan.summary, "the tenant is back where it started");
+    assert_eq!(desk.history().unwrap().len(), 2, "both runs are in the history, newest first");
+    desk.shutdown().await;
+    drop(h.dir);
+}
+
+#[tokio::test]
+async fn the_sample_runs_the_whole_job_on_the_genesys_sandbox() {
+    whole_job(BUILTIN_GENESYS, Platform::Genesys).await;
+}
+
+#[tokio::test]
+async fn the_sample_runs_the_whole_job_on_the_cxone_sandbox() {
+    whole_job(BUILTIN_CXONE, Platform::Cxone).await;
+}
+
+fn input(sb: &Sandbox, name: &str, secret: &str) -> ProfileInput {
+    let c = sb.credentials();
+    ProfileInput {
+        name: name.into(),
+        platform: Platform::Cxone,
+        region: None,
+        base_url: Some(sb.base_url().to_string()),
+        client_id: c.client_id.clone(),
+        api_version: None,
+        client_secret: secret.to_string(),
+        access_key_id: c.access_key_id.clone(),
+        access_key_secret: c.access_key_secret.clone(),
+    }
+}
+
+#[tokio::test]
+async fn the_wizard_tests_before_saving_and_keeps_secrets_out_of_files() {
+    let h = host();
+    let sb = Sandbox::start(SandboxConfig::new(skillsync_sandbox::Platform::Cxone)).await.unwrap();
+    let secret = sb.credentials().client_secret.clone();
+
+    let wrong = h.desk.test_connection(&input(&sb, "contoso", "not-the-secret")).await.unwrap();
+    assert!(!wrong.ok, "{wrong:?}");
+    assert!(wrong.checks[0].detail.contains("auth.failed"), "the code is shown: {:?}", wrong.checks);
+
+    let right = h.desk.test_connection(&input(&sb, "contoso", &secret)).await.unwrap();
+    assert!(right.ok, "{right:?}");
+    assert_eq!((right.skills, right.agents), (12, 50), "the generated tenant's size");
+    assert!(right.checks.iter().all(|c| c.ok));
+
+    let mut plain = input(&sb, "remote", &secret);
+    plain.base_url = Some("http://cxone.example.com".into());
+    let e = h.desk.test_connection(&plain).await.unwrap_err();
+    assert_eq!(e.code, "config.invalid", "plain HTTP is refused off loopback: {e}");
+
+    let saved = h.desk.save_profile(&input(&sb, "contoso", &secret)).await.unwrap();
+    assert!(saved.has_secrets && !saved.builtin, "{saved:?}");
+    let file = std::fs::read_to_string(h.dir.path().join("config/profiles.toml")).unwrap();
+    assert!(file.contains("contoso") && !file.contains(&secret), "no secret in profiles.toml:\n{file}");
+    assert!(h.desk.test_profile("contoso").await.unwrap().ok);
+
+    let e = h.desk.save_profile(&input(&sb, BUILTIN_GENESYS, &secret)).await.unwrap_err();
+    assert_eq!(e.code, "config.invalid", "the sandbox's names are reserved");
+    assert!(h.desk.remove_profile("contoso").unwrap());
+    assert!(!h.desk.remove_profile("contoso").unwrap(), "gone");
+    assert_eq!(h.desk.test_profile("contoso").await.unwrap_err().code, "profile.unknown");
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn steps_out_of_order_answer_with_state_codes() {
+    let h = host();
+    let m = MappingInput {
+        columns: Columns {
+            layout: Layout::Long,
+            agent: None,
+            agent_key: None,
+            skill: None,
+            proficiency: None,
+            skill_columns: vec![],
+            skill_pairs: None,
+        },
+        values: Default::default(),
+        scale: None,
+    };
+    assert_eq!(h.desk.preview_mapping(&m, Platform::Genesys).unwrap_err().code, "state.no_feed");
+    let e = h.desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap_err();
+    assert_eq!(e.code, "state.no_feed");
+    assert_eq!(h.desk.apply(ApplyInput::default(), Events::none()).await.unwrap_err().code, "state.no_plan");
+    assert_eq!(h.desk.run_rows(&query(None)).unwrap_err().code, "state.no_run");
+    assert_eq!(h.desk.save_report(&h.dir.path().join("r.html")).unwrap_err().code, "state.no_run");
+    let missing = h.desk.open_feed(&h.dir.path().join("nope.csv")).unwrap_err();
+    assert_eq!(missing.code, "io.failed", "{missing}");
+}
+
+fn write(h: &Host, name: &str, text: &str) -> std::path::PathBuf {
+    let p = h.dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[tokio::test]
+async fn the_mapping_preview_says_what_each_value_becomes_and_why_not() {
+    let h = host();
+    let p = write(&h, "iex.csv", "Email;Skill;Level\nana.ruiz@example.com;Retention;Guru\nben.okafor@example.com;Retention;85%\nchloe.martin@example.com;Retention;3\n");
+    let feed = h.desk.open_feed(&p).unwrap();
+    assert_eq!((feed.delimiter.as_str(), feed.rows), ("semicolon", 3));
+    let mut m = feed.mapping.expect("detected from the header");
+    let preview = h.desk.preview_mapping(&m, Platform::Genesys).unwrap();
+    assert_eq!((preview.records, preview.valid, preview.problems), (3, 1, 2));
+    let guru = preview.values.iter().find(|v| v.value == "Guru").unwrap();
+    assert!(guru.mapped.is_none() && guru.problem.as_deref().unwrap_or("").contains("Guru"), "{guru:?}");
+
+    m.values.insert("Guru".into(), 5.0);
+    m.scale = Some(ScaleMap { from: [0.0, 100.0], to: [0.0, 5.0] });
+    let preview = h.desk.preview_mapping(&m, Platform::Genesys).unwrap();
+    assert_eq!(preview.problems, 0, "{:?}", preview.rows);
+    let pct = preview.rows.iter().find(|r| r.raw_value == "85%").unwrap();
+    assert_eq!(pct.value, Some(4.25), "85% rescaled onto 0–5");
+    assert!(preview.toml.contains("[scale]") && preview.toml.contains("Guru = 5"), "{}", preview.toml);
+
+    m.columns.proficiency = Some("Rating".into());
+    let broken = h.desk.preview_mapping(&m, Platform::Genesys).unwrap();
+    assert!(broken.error.as_deref().unwrap_or("").contains("Rating"), "{broken:?}");
+
+    // Templates: the demo ones are there from the start; a saved one loads back as saved.
+    m.columns.proficiency = Some("Level".into());
+    let names = h.desk.list_templates().unwrap();
+    assert!(names.contains(&"demo-genesys".to_string()) && names.contains(&"demo-cxone".to_string()), "{names:?}");
+    h.desk.save_template("nightly iex", &m).unwrap();
+    assert!(h.desk.list_templates().unwrap().contains(&"nightly iex".to_string()));
+    assert_eq!(h.desk.load_template("nightly iex").unwrap(), m);
+    assert_eq!(h.desk.save_template("../escape", &m).unwrap_err().code, "config.invalid");
+}
+
+#[tokio::test]
+async fn removals_need_the_typed_confirmation() {
+    let h = host();
+    // Ana holds Tech Support Tier 2 in the demo tenant.
+    let p = write(&h, "remove.csv", "email,skill,proficiency\nana.ruiz@example.com,Tech Support Tier 2,remove\n");
+    let m = h.desk.open_feed(&p).unwrap().mapping.unwrap();
+    let refused = h.desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap();
+    assert_eq!((refused.summary.remove, refused.summary.invalid), (0, 1), "remove mode is explicit: {refused:?}");
+    let allow = PlanOptionsInput { allow_remove: true, remove_unlisted: false };
+    let plan = h.desk.plan(BUILTIN_GENESYS, &m, allow, Events::none()).await.unwrap();
+    assert_eq!(plan.summary.remove, 1, "{plan:?}");
+    let e = h.desk.apply(ApplyInput::default(), Events::none()).await.unwrap_err();
+    assert_eq!(e.code, "config.invalid", "{e}");
+    let run = h.desk.apply(ApplyInput { confirm_remove: true, resume: false }, Events::none()).await.unwrap();
+    assert_eq!((run.summary.removed, run.summary.failed), (1, 0), "{run:?}");
+}
+
+#[tokio::test]
+async fn a_cancelled_apply_accounts_for_every_row_and_refuses_a_second_job_meanwhile() {
+    let h = host();
+    let desk = h.desk.clone();
+    // 26 agents' worth of changes at the sandbox's 300/min: long enough to cancel midway.
+    let mut csv = String::from("email,skill,proficiency\n");
+    let tenant: serde_json::Value = serde_json::from_str(include_str!("../../examples/demo-tenant.json")).unwrap();
+    for u in tenant["users"].as_array().unwrap() {
+        csv.push_str(&format!("{},Onboarding,3.5\n", u["email"].as_str().unwrap()));
+    }
+    let p = write(&h, "all.csv", &csv);
+    let m = desk.open_feed(&p).unwrap().mapping.unwrap();
+    let plan = desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap();
+    assert!(plan.estimate.writes >= 20, "{plan:?}");
+
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let events = Events::new(move |e| {
+        if matches!(e, Event::Apply { done, .. } if done >= 3) {
+            let _ = tx.send(());
+        }
+    });
+    let running = tokio::spawn({
+        let desk = desk.clone();
+        async move { desk.apply(ApplyInput::default(), events).await }
+    });
+    rx.recv().await.expect("progress arrives");
+    let busy = desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap_err();
+    assert_eq!(busy.code, "state.busy", "{busy}");
+    desk.pause_run();
+    desk.resume_run();
+    desk.cancel_run();
+    let run = running.await.unwrap().unwrap();
+    assert!(run.cancelled, "{run:?}");
+    let s = run.summary;
+    assert!(s.added + s.updated < plan.summary.add + plan.summary.update, "cancel stopped it early: {s:?}");
+    let rows = desk.run_rows(&query(None)).unwrap();
+    assert_eq!(rows.total, plan.summary.rows, "every row is in the results");
+    assert!(
+        rows.rows.iter().all(|r| matches!(
+            r.outcome,
+            Outcome::Added
+                | Outcome::Updated
+                | Outcome::Skipped
+                | Outcome::Failed
+                | Outcome::Unchanged
+                | Outcome::Invalid
+        )),
+        "each row has an outcome"
+    );
+    assert_eq!(run.exit_code, 1, "a cancelled run is not a success");
+
+    // The journal lets the same job continue where it stopped.
+    desk.open_feed(&p).unwrap();
+    let again = desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap();
+    assert!(again.resumable, "the cut-off journal is offered for resuming");
+    let resumed = desk.apply(ApplyInput { confirm_remove: false, resume: true }, Events::none()).await.unwrap();
+    let r = resumed.summary;
+    assert_eq!((r.failed, resumed.cancelled), (0, false), "{resumed:?}");
+    assert_eq!(r.added + r.updated, plan.summary.add + plan.summary.update, "the resumed run reports the whole job");
+}
+
+#[tokio::test]
+async fn an_export_of_the_tenant_plans_as_zero_changes() {
+    let h = host();
+    let out = h.dir.path().join("today.csv");
+    let feed = h.desk.export_assignments(BUILTIN_CXONE, &out, "long").await.unwrap();
+    assert!(feed.rows > 0 && feed.suggested_platform == Some(Platform::Cxone), "{feed:?}");
+    let plan = h.desk.plan(BUILTIN_CXONE, &feed.mapping.unwrap(), no_remove(), Events::none()).await.unwrap();
+    assert_eq!((plan.summary.add, plan.summary.update, plan.summary.invalid), (0, 0, 0), "{plan:?}");
+    assert_eq!(plan.summary.unchanged, feed.rows);
+}
