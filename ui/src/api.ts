@@ -66,7 +66,8 @@ export const testProfile = (name: string) => call<ConnectionCheck>("test_profile
 export const removeProfile = (name: string) => call<boolean>("remove_profile", { name });
 
 export const openFeed = (path: string) => call<FeedView>("open_feed", { path });
-export const openSample = () => call<FeedView>("open_sample");
+/** The demo feed and mapping for the sandbox of `platform` (each platform's scale needs its own). */
+export const openSample = (platform: Platform) => call<FeedView>("open_sample", { platform });
 export const exportAssignments = (profile: string, path: string, layout: "long" | "wide") =>
   call<FeedView>("export_assignments", { profile, path, layout });
 

@@ -116,7 +116,7 @@ export function ImportStep() {
             Choose file…
           </button>
           {profile?.builtin && (
-            <button type="button" className="btn" data-testid="use-sample" disabled={busy !== null} onClick={() => void load("sample", api.openSample)}>
+            <button type="button" className="btn" data-testid="use-sample" disabled={busy !== null} onClick={() => void load("sample", () => api.openSample(profile.platform))}>
               {busy === "sample" ? "Opening…" : "Use the sample feed"}
             </button>
           )}

@@ -1,0 +1,116 @@
+import { act, render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { emit } from "@tauri-apps/api/event";
+import { mockWindows } from "@tauri-apps/api/mocks";
+import { App } from "../App";
+import { DETECTED, fail, feed, mockBackend, PROFILES } from "../test/backend";
+
+async function openImport() {
+  const user = userEvent.setup();
+  render(<App />);
+  await screen.findByTestId("active-profile-name");
+  await user.click(screen.getByTestId("step-import"));
+  return user;
+}
+
+describe("Import", () => {
+  it("opens the sandbox's sample feed and goes on to Map with the detected mapping", async () => {
+    const backend = mockBackend({ open_sample: () => feed({ suggested_platform: "genesys" }) });
+    const user = await openImport();
+    await user.click(screen.getByTestId("use-sample"));
+    expect(await screen.findByTestId("map-step")).toBeInTheDocument();
+    expect(backend.last("open_sample")).toEqual({ platform: "genesys" });
+    expect(screen.getByTestId("feed-name")).toHaveTextContent("iex-nightly.csv");
+    expect(screen.getByTestId("feed-rows")).toHaveTextContent("1,240");
+    expect(screen.getByTestId("feed-delimiter")).toHaveTextContent("semicolon");
+    expect(screen.getByTestId("map-layout")).toHaveValue("long");
+    expect(screen.getByTestId("map-agent")).toHaveValue("Agent Email");
+    expect(screen.getByTestId("map-agent-key")).toHaveValue("email");
+    expect(screen.getByTestId("map-skill")).toHaveValue("Skill");
+    expect(screen.getByTestId("map-proficiency")).toHaveValue("Level");
+    await waitFor(() => expect(backend.argsOf("preview_mapping")).toHaveLength(1));
+    expect(backend.last("preview_mapping")).toEqual({ mapping: DETECTED, platform: "genesys" });
+    expect(screen.getByTestId("step-map")).toBeEnabled();
+    expect(screen.getByTestId("step-plan")).toBeEnabled();
+  });
+
+  it("offers the sample feed only for sandbox profiles", async () => {
+    mockBackend({ list_profiles: () => PROFILES.filter((p) => !p.builtin) });
+    await openImport();
+    expect(screen.getByTestId("choose-file")).toBeInTheDocument();
+    expect(screen.queryByTestId("use-sample")).toBeNull();
+  });
+
+  it("opens the file chosen in the dialog, with the CSV filter", async () => {
+    const backend = mockBackend({
+      "plugin:dialog|open": () => "/home/ana/feeds/iex-nightly.csv",
+      open_feed: (args) => feed({ path: args.path as string }),
+    });
+    const user = await openImport();
+    await user.click(screen.getByTestId("choose-file"));
+    await screen.findByTestId("map-step");
+    expect(backend.last("open_feed")).toEqual({ path: "/home/ana/feeds/iex-nightly.csv" });
+    const options = backend.last("plugin:dialog|open").options;
+    expect(options.multiple).toBe(false);
+    expect(options.filters[0].extensions).toEqual(expect.arrayContaining(["csv", "txt"]));
+  });
+
+  it("does nothing when the dialog is cancelled", async () => {
+    const backend = mockBackend({ "plugin:dialog|open": () => null });
+    const user = await openImport();
+    await user.click(screen.getByTestId("choose-file"));
+    await waitFor(() => expect(screen.getByTestId("choose-file")).toBeEnabled());
+    expect(backend.argsOf("open_feed")).toHaveLength(0);
+    expect(screen.getByTestId("import-step")).toBeInTheDocument();
+  });
+
+  it("opens the first file dropped on the window", async () => {
+    mockWindows("main");
+    const backend = mockBackend({ open_feed: (args) => feed({ path: args.path as string }) }, { events: true });
+    await openImport();
+    // The drop listener registers asynchronously: hover until the webview has subscribed.
+    await waitFor(async () => {
+      await act(() => emit("tauri://drag-enter", { paths: ["/x/a.csv"], position: { x: 1, y: 1 } }));
+      expect(screen.getByTestId("drop-zone")).toHaveClass("drop-zone-hover");
+    });
+    await act(() => emit("tauri://drag-drop", { paths: ["/x/a.csv", "/x/b.csv"], position: { x: 1, y: 1 } }));
+    await screen.findByTestId("map-step");
+    expect(backend.argsOf("open_feed")).toEqual([{ path: "/x/a.csv" }]);
+  });
+
+  it("shows an unreadable file's message and code, and stays on Import", async () => {
+    mockBackend({
+      "plugin:dialog|open": () => "/tmp/photo.png",
+      open_feed: () => fail("input.unreadable", "photo.png is not a text file (binary content at byte 0)"),
+    });
+    const user = await openImport();
+    await user.click(screen.getByTestId("choose-file"));
+    const banner = await screen.findByTestId("import-error");
+    expect(within(banner).getByTestId("import-error-message")).toHaveTextContent("photo.png is not a text file");
+    expect(within(banner).getByTestId("import-error-code")).toHaveTextContent("input.unreadable");
+    expect(screen.getByTestId("step-map")).toBeDisabled();
+  });
+
+  it("starts from an export of the active profile in the long layout", async () => {
+    const backend = mockBackend({
+      "plugin:dialog|save": () => "/home/ana/today.csv",
+      export_assignments: () => feed({ file_name: "today.csv", suggested_platform: "genesys" }),
+    });
+    const user = await openImport();
+    await user.click(screen.getByTestId("start-export"));
+    await screen.findByTestId("map-step");
+    expect(backend.last("export_assignments")).toEqual({ profile: "sandbox-genesys", path: "/home/ana/today.csv", layout: "long" });
+    expect(screen.getByTestId("feed-name")).toHaveTextContent("today.csv");
+  });
+
+  it("shows the current feed with its first rows when coming back", async () => {
+    mockBackend({});
+    const user = userEvent.setup();
+    render(<App initial={{ feed: feed(), mapping: DETECTED, step: "map" }} />);
+    await user.click(await screen.findByTestId("step-import"));
+    const table = screen.getByTestId("feed-sample");
+    expect(within(table).getAllByRole("columnheader").map((h) => h.textContent)).toEqual(["Agent Email", "Skill", "Level", "Team"]);
+    expect(within(table).getAllByRole("row")).toHaveLength(3);
+    expect(screen.getByTestId("feed-encoding")).toHaveTextContent("UTF-8");
+  });
+});

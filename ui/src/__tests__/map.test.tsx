@@ -1,0 +1,168 @@
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { App } from "../App";
+import type { MappingInput } from "../bindings/MappingInput";
+import { emptyMapping } from "../state";
+import { DETECTED, feed, mockBackend, type Backend } from "../test/backend";
+
+/** The App on the Map step with a feed open and `profile` active. */
+async function openMap(backend: Backend, profile = "sandbox-genesys", mapping: MappingInput = DETECTED) {
+  const user = userEvent.setup();
+  render(<App initial={{ feed: feed(), mapping, step: "map", activeProfile: profile }} />);
+  await waitFor(() => expect(backend.argsOf("preview_mapping").length).toBeGreaterThan(0));
+  return user;
+}
+
+/** The mapping of the latest preview, once the debounce has let it through. */
+async function lastPreviewed(backend: Backend, check: (m: MappingInput) => boolean): Promise<MappingInput> {
+  await waitFor(() => expect(check(backend.last("preview_mapping").mapping)).toBe(true));
+  return backend.last("preview_mapping").mapping;
+}
+
+describe("Map", () => {
+  it("previews the detected mapping with counts, rows and problems highlighted", async () => {
+    const backend = mockBackend({});
+    await openMap(backend);
+    expect(await screen.findByTestId("map-records-value")).toHaveTextContent("1,240");
+    expect(screen.getByTestId("map-valid-value")).toHaveTextContent("800");
+    expect(screen.getByTestId("map-problems-value")).toHaveTextContent("440");
+    expect(screen.getByTestId("preview-row-3")).toHaveClass("row-problem");
+    expect(screen.getByTestId("preview-row-2")).not.toHaveClass("row-problem");
+    expect(screen.getByTestId("value-result-Basic")).toHaveTextContent("'Basic' is not a number");
+    expect(screen.getByTestId("value-result-Expert")).toHaveTextContent("→ 5");
+    expect(screen.getByTestId("map-scale")).toHaveTextContent("Genesys Cloud: 0–5, higher is better");
+  });
+
+  it("sends the value typed for a source value, debounced, and shows the mapped result", async () => {
+    const backend = mockBackend({});
+    const user = await openMap(backend);
+    await screen.findByTestId("value-input-Basic");
+    const before = backend.argsOf("preview_mapping").length;
+    await user.type(screen.getByTestId("value-input-Basic"), "2.5");
+    const mapping = await lastPreviewed(backend, (m) => m.values.Basic === 2.5);
+    expect(mapping).toEqual({ ...DETECTED, values: { Basic: 2.5 } });
+    // Three keystrokes inside the debounce window make one preview, not three.
+    expect(backend.argsOf("preview_mapping").length - before).toBe(1);
+    await waitFor(() => expect(screen.getByTestId("value-result-Basic")).toHaveTextContent("→ 2.5"));
+    expect(screen.getByTestId("map-problems-value")).toHaveTextContent("0");
+
+    await user.clear(screen.getByTestId("value-input-Basic"));
+    await lastPreviewed(backend, (m) => !("Basic" in m.values));
+  });
+
+  it("does not send text that is not a number", async () => {
+    const backend = mockBackend({});
+    const user = await openMap(backend);
+    await user.type(await screen.findByTestId("value-input-Basic"), "x");
+    expect(screen.getByTestId("value-input-Basic")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByTestId("value-result-Basic")).toHaveTextContent("Type a number");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(backend.argsOf("preview_mapping").every((a) => Object.keys(a.mapping.values).length === 0)).toBe(true);
+  });
+
+  it("sets a linear and an inverted rescale onto Genesys' 0–5", async () => {
+    const backend = mockBackend({});
+    const user = await openMap(backend);
+    await screen.findByTestId("value-map");
+    await user.click(screen.getByTestId("preset-linear"));
+    expect((await lastPreviewed(backend, (m) => m.scale !== null)).scale).toEqual({ from: [1, 5], to: [0, 5] });
+    await user.click(screen.getByTestId("preset-inverted"));
+    expect((await lastPreviewed(backend, (m) => m.scale?.to[0] === 5)).scale).toEqual({ from: [1, 5], to: [5, 0] });
+  });
+
+  it("sets CXone's 1–20 scale, inverted for 1-is-best, from the source range typed", async () => {
+    const backend = mockBackend({});
+    const user = await openMap(backend, "sandbox-cxone");
+    expect(backend.last("preview_mapping").platform).toBe("cxone");
+    await screen.findByTestId("value-map");
+    expect(screen.getByTestId("map-scale")).toHaveTextContent("NICE CXone: 1–20 whole numbers, 1 is best");
+    await user.clear(screen.getByTestId("preset-from-a"));
+    await user.type(screen.getByTestId("preset-from-a"), "0");
+    await user.clear(screen.getByTestId("preset-from-b"));
+    await user.type(screen.getByTestId("preset-from-b"), "100");
+    await user.click(screen.getByTestId("preset-inverted"));
+    expect((await lastPreviewed(backend, (m) => m.scale !== null)).scale).toEqual({ from: [0, 100], to: [20, 1] });
+    await user.click(screen.getByTestId("preset-linear"));
+    expect((await lastPreviewed(backend, (m) => m.scale?.to[0] === 1)).scale).toEqual({ from: [0, 100], to: [1, 20] });
+  });
+
+  it("clears both the rescale and the value map", async () => {
+    const backend = mockBackend({});
+    const user = await openMap(backend, "sandbox-genesys", { ...DETECTED, values: { Basic: 2 }, scale: { from: [1, 5], to: [0, 5] } });
+    await user.click(await screen.findByTestId("preset-clear"));
+    const mapping = await lastPreviewed(backend, (m) => m.scale === null);
+    expect(mapping.values).toEqual({});
+    expect(screen.getByTestId("value-input-Basic")).toHaveValue("");
+  });
+
+  it("starts from an empty long mapping and says why when detection failed", async () => {
+    const backend = mockBackend({ open_sample: () => feed({ mapping: null, detect_error: "no column looks like an agent (email, username, id or name)" }) });
+    const user = userEvent.setup();
+    render(<App />);
+    await screen.findByTestId("active-profile-name");
+    await user.click(screen.getByTestId("step-import"));
+    await user.click(await screen.findByTestId("use-sample"));
+    expect(await screen.findByTestId("map-detect-error")).toHaveTextContent("no column looks like an agent");
+    expect(screen.getByTestId("map-layout")).toHaveValue("long");
+    expect(screen.getByTestId("map-agent")).toHaveValue("");
+    await waitFor(() => expect(backend.last("preview_mapping").mapping).toEqual(emptyMapping()));
+  });
+
+  it("changes columns and layouts, and sends them", async () => {
+    const backend = mockBackend({});
+    const user = await openMap(backend, "sandbox-genesys", emptyMapping());
+    await user.selectOptions(screen.getByTestId("map-agent"), "Agent Email");
+    await user.selectOptions(screen.getByTestId("map-agent-key"), "username");
+    await user.selectOptions(screen.getByTestId("map-layout"), "wide");
+    expect(screen.queryByTestId("map-skill")).toBeNull();
+    const boxes = within(screen.getByTestId("map-skill-columns")).getAllByRole("checkbox");
+    expect(boxes).toHaveLength(3);
+    await user.click(screen.getByTestId("map-skill-column-Level"));
+    await user.click(screen.getByTestId("map-skill-column-Skill"));
+    const wide = await lastPreviewed(backend, (m) => m.columns.skill_columns.length === 2);
+    expect(wide.columns).toMatchObject({ layout: "wide", agent: "Agent Email", agent_key: "username", skill_columns: ["Skill", "Level"] });
+
+    await user.selectOptions(screen.getByTestId("map-layout"), "packed");
+    await user.selectOptions(screen.getByTestId("map-pairs"), "Team");
+    const packed = await lastPreviewed(backend, (m) => m.columns.skill_pairs === "Team");
+    expect(packed.columns.layout).toBe("packed");
+  });
+
+  it("shows a mapping that cannot apply in a banner and holds Next", async () => {
+    const backend = mockBackend({});
+    await openMap(backend, "sandbox-genesys", { ...DETECTED, columns: { ...DETECTED.columns, skill: "Nope" } });
+    expect(await screen.findByTestId("map-preview-error")).toHaveTextContent("column 'Nope' is not in the file");
+    expect(screen.getByTestId("map-next")).toBeDisabled();
+  });
+
+  it("loads a template and saves the mapping as one", async () => {
+    const loaded: MappingInput = { ...DETECTED, values: { Expert: 5, Basic: 1 } };
+    const backend = mockBackend({
+      list_templates: () => ["iex-nightly", "verint"],
+      load_template: () => loaded,
+      save_template: (args) => `/config/templates/${args.name}.toml`,
+    });
+    const user = await openMap(backend);
+    await waitFor(() => expect(within(screen.getByTestId("template-select")).getAllByRole("option")).toHaveLength(3));
+    await user.selectOptions(screen.getByTestId("template-select"), "verint");
+    await user.click(screen.getByTestId("template-load"));
+    expect(backend.last("load_template")).toEqual({ name: "verint" });
+    await lastPreviewed(backend, (m) => m.values.Basic === 1);
+    expect(screen.getByTestId("value-input-Basic")).toHaveValue("1");
+
+    await user.type(screen.getByTestId("template-name"), "nightly-2");
+    await user.click(screen.getByTestId("template-save"));
+    expect(await screen.findByTestId("template-saved")).toHaveTextContent("/config/templates/nightly-2.toml");
+    expect(backend.last("save_template")).toEqual({ name: "nightly-2", mapping: loaded });
+  });
+
+  it("shows the mapping as TOML and goes on to Plan", async () => {
+    const backend = mockBackend({});
+    const user = await openMap(backend);
+    const toml = await screen.findByTestId("map-toml");
+    await user.click(within(toml).getByText("View TOML"));
+    expect(screen.getByTestId("map-toml-text")).toHaveTextContent('agent = "Agent Email"');
+    await user.click(screen.getByTestId("map-next"));
+    expect(screen.getByTestId("plan-step")).toBeInTheDocument();
+  });
+});
