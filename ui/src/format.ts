@@ -82,7 +82,7 @@ export function describeDelimiter(delimiter: string): string {
 export function describeEstimate(writes: number, seconds: number | null, ratePerMinute: number | null): string {
   if (writes === 0) return "No write requests";
   const parts = [plural(writes, "write request")];
-  const about = seconds === null ? null : `about ${formatDuration(seconds)}`;
+  const about = seconds === null ? null : seconds < 1 ? "under a second" : `about ${formatDuration(seconds)}`;
   if (ratePerMinute === null) {
     if (about) parts.push(about);
     parts.push("no published limit");

@@ -1,0 +1,154 @@
+import { act, render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { App } from "../App";
+import type { PlanRowView } from "../bindings/PlanRowView";
+import type { PlanView } from "../bindings/PlanView";
+import type { RowQuery } from "../bindings/RowQuery";
+import { deferred, DETECTED, emit, fail, feed, mockBackend, planView, type Args } from "../test/backend";
+
+/** 250 plan rows the backend pages through as the engine would. */
+const ROWS: PlanRowView[] = Array.from({ length: 250 }, (_, i) => ({
+  line: i + 2,
+  agent: `agent${i}@example.com`,
+  skill: i % 2 ? "Billing" : "Sales",
+  before: null,
+  requested: 4,
+  action: i === 7 ? "invalid" : "add",
+  problem: i === 7 ? "line 9, column Skill: unknown skill 'Biling' (did you mean 'Billing'?)" : null,
+}));
+
+function pageOf(args: Args) {
+  const q = args.query as RowQuery;
+  const rows = ROWS.filter((r) => (q.filter === null || r.action === q.filter) && (q.search === null || r.agent.includes(q.search) || r.skill.includes(q.search)));
+  return { total: rows.length, rows: rows.slice(q.offset, q.offset + q.limit) };
+}
+
+function renderPlan() {
+  const user = userEvent.setup();
+  render(<App initial={{ feed: feed(), mapping: DETECTED, step: "plan" }} />);
+  return user;
+}
+
+describe("Plan", () => {
+  it("plans with the mapping and options, showing the phase and read progress from the channel", async () => {
+    const reply = deferred<PlanView>();
+    const backend = mockBackend({ plan: () => reply.promise, plan_rows: pageOf });
+    const user = renderPlan();
+    await screen.findByTestId("active-profile-name");
+    await user.click(screen.getByTestId("plan-allow-remove"));
+    await user.click(screen.getByTestId("plan-run"));
+    const args = backend.last("plan");
+    expect(args.profile).toBe("sandbox-genesys");
+    expect(args.mapping).toEqual(DETECTED);
+    expect(args.options).toEqual({ allow_remove: true, remove_unlisted: false });
+
+    act(() => emit(args, { type: "phase", phase: "read" }, { type: "read", done: 300, total: 1200 }));
+    expect(screen.getByTestId("plan-progress-phase")).toHaveTextContent("Reading the tenant");
+    expect(screen.getByTestId("plan-progress-read")).toHaveTextContent("300 of 1,200 read");
+    // The rail is locked while the tenant is read.
+    expect(screen.getByTestId("step-map")).toBeDisabled();
+
+    await act(async () => reply.resolve(planView()));
+    expect(await screen.findByTestId("plan-add-value")).toHaveTextContent("120");
+    expect(screen.getByTestId("step-map")).toBeEnabled();
+  });
+
+  it("shows the counts, the estimate and the unresolved names with suggestions", async () => {
+    mockBackend({ plan: () => planView(), plan_rows: pageOf });
+    const user = renderPlan();
+    await user.click(await screen.findByTestId("plan-run"));
+    await screen.findByTestId("plan-estimate");
+    const tiles: Record<string, string> = { "plan-add": "120", "plan-update": "30", "plan-remove": "0", "plan-unchanged": "95", "plan-invalid": "5", "plan-rows-count": "250" };
+    for (const [id, value] of Object.entries(tiles)) expect(screen.getByTestId(`${id}-value`)).toHaveTextContent(value);
+    expect(screen.getByTestId("plan-estimate")).toHaveTextContent("42 write requests, about 2 min 30 s at 300/min");
+    expect(screen.getByTestId("plan-estimate")).toHaveTextContent("then 3 reads to verify");
+    expect(screen.getByTestId("plan-reads")).toHaveTextContent("Read the tenant in 14 requests; planned in 2.3 s");
+
+    const skills = screen.getByTestId("unresolved-unknown_skills");
+    expect(skills).toHaveTextContent("Biling");
+    expect(skills).toHaveTextContent("lines 7, 19");
+    expect(within(skills).getByTestId("unresolved-suggestion")).toHaveTextContent("did you mean Billing?");
+    expect(screen.getByTestId("unresolved-unknown_agents")).toHaveTextContent("zed@example.com");
+    expect(within(screen.getByTestId("unresolved-unknown_agents")).queryByTestId("unresolved-suggestion")).toBeNull();
+    expect(screen.getByTestId("unresolved-inactive_agents")).toHaveTextContent("old@example.com");
+    expect(screen.queryByTestId("unresolved-ambiguous_agents")).toBeNull();
+    expect(screen.getByTestId("plan-apply")).toHaveTextContent("Apply 150 changes");
+  });
+
+  it("says when there is no published rate limit", async () => {
+    mockBackend({ plan: () => planView({ estimate: { writes: 1, verify_reads: 0, rate_per_minute: null, seconds: 0.4 } }), plan_rows: pageOf });
+    const user = renderPlan();
+    await user.click(await screen.findByTestId("plan-run"));
+    expect(await screen.findByTestId("plan-estimate")).toHaveTextContent("1 write request, under a second, no published limit");
+  });
+
+  it("pages the rows 100 at a time, with filters and search", async () => {
+    const backend = mockBackend({ plan: () => planView(), plan_rows: pageOf });
+    const user = renderPlan();
+    await user.click(await screen.findByTestId("plan-run"));
+    await waitFor(() => expect(screen.getByTestId("plan-rows-range")).toHaveTextContent("1–100 of 250"));
+    expect(backend.last("plan_rows")).toEqual({ query: { filter: null, search: null, offset: 0, limit: 100 } });
+    expect(screen.getAllByTestId("plan-row")).toHaveLength(100);
+    expect(screen.getByTestId("plan-rows-prev")).toBeDisabled();
+
+    await user.click(screen.getByTestId("plan-rows-next"));
+    await waitFor(() => expect(screen.getByTestId("plan-rows-range")).toHaveTextContent("101–200 of 250"));
+    await user.click(screen.getByTestId("plan-rows-next"));
+    await waitFor(() => expect(screen.getByTestId("plan-rows-range")).toHaveTextContent("201–250 of 250"));
+    expect(screen.getByTestId("plan-rows-next")).toBeDisabled();
+    expect(backend.argsOf("plan_rows").map((a) => a.query.offset)).toEqual([0, 100, 200]);
+    await user.click(screen.getByTestId("plan-rows-prev"));
+    await waitFor(() => expect(backend.last("plan_rows").query.offset).toBe(100));
+
+    await user.click(screen.getByTestId("plan-rows-tab-invalid"));
+    await waitFor(() => expect(screen.getByTestId("plan-rows-range")).toHaveTextContent("1–1 of 1"));
+    expect(backend.last("plan_rows").query).toEqual({ filter: "invalid", search: null, offset: 0, limit: 100 });
+    expect(screen.getByTestId("plan-row")).toHaveClass("row-problem");
+    expect(screen.getByTestId("plan-row-problem")).toHaveTextContent("unknown skill 'Biling'");
+
+    await user.click(screen.getByTestId("plan-rows-tab-all"));
+    await user.type(screen.getByTestId("plan-rows-search"), "agent12");
+    await waitFor(() => expect(backend.last("plan_rows").query).toEqual({ filter: null, search: "agent12", offset: 0, limit: 100 }));
+    await waitFor(() => expect(screen.getAllByTestId("plan-row")).toHaveLength(11));
+  });
+
+  it("holds Apply when nothing would be written", async () => {
+    mockBackend({
+      plan: () => planView({ summary: { rows: 95, add: 0, update: 0, remove: 0, unchanged: 95, invalid: 0 }, estimate: { writes: 0, verify_reads: 0, rate_per_minute: 300, seconds: 0 } }),
+      plan_rows: pageOf,
+    });
+    const user = renderPlan();
+    await user.click(await screen.findByTestId("plan-run"));
+    expect(await screen.findByTestId("plan-nothing")).toHaveTextContent("Nothing to change: the platform already matches");
+    expect(screen.getByTestId("plan-apply")).toBeDisabled();
+    expect(screen.getByTestId("step-apply")).toBeEnabled();
+  });
+
+  it("offers to resume an interrupted run", async () => {
+    mockBackend({ plan: () => planView({ resumable: true }), plan_rows: pageOf });
+    const user = renderPlan();
+    await user.click(await screen.findByTestId("plan-run"));
+    await user.click(await screen.findByTestId("plan-resume"));
+    expect(screen.getByTestId("apply-question")).toHaveTextContent("Resume the interrupted run on sandbox-genesys?");
+  });
+
+  it("shows a failed plan's message and code", async () => {
+    mockBackend({ plan: () => fail("auth.failed", "the sandbox refused the client secret") });
+    const user = renderPlan();
+    await user.click(await screen.findByTestId("plan-run"));
+    expect(await screen.findByTestId("plan-error-message")).toHaveTextContent("the sandbox refused the client secret");
+    expect(screen.getByTestId("plan-error-code")).toHaveTextContent("auth.failed");
+    expect(screen.getByTestId("step-apply")).toBeDisabled();
+  });
+
+  it("drops the plan when the mapping changes", async () => {
+    mockBackend({ plan: () => planView(), plan_rows: pageOf });
+    const user = renderPlan();
+    await user.click(await screen.findByTestId("plan-run"));
+    await screen.findByTestId("plan-estimate");
+    expect(screen.getByTestId("step-apply")).toBeEnabled();
+    await user.click(screen.getByTestId("step-map"));
+    await user.selectOptions(screen.getByTestId("map-agent-key"), "name");
+    expect(screen.getByTestId("step-apply")).toBeDisabled();
+  });
+});

@@ -1,0 +1,157 @@
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { App } from "../App";
+import type { HistoryEntry } from "../bindings/HistoryEntry";
+import type { RowQuery } from "../bindings/RowQuery";
+import type { RunRowView } from "../bindings/RunRowView";
+import type { RunView } from "../bindings/RunView";
+import { fail, feed, mockBackend, runView, type Args } from "../test/backend";
+
+const ROWS: RunRowView[] = [
+  { line: 2, agent: "ana@example.com", skill: "Billing", before: null, requested: 4, after: 4, outcome: "added", error: null, correlation_ids: ["c-1"] },
+  {
+    line: 3,
+    agent: "bo@example.com",
+    skill: "Sales",
+    before: 2,
+    requested: 5,
+    after: 2,
+    outcome: "failed",
+    error: "HTTP 400 from PATCH …/routingskills/bulk: proficiency must be between 0 and 5",
+    correlation_ids: ["a1b2-c3", "d4e5-f6"],
+  },
+];
+
+function pageOf(args: Args) {
+  const q = args.query as RowQuery;
+  const rows = ROWS.filter((r) => q.filter === null || r.outcome === q.filter);
+  return { total: rows.length, rows: rows.slice(q.offset, q.offset + q.limit) };
+}
+
+function renderResults(run: RunView) {
+  const user = userEvent.setup();
+  render(<App initial={{ run, step: "results" }} />);
+  return user;
+}
+
+describe("Results", () => {
+  it("gives the verdict and the counts of a clean run", async () => {
+    mockBackend({ run_rows: pageOf });
+    renderResults(runView());
+    expect(screen.getByTestId("results-verdict")).toHaveTextContent("All 150 changes applied and verified");
+    expect(screen.getByTestId("results-verified-value")).toHaveTextContent("150");
+    expect(screen.getByTestId("results-requests")).toHaveTextContent("17 read, 42 write, 2 retried, 1 throttled · 2 min 31 s in all");
+    const files = within(screen.getByTestId("results-report-files")).getAllByRole("listitem");
+    expect(files.map((f) => f.getAttribute("title"))).toEqual(["/data/runs/run-20260101-0001/report.html", "/data/runs/run-20260101-0001/report.undo.csv"]);
+    await waitFor(() => expect(screen.getAllByTestId("run-row")).toHaveLength(2));
+  });
+
+  it("says how many rows failed and shows their errors and correlation ids", async () => {
+    const backend = mockBackend({ run_rows: pageOf });
+    const user = renderResults(runView({ exit_code: 1 }, { failed: 1, verified: 149 }));
+    expect(screen.getByTestId("results-verdict")).toHaveTextContent("1 row failed");
+    expect(screen.getByTestId("results-failed-value")).toHaveTextContent("1");
+    await user.click(screen.getByTestId("run-rows-tab-failed"));
+    await waitFor(() => expect(backend.last("run_rows").query).toEqual({ filter: "failed", search: null, offset: 0, limit: 100 }));
+    await waitFor(() => expect(screen.getAllByTestId("run-row")).toHaveLength(1));
+    const row = screen.getByTestId("run-row");
+    expect(row).toHaveClass("row-problem");
+    expect(within(row).getByTestId("run-row-error")).toHaveTextContent("proficiency must be between 0 and 5");
+    expect(within(row).getByTestId("run-row-correlation")).toHaveTextContent("Correlation ids: a1b2-c3d4e5-f6");
+  });
+
+  it("saves the report where the dialog says and lists every file written", async () => {
+    const backend = mockBackend({
+      run_rows: pageOf,
+      "plugin:dialog|save": () => "/home/ana/reports/nightly.html",
+      save_report: () => ["/home/ana/reports/nightly.html", "/home/ana/reports/nightly.csv", "/home/ana/reports/nightly.json", "/home/ana/reports/nightly.undo.csv"],
+    });
+    const user = renderResults(runView());
+    await user.click(screen.getByTestId("results-save-report"));
+    const saved = await screen.findByTestId("results-saved-files");
+    expect(within(saved).getAllByRole("listitem")).toHaveLength(4);
+    expect(saved).toHaveTextContent("nightly.undo.csv");
+    expect(backend.last("save_report")).toEqual({ path: "/home/ana/reports/nightly.html" });
+    const options = backend.last("plugin:dialog|save").options;
+    expect(options.defaultPath).toBe("report.html");
+    expect(options.filters.flatMap((f: { extensions: string[] }) => f.extensions)).toEqual(["html", "csv", "json"]);
+  });
+
+  it("shows a failed save with its code", async () => {
+    mockBackend({ run_rows: pageOf, "plugin:dialog|save": () => "/readonly/r.html", save_report: () => fail("io.failed", "writing /readonly/r.html: permission denied") });
+    const user = renderResults(runView());
+    await user.click(screen.getByTestId("results-save-report"));
+    expect(await screen.findByTestId("results-error-code")).toHaveTextContent("io.failed");
+    expect(screen.getByTestId("results-error-message")).toHaveTextContent("permission denied");
+  });
+
+  it("rolls back by opening the run's undo file as the feed, with removal allowed", async () => {
+    const backend = mockBackend({ run_rows: pageOf, open_undo: () => feed({ file_name: "report.undo.csv", suggested_platform: "genesys" }) });
+    const user = renderResults(runView());
+    await user.click(screen.getByTestId("results-rollback"));
+    await screen.findByTestId("map-step");
+    expect(backend.last("open_undo")).toEqual({ run_id: "run-20260101-0001" });
+    expect(screen.getByTestId("feed-name")).toHaveTextContent("report.undo.csv");
+    await user.click(screen.getByTestId("step-plan"));
+    expect(screen.getByTestId("plan-allow-remove")).toBeChecked();
+  });
+});
+
+const ENTRIES: HistoryEntry[] = [
+  {
+    id: "run-2",
+    started_at: "2026-03-02T22:15:00Z",
+    profile: "prod",
+    platform: "genesys",
+    feed: "/feeds/iex-0302.csv",
+    summary: { ...runView().summary, failed: 3 },
+    cancelled: false,
+    report_files: ["/data/runs/run-2/report.html", "/data/runs/run-2/report.undo.csv"],
+  },
+  {
+    id: "run-1",
+    started_at: "2026-03-01T22:15:00Z",
+    profile: "sandbox-cxone",
+    platform: "cxone",
+    feed: "/feeds/iex-0301.csv",
+    summary: runView().summary,
+    cancelled: true,
+    report_files: [],
+  },
+];
+
+describe("History", () => {
+  it("lists the runs newest first with their counts, and opens a run's undo file", async () => {
+    const backend = mockBackend({ history: () => ENTRIES, open_undo: () => feed({ file_name: "report.undo.csv" }) });
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(screen.getByTestId("step-history"));
+    const list = await screen.findByTestId("history-list");
+    const items = within(list).getAllByRole("listitem").filter((li) => li.dataset.testid?.startsWith("history-run"));
+    expect(items.map((i) => i.dataset.testid)).toEqual(["history-run-2", "history-run-1"]);
+    expect(items[0]).toHaveTextContent("prod · Genesys Cloud · iex-0302.csv");
+    expect(items[0]).toHaveTextContent("3 failed");
+    expect(items[1]).toHaveTextContent("cancelled");
+    expect(screen.getByTestId("history-run-2-counts")).toHaveTextContent("120 added · 30 updated · 0 removed");
+    await user.click(screen.getByTestId("history-run-1-undo"));
+    await screen.findByTestId("map-step");
+    expect(backend.last("open_undo")).toEqual({ run_id: "run-1" });
+  });
+
+  it("says when there are no runs yet", async () => {
+    mockBackend({ history: () => [] });
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(screen.getByTestId("step-history"));
+    expect(await screen.findByTestId("history-empty")).toHaveTextContent("No runs yet");
+  });
+
+  it("shows why the history could not be read", async () => {
+    mockBackend({ history: () => fail("io.failed", "reading /data/runs: permission denied") });
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(screen.getByTestId("step-history"));
+    expect(await screen.findByTestId("history-error-code")).toHaveTextContent("io.failed");
+    expect(screen.getByTestId("history-error-message")).toHaveTextContent("permission denied");
+  });
+});
