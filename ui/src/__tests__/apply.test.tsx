@@ -49,7 +49,10 @@ describe("Apply", () => {
     ]);
     for (const step of ["connection", "import", "map", "plan", "history"]) expect(screen.getByTestId(`step-${step}`)).toBeDisabled();
 
-    await act(async () => reply.resolve(runView()));
+    await act(async () => {
+      reply.resolve(runView());
+      await reply.promise;
+    });
     expect(await screen.findByTestId("results-verdict")).toHaveTextContent("All 150 changes applied and verified");
   });
 
@@ -84,7 +87,10 @@ describe("Apply", () => {
     expect(backend.argsOf("cancel_run")).toHaveLength(1);
     await waitFor(() => expect(screen.getByTestId("apply-phase")).toHaveTextContent("Cancelling"));
 
-    await act(async () => reply.resolve(runView({ cancelled: true, exit_code: 1 }, { added: 12, updated: 0 })));
+    await act(async () => {
+      reply.resolve(runView({ cancelled: true, exit_code: 1 }, { added: 12, updated: 0 }));
+      await reply.promise;
+    });
     expect(await screen.findByTestId("results-verdict")).toHaveTextContent("Cancelled: 12 changes applied before the run stopped");
   });
 

@@ -48,7 +48,10 @@ describe("Plan", () => {
     // The rail is locked while the tenant is read.
     expect(screen.getByTestId("step-map")).toBeDisabled();
 
-    await act(async () => reply.resolve(planView()));
+    await act(async () => {
+      reply.resolve(planView());
+      await reply.promise;
+    });
     expect(await screen.findByTestId("plan-add-value")).toHaveTextContent("120");
     expect(screen.getByTestId("step-map")).toBeEnabled();
   });
