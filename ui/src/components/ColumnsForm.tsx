@@ -5,9 +5,9 @@ import type { Columns } from "../bindings/Columns";
 import type { Layout } from "../bindings/Layout";
 
 const LAYOUTS: { value: Layout; label: string }[] = [
-  { value: "long", label: "Long — one row per agent and skill" },
-  { value: "wide", label: "Wide — one column per skill" },
-  { value: "packed", label: "Packed — Skill:level pairs in one cell" },
+  { value: "long", label: "Long: a row per skill" },
+  { value: "wide", label: "Wide: a column per skill" },
+  { value: "packed", label: "Packed: Skill:level pairs" },
 ];
 
 const AGENT_KEYS: { value: AgentKey; label: string }[] = [

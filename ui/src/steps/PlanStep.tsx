@@ -53,7 +53,12 @@ export function PlanStep() {
             Skillsync reads {profile ? <strong>{profile.name}</strong> : "the tenant"} and compares it with the feed. Nothing is changed on the platform.
           </p>
         </div>
+        <button type="button" className={plan ? "btn" : "btn btn-primary"} data-testid="plan-run" disabled={running || !profile || !state.mapping} onClick={() => void run()}>
+          {running ? "Planning…" : plan ? "Read tenant and plan again" : "Read tenant and plan"}
+        </button>
       </header>
+
+      {running && <PhaseProgress phase={phase} read={read} testId="plan-progress" />}
 
       <section className="card" aria-labelledby="plan-options-title">
         <h2 id="plan-options-title">Also remove skills</h2>
@@ -78,12 +83,6 @@ export function PlanStep() {
           />
           Remove every skill of a listed agent that the feed does not list
         </label>
-        <div className="inline-actions">
-          <button type="button" className="btn btn-primary" data-testid="plan-run" disabled={running || !profile || !state.mapping} onClick={() => void run()}>
-            {running ? "Planning…" : plan ? "Read tenant and plan again" : "Read tenant and plan"}
-          </button>
-          {running && <PhaseProgress phase={phase} read={read} testId="plan-progress" />}
-        </div>
       </section>
 
       <ErrorBanner error={error} testId="plan-error" title="The plan could not be made" onDismiss={() => setError(null)} />

@@ -73,6 +73,11 @@ export function ResultsStep() {
             {v.text}
           </p>
           {run.cancelled && s.failed > 0 && <p className="problem">{plural(s.failed, "row")} failed before it stopped.</p>}
+          {!run.cancelled && s.failed > 0 && (
+            <p className="muted">
+              {formatCount(s.verified)} verified; the Failed tab shows each error with the correlation ids support asks for.
+            </p>
+          )}
         </div>
         <div className="inline-actions">
           <button type="button" className="btn" data-testid="results-rollback" disabled={busy !== null} onClick={() => void rollBack()}>
