@@ -112,15 +112,14 @@ interface ToolbarProps<R> {
 export function RowsToolbar<R>({ rows, tabs, testId, label }: ToolbarProps<R>) {
   return (
     <div className="rows-toolbar">
-      <div className="tabs" role="tablist" aria-label={label}>
+      <div className="tabs" role="group" aria-label={label}>
         {tabs.map((tab) => {
           const selected = rows.filter === tab.id;
           return (
             <button
               key={tab.id ?? "all"}
               type="button"
-              role="tab"
-              aria-selected={selected}
+              aria-pressed={selected}
               className={`tab${selected ? " tab-selected" : ""}`}
               data-testid={`${testId}-tab-${tab.id ?? "all"}`}
               onClick={() => rows.setFilter(tab.id)}
