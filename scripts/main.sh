@@ -1,10 +1,28 @@
 #!/usr/bin/env bash
-# The main job, with no account: builds Skillsync, starts a sandbox tenant (an imitation Genesys
-# Cloud, then NICE CXone), and runs the CLI's whole job against it — plan, apply with report and
-# undo file, then the same feed again to show that a re-run sends zero writes.
+# The main job, with no account. On a machine with a display: builds and opens the desktop app,
+# whose default profile is the built-in Sandbox (an imitation Genesys Cloud tenant in the app, with
+# a sample feed one click away). Without a display: builds the CLI, starts a sandbox tenant (an
+# imitation Genesys Cloud, then NICE CXone) and runs the CLI's whole job against it — plan, apply
+# with report and undo file, then the same feed again to show that a re-run sends zero writes.
+# SKILLSYNC_MAIN=cli forces the CLI job; SKILLSYNC_MAIN=app forces the app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+setup_base
+
+mode=${SKILLSYNC_MAIN:-}
+if [ -z "$mode" ]; then
+  if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then mode=app; else mode=cli; fi
+fi
+
+if [ "$mode" = app ]; then
+  setup_app
+  echo "== building the UI and the desktop app"
+  npm run -s ui:build
+  cargo build --locked -q -p skillsync-app
+  echo "== opening Skillsync (profile: the built-in Sandbox; Import → 'Use the sample feed' runs the whole job)"
+  exec target/debug/skillsync-app
+fi
 
 echo "== building skillsync"
 cargo build --locked -q -p skillsync-cli

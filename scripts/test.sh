@@ -1,28 +1,57 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lints, then every test (unit, sandbox over real HTTP, engine
-# end to end, CLI) inside a throwaway D-Bus session with an unlocked keychain, so the profile tests
-# exercise the real OS keychain. Installs what a fresh Debian machine lacks.
+# The whole test suite, installing what a fresh Debian machine lacks: the UI (lint, types, vitest,
+# build), then Rust (fmt, clippy, every crate's tests: unit, sandbox over real HTTP, engine end to
+# end, CLI, the app's test host and IPC), then the real app window driven through WebKitWebDriver
+# under Xvfb. Tests run inside a throwaway D-Bus session with an unlocked keychain, so the profile
+# tests exercise the real OS keychain. Each suite ends with a plain "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+setup_base
+setup_app
+setup_app_test
+
+logs=$(mktemp -d)
+keyring_dir=$(mktemp -d)
+trap 'rm -rf "$logs" "$keyring_dir"' EXIT
+status=0
+
+echo "== ui: eslint, tsc"
+npm run -s lint
+node node_modules/typescript/bin/tsc --noEmit -p ui
+echo "== ui: vitest"
+set +e
+node node_modules/vitest/vitest.mjs run --config ui/vite.config.ts --reporter=default --reporter=json \
+  --outputFile.json="$logs/vitest.json"
+[ $? -eq 0 ] || status=1
+set -e
+node -e 'const r=require(process.argv[1]); console.log(`ui tests (vitest): ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$logs/vitest.json"
+echo "== ui: build (the app embeds it)"
+npm run -s ui:build
 
 echo "== rustfmt"
 cargo fmt --all -- --check
 echo "== clippy"
 cargo clippy --locked --workspace --all-targets -q -- -D warnings
 echo "== build"
-cargo build --locked --workspace --tests --benches -q
+cargo build --locked --workspace --tests --benches --bins -q
 
-keyring_dir=$(mktemp -d)
-trap 'rm -rf "$keyring_dir"' EXIT
 echo "== tests (inside a D-Bus session with gnome-keyring)"
 set +e
 XDG_DATA_HOME="$keyring_dir" dbus-run-session -- bash -c '
   echo -n skillsync-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  cargo test --locked --workspace --no-fail-fast 2>&1 | tee /tmp/skillsync-test.log
+  cargo test --locked --workspace --no-fail-fast 2>&1 | tee "$1/cargo.log"
   exit "${PIPESTATUS[0]}"
-'
-rc=$?
-passed=$(grep -Eo "test result: [A-Za-z]+\. [0-9]+ passed; [0-9]+ failed" /tmp/skillsync-test.log | awk "{s+=\$4; f+=\$6} END {print s+0, f+0}")
+' _ "$logs"
+[ $? -eq 0 ] || status=1
+passed=$(grep -Eo "test result: [A-Za-z]+\. [0-9]+ passed; [0-9]+ failed" "$logs/cargo.log" | awk "{s+=\$4; f+=\$6} END {print s+0, f+0}")
 echo "cargo test total: ${passed% *} passed, ${passed#* } failed"
-exit $rc
+
+echo "== end to end: the real app under Xvfb, driven through WebKitWebDriver"
+XDG_DATA_HOME="$keyring_dir" timeout 900 dbus-run-session -- bash -c '
+  echo -n skillsync-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  xvfb-run -a -s "-screen 0 1400x900x24" node tests/e2e/run.mjs
+'
+[ $? -eq 0 ] || status=1
+set -e
+exit $status
