@@ -1,5 +1,6 @@
 //! The IPC surface: one line per command into `Desk`. Argument names stay snake_case as in
-//! `docs/app.md`; progress goes through a `Channel` (events are not for throughput).
+//! `docs/app.md`; progress goes through a `Channel` (events are not for throughput). Commands
+//! that read files or walk rows run off the main thread (`async`), so the window never stalls.
 
 use crate::desk::Desk;
 use crate::dto::*;
@@ -36,17 +37,17 @@ pub async fn test_profile(desk: State<'_, Desk>, name: String) -> UiResult<Conne
     desk.test_profile(&name).await
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn remove_profile(desk: State<'_, Desk>, name: String) -> UiResult<bool> {
     desk.remove_profile(&name)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn open_feed(desk: State<'_, Desk>, path: PathBuf) -> UiResult<FeedView> {
     desk.open_feed(&path)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn open_sample(desk: State<'_, Desk>, platform: Option<Platform>) -> UiResult<FeedView> {
     desk.open_sample(platform)
 }
@@ -61,22 +62,22 @@ pub async fn export_assignments(
     desk.export_assignments(&profile, &path, &layout).await
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn preview_mapping(desk: State<'_, Desk>, mapping: MappingInput, platform: Platform) -> UiResult<MappingPreview> {
     desk.preview_mapping(&mapping, platform)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn list_templates(desk: State<'_, Desk>) -> UiResult<Vec<String>> {
     desk.list_templates()
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn save_template(desk: State<'_, Desk>, name: String, mapping: MappingInput) -> UiResult<String> {
     desk.save_template(&name, &mapping)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn load_template(desk: State<'_, Desk>, name: String) -> UiResult<MappingInput> {
     desk.load_template(&name)
 }
@@ -92,7 +93,7 @@ pub async fn plan(
     desk.plan(&profile, &mapping, options, forward(events)).await
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn plan_rows(desk: State<'_, Desk>, query: RowQuery) -> UiResult<PlanRowPage> {
     desk.plan_rows(&query)
 }
@@ -117,22 +118,22 @@ pub fn cancel_run(desk: State<'_, Desk>) {
     desk.cancel_run()
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn run_rows(desk: State<'_, Desk>, query: RowQuery) -> UiResult<RunRowPage> {
     desk.run_rows(&query)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn save_report(desk: State<'_, Desk>, path: PathBuf) -> UiResult<Vec<String>> {
     desk.save_report(&path)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn history(desk: State<'_, Desk>) -> UiResult<Vec<HistoryEntry>> {
     desk.history()
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn open_undo(desk: State<'_, Desk>, run_id: String) -> UiResult<FeedView> {
     desk.open_undo(&run_id)
 }

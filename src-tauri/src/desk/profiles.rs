@@ -271,3 +271,43 @@ async fn check(conn: Connection, tenant: String) -> ConnectionCheck {
     out.elapsed_ms = started.elapsed().as_millis() as u64;
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn genesys(region: Option<&str>, base_url: Option<&str>) -> ProfileInput {
+        ProfileInput {
+            name: "prod".into(),
+            platform: Platform::Genesys,
+            region: region.map(str::to_string),
+            base_url: base_url.map(str::to_string),
+            client_id: " id ".into(),
+            api_version: None,
+            client_secret: "s3cret".into(),
+            access_key_id: None,
+            access_key_secret: None,
+        }
+    }
+
+    #[test]
+    fn the_wizard_region_list_names_real_hosts() {
+        // The wizard offers the domains people see in their browser.
+        let c = genesys(Some("mypurecloud.ie"), None).connection().unwrap();
+        assert_eq!((c.base_url.as_str(), c.client_id.as_str()), ("https://api.mypurecloud.ie", "id"));
+        let c = genesys(Some("usw2.pure.cloud"), Some("  ")).connection().unwrap();
+        assert_eq!(c.base_url, "https://api.usw2.pure.cloud", "a blank URL field means no URL");
+    }
+
+    #[test]
+    fn incomplete_answers_are_refused_before_anything_is_sent() {
+        let mut cx = genesys(None, Some("https://cxone.example.com"));
+        cx.platform = Platform::Cxone;
+        cx.access_key_id = Some("key".into());
+        let e = cx.connection().map(|_| ()).unwrap_err();
+        assert_eq!(e.code, "config.invalid");
+        assert!(e.message.contains("access key secret"), "{e}");
+        let debug = format!("{cx:?}");
+        assert!(!debug.contains("s3cret"), "secrets never print: {debug}");
+    }
+}

@@ -127,15 +127,23 @@ pub const GENESYS_REGIONS: &[(&str, &str)] = &[
     ("ap_southeast_1", "api.apse1.pure.cloud"),
 ];
 
-/// The API base URL of a Genesys region name (`us_east_1`, also accepted with dashes).
+/// The API base URL of a Genesys region, named as the SDKs do (`us_east_1`, also with dashes) or
+/// by the domain people see in their browser (`mypurecloud.ie`, `usw2.pure.cloud`, with or
+/// without `api.`/`login.`/`apps.`).
 pub fn genesys_region_url(region: &str) -> Result<String> {
-    let want = region.trim().to_ascii_lowercase().replace('-', "_");
-    GENESYS_REGIONS.iter().find(|(r, _)| *r == want).map(|(_, host)| format!("https://{host}")).ok_or_else(|| {
-        Error::Config(format!(
-            "unknown Genesys region '{region}'; known: {}",
-            GENESYS_REGIONS.iter().map(|(r, _)| *r).collect::<Vec<_>>().join(", ")
-        ))
-    })
+    let want = region.trim().to_ascii_lowercase();
+    let name = want.replace('-', "_");
+    let domain = ["api.", "login.", "apps."].iter().fold(want.as_str(), |d, p| d.strip_prefix(p).unwrap_or(d));
+    GENESYS_REGIONS
+        .iter()
+        .find(|(r, host)| *r == name || host.strip_prefix("api.") == Some(domain))
+        .map(|(_, host)| format!("https://{host}"))
+        .ok_or_else(|| {
+            Error::Config(format!(
+                "unknown Genesys region '{region}'; known: {}",
+                GENESYS_REGIONS.iter().map(|(r, _)| *r).collect::<Vec<_>>().join(", ")
+            ))
+        })
 }
 
 /// One write call the apply makes.
@@ -269,6 +277,25 @@ pub fn client(conn: &Connection, settings: HttpSettings) -> Result<Arc<dyn Platf
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn genesys_regions_by_name_or_by_domain() {
+        let ie = Ok("https://api.mypurecloud.ie".to_string());
+        for r in [
+            "eu_west_1",
+            "eu-west-1",
+            "mypurecloud.ie",
+            "login.mypurecloud.ie",
+            "api.mypurecloud.ie",
+            " MyPureCloud.IE ",
+        ] {
+            assert_eq!(genesys_region_url(r).map_err(|e| e.to_string()), ie, "{r}");
+        }
+        assert_eq!(genesys_region_url("usw2.pure.cloud").unwrap(), "https://api.usw2.pure.cloud");
+        assert_eq!(genesys_region_url("use2.us-gov-pure.cloud").unwrap(), "https://api.use2.us-gov-pure.cloud");
+        assert!(genesys_region_url("pure.cloud").is_err(), "a bare suffix is no region");
+        assert!(genesys_region_url("example.com").is_err());
+    }
 
     fn conn(url: &str) -> Connection {
         Connection::new(PlatformKind::Genesys, url, "id", Secret::new("s"))
