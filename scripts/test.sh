@@ -25,7 +25,7 @@ node node_modules/vitest/vitest.mjs run --config ui/vite.config.ts --reporter=de
   --outputFile.json="$logs/vitest.json"
 [ $? -eq 0 ] || status=1
 set -e
-node -e 'const r=require(process.argv[1]); console.log(`ui tests (vitest): ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$logs/vitest.json"
+node -e 'const r=require(process.argv[1]); console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$logs/vitest.json"
 echo "== ui: build (the app embeds it)"
 npm run -s ui:build
 
@@ -51,7 +51,9 @@ echo "== end to end: the real app under Xvfb, driven through WebKitWebDriver"
 XDG_DATA_HOME="$keyring_dir" timeout 900 dbus-run-session -- bash -c '
   echo -n skillsync-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   xvfb-run -a -s "-screen 0 1400x900x24" node tests/e2e/run.mjs
-'
-[ $? -eq 0 ] || status=1
+' 2>&1 | tee "$logs/e2e.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+e2e=$(grep -Eo "[0-9]+ passed, [0-9]+ failed" "$logs/e2e.log" | tail -1)
+echo "e2e: ${e2e:-0 passed, 1 failed}"
 set -e
 exit $status
