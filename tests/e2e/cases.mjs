@@ -1,0 +1,478 @@
+// The end-to-end cases: each drives the real app (the built binary in a WebKitGTK webview) the way
+// an analyst would, through the data-testids of ui/src. Expected numbers come from the engine itself
+// via the CLI against a fresh sandbox of the same demo tenant, so the tests check that the window
+// shows what the engine decides rather than a copy of today's figures.
+import { readFile, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { GiveUp, waitFor } from "./webdriver.mjs";
+
+const STEP_MS = 15_000;
+/** Planning and applying read and write a sandbox tenant: allow for a slow, loaded machine. */
+const JOB_MS = 60_000;
+
+const tid = (id) => `[data-testid="${id}"]`;
+
+// ---------------------------------------------------------------------------------------------
+// Screen helpers. Each waits for what it needs and says what it saw when it gives up, because a
+// failure on a headless display is otherwise only a screenshot.
+
+async function find(s, css, ms = STEP_MS) {
+  return waitFor(() => s.find(css), ms, `${css} to appear`);
+}
+
+async function absent(s, css) {
+  return (await s.find(css)) === null;
+}
+
+async function textOf(s, css, ms = STEP_MS) {
+  return waitFor(async () => {
+    const el = await s.find(css);
+    return el ? await s.text(el) : null;
+  }, ms, `${css} to appear`).then((t) => t.trim());
+}
+
+/** Waits until the text of `css` equals `want` (a string) or matches it (a RegExp). */
+async function waitText(s, css, want, ms = STEP_MS) {
+  let seen = "(absent)";
+  try {
+    return await waitFor(async () => {
+      const el = await s.find(css);
+      if (!el) return null;
+      seen = (await s.text(el)).trim();
+      return (typeof want === "string" ? seen === want : want.test(seen)) ? seen : null;
+    }, ms, `${css}`);
+  } catch {
+    throw new Error(`${css}: wanted ${want instanceof RegExp ? want : JSON.stringify(want)}, saw ${JSON.stringify(seen)} after ${ms} ms`);
+  }
+}
+
+/**
+ * Waits for `okCss` after an action that can fail; when the step's error banner shows instead, the
+ * test fails at once with what the banner says rather than after the whole wait.
+ */
+async function settle(s, okCss, errorCss, ms = JOB_MS) {
+  const which = await waitFor(async () => ((await s.find(okCss)) ? "ok" : (await s.find(errorCss)) ? "error" : null), ms, `${okCss} (or ${errorCss})`);
+  if (which === "error") throw new Error(`${errorCss} showed instead of ${okCss}: ${await textOf(s, errorCss)}`);
+}
+
+/** For a result that is final once shown (a test verdict): wait for it, then judge it at once. */
+async function finalText(s, css, want, ms = JOB_MS) {
+  await find(s, css, ms);
+  return waitText(s, css, want, 1_000);
+}
+
+async function disabled(s, css) {
+  const el = await find(s, css);
+  return (await s.property(el, "disabled")) === true;
+}
+
+/** Clicks `css` once it is there and enabled: a disabled button swallows a click silently. */
+async function click(s, css, ms = STEP_MS) {
+  const el = await waitFor(async () => {
+    const e = await s.find(css);
+    return e && (await s.property(e, "disabled")) !== true ? e : null;
+  }, ms, `${css} to be enabled`);
+  await s.click(el);
+}
+
+async function type(s, css, text) {
+  const el = await find(s, css);
+  await s.sendKeys(el, text);
+}
+
+/** Empties a React-controlled input with keys (select all, delete) so React sees the change. */
+async function clearInput(s, css) {
+  const el = await find(s, css);
+  await s.click(el);
+  await s.sendKeys(el, "\uE009a\uE009\uE017");
+  await waitFor(async () => (await s.property(el, "value")) === "", 5_000, `${css} to be empty`);
+}
+
+async function count(s, css) {
+  return (await s.findAll(css)).length;
+}
+
+function expect(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+function expectEqual(actual, wanted, what) {
+  if (actual !== wanted) throw new Error(`${what}: wanted ${JSON.stringify(wanted)}, got ${JSON.stringify(actual)}`);
+}
+
+const tileNumber = async (s, id) => Number((await textOf(s, tid(`${id}-value`))).replace(/,/g, ""));
+
+// ---------------------------------------------------------------------------------------------
+// The engine's own answer for the demo job, from the CLI against a sandbox of the same tenant.
+
+const DEMO_MAPPINGS = { genesys: "examples/genesys-mapping.toml", cxone: "examples/cxone-mapping.toml" };
+
+/** Starts `skillsync sandbox` and returns its one JSON line (URL and credentials). */
+async function startSandbox(ctx, args) {
+  const proc = ctx.spawn(ctx.cli, ["sandbox", ...args], { stdout: "pipe" });
+  let out = "";
+  proc.stdout.setEncoding("utf8");
+  proc.stdout.on("data", (chunk) => (out += chunk));
+  const line = await waitFor(() => {
+    if (proc.exitCode !== null) throw new GiveUp(`skillsync sandbox exited with ${proc.exitCode}`);
+    const nl = out.indexOf("\n");
+    return nl >= 0 ? out.slice(0, nl) : null;
+  }, 15_000, "the sandbox's JSON line", 50);
+  return JSON.parse(line);
+}
+
+async function cliPlan(ctx, platform) {
+  const sb = await startSandbox(ctx, ["--platform", platform, "--tenant", join(ctx.root, "examples/demo-tenant.json"), "--port", "0"]);
+  const { stdout } = await ctx.exec(
+    ctx.cli,
+    ["plan", join(ctx.root, "examples/demo-feed.csv"), "--platform", platform, "--base-url", sb.base_url, "--client-id", sb.client_id, "--mapping", join(ctx.root, DEMO_MAPPINGS[platform]), "--json"],
+    {
+      SKILLSYNC_CLIENT_SECRET: sb.client_secret,
+      SKILLSYNC_ACCESS_KEY_ID: sb.access_key_id ?? "",
+      SKILLSYNC_ACCESS_KEY_SECRET: sb.access_key_secret ?? "",
+    },
+  );
+  const lines = stdout.trim().split("\n");
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests 1 and 2: the whole job on a built-in sandbox.
+
+/**
+ * Plan and apply on a fast sandbox can finish between two WebDriver polls, so the page itself
+ * records every text the progress views show, as the DOM changes.
+ */
+const OBSERVE_PROGRESS = `
+  const seen = (window.__e2eSeen = { planPhases: [], applyBars: 0, applyDone: [] });
+  const note = (list, el) => {
+    const text = el && el.textContent.trim();
+    if (text && list[list.length - 1] !== text) list.push(text);
+  };
+  const look = () => {
+    note(seen.planPhases, document.querySelector('[data-testid="plan-progress-phase"]'));
+    if (document.querySelector('[data-testid="apply-progress"]')) seen.applyBars += 1;
+    note(seen.applyDone, document.querySelector('[data-testid="apply-done"]'));
+  };
+  new MutationObserver(look).observe(document.body, { subtree: true, childList: true, characterData: true });
+`;
+
+async function wholeJob(ctx, { profile, platformName, values, scale }) {
+  const { s } = ctx;
+  const platform = profile === "sandbox-genesys" ? "genesys" : "cxone";
+  const expected = await cliPlan(ctx, platform);
+  const changes = expected.added + expected.updated;
+  expect(changes > 0 && expected.invalid > 0, `the CLI's plan of the demo job should change and reject rows: ${JSON.stringify(expected)}`);
+
+  // Connection: the Genesys sandbox is the default; the CXone job switches first.
+  await find(s, tid("connection-step"));
+  await waitText(s, tid("active-profile-name"), "sandbox-genesys");
+  await waitText(s, tid("profile-sandbox-genesys-use"), "In use");
+  expect((await textOf(s, tid("profile-sandbox-genesys"))).includes("Active"), "the Genesys sandbox card is marked Active at start");
+  if (profile !== "sandbox-genesys") {
+    await click(s, tid(`profile-${profile}-use`));
+    await waitText(s, tid("active-profile-name"), profile);
+    await waitText(s, tid(`profile-${profile}-use`), "In use");
+    await waitText(s, tid("profile-sandbox-genesys-use"), "Use");
+  }
+  await waitText(s, tid("active-profile-platform"), platformName);
+
+  // Import: the sample feed, which goes straight on to Map.
+  await click(s, tid("step-import"));
+  await find(s, tid("import-step"));
+  await click(s, tid("use-sample"));
+  await settle(s, tid("map-step"), tid("import-error"));
+  await waitText(s, tid("feed-name"), "demo-feed.csv");
+  await waitText(s, tid("feed-rows"), String(expected.rows));
+
+  // Map: the value map on this platform's scale, and the engine's preview.
+  await waitText(s, tid("map-scale"), scale);
+  for (const [source, mapped] of Object.entries(values)) {
+    await waitText(s, tid(`value-result-${source}`), `→ ${mapped}`);
+  }
+  expect(await absent(s, tid("map-platform-mismatch")), "the sample is written for the active platform: no mismatch banner");
+  expectEqual(await tileNumber(s, "map-records"), expected.rows, "preview records");
+  expect((await count(s, `${tid("map-preview-rows")} tbody tr`)) > 0, "the preview lists the first records");
+
+  // Plan: progress, then counts, estimate, the names to fix, every row.
+  await click(s, tid("map-next"));
+  await find(s, tid("plan-step"));
+  await waitText(s, tid("plan-run"), "Read tenant and plan");
+  await s.execute(OBSERVE_PROGRESS);
+  await click(s, tid("plan-run"));
+  await settle(s, tid("plan-add"), tid("plan-error"));
+  const phases = (await s.execute("return window.__e2eSeen.planPhases;")).join(" | ");
+  expect(phases.includes("Reading the tenant…"), `the plan showed its progress while reading the tenant: ${phases}`);
+  expectEqual(await tileNumber(s, "plan-add"), expected.added, "plan: add");
+  expectEqual(await tileNumber(s, "plan-update"), expected.updated, "plan: update");
+  expectEqual(await tileNumber(s, "plan-remove"), 0, "plan: remove");
+  expectEqual(await tileNumber(s, "plan-unchanged"), expected.unchanged, "plan: unchanged");
+  expectEqual(await tileNumber(s, "plan-invalid"), expected.invalid, "plan: invalid");
+  expectEqual(await tileNumber(s, "plan-rows-count"), expected.rows, "plan: rows");
+  // Requests, not rows: a platform may send several changes of one agent in one request.
+  const estimate = await waitText(s, tid("plan-estimate"), /^\d+ write requests?, /);
+  const writes = Number(estimate.match(/^(\d+)/)[1]);
+  expect(writes > 0 && writes <= changes, `the estimate's ${writes} requests carry the ${changes} changes: ${estimate}`);
+  await waitText(s, tid("plan-apply"), `Apply ${changes} changes`);
+  const unknownSkills = await textOf(s, tid("unresolved-unknown_skills"));
+  expect(unknownSkills.includes("Biling - English"), `the misspelt skill is listed: ${unknownSkills}`);
+  expect(/did you mean\s+Billing - English\s*\?/.test(unknownSkills), `the misspelt skill gets the "Billing - English" suggestion: ${unknownSkills}`);
+  const unknownAgents = await textOf(s, tid("unresolved-unknown_agents"));
+  expect(unknownAgents.includes("nobody@example.com"), `the unknown agent is listed: ${unknownAgents}`);
+  await waitText(s, tid("plan-rows-range"), `1–${expected.rows} of ${expected.rows}`);
+  expectEqual(await count(s, tid("plan-row")), expected.rows, "plan rows on the first page");
+
+  // Apply: confirm, then watch it run until Results replaces it.
+  await click(s, tid("plan-apply"));
+  await waitText(s, tid("apply-question"), `Send ${writes} write request${writes === 1 ? "" : "s"} to ${profile}?`);
+  expect(await absent(s, tid("apply-remove-confirm")), "nothing is removed, so no typed confirmation is asked");
+  await click(s, tid("apply-start"));
+  await settle(s, tid("results-step"), tid("apply-error"));
+  const seen = await s.execute("return window.__e2eSeen;");
+  expect(seen.applyBars > 0, "the running view (progress bar) showed while the run went on");
+  expect(seen.applyDone.length > 0, "the running view counted rows as done");
+  const steps = seen.applyDone.map((p) => p.match(/^(\d+) of (\d+)$/));
+  expect(steps.every((m) => m && Number(m[1]) <= Number(m[2])), `progress reads "done of total": ${seen.applyDone.join(" | ")}`);
+
+  // Results: the verdict, the counts, every row.
+  await waitText(s, tid("results-verdict"), `All ${changes} changes applied and verified`);
+  expectEqual(await tileNumber(s, "results-failed"), 0, "results: failed");
+  expectEqual(await tileNumber(s, "results-added"), expected.added, "results: added");
+  expectEqual(await tileNumber(s, "results-updated"), expected.updated, "results: updated");
+  expectEqual(await tileNumber(s, "results-verified"), changes, "results: verified");
+  await waitText(s, tid("run-rows-range"), `1–${expected.rows} of ${expected.rows}`);
+  expectEqual(await count(s, tid("run-row")), expected.rows, "result rows listed");
+  expect((await count(s, `${tid("results-report-files")} li`)) > 0, "the run's report files are listed");
+
+  // History: this run, and only it, with its counts; its files are in the fresh data folder.
+  await click(s, tid("step-history"));
+  await find(s, tid("history-list"));
+  const entries = await s.findAll(`${tid("history-list")} > li`);
+  expectEqual(entries.length, 1, "history entries");
+  const entry = (await s.text(entries[0])).trim();
+  expect(entry.includes(profile), `the history entry names ${profile}: ${entry}`);
+  expect(entry.includes(`${expected.added} added · ${expected.updated} updated · 0 removed`), `the history entry has the run's counts: ${entry}`);
+  expect(existsSync(join(ctx.dataDir, "runs")), `the run is kept under SKILLSYNC_DATA_DIR (${ctx.dataDir}/runs)`);
+
+  // Planning the same feed again: the tenant already matches.
+  await click(s, tid("step-plan"));
+  await find(s, tid("plan-step"));
+  await click(s, tid("plan-run"));
+  await settle(s, tid("plan-add"), tid("plan-error"));
+  expect(!(await absent(s, tid("plan-nothing"))), "the second plan says there is nothing to change");
+  expectEqual(await tileNumber(s, "plan-add"), 0, "second plan: add");
+  expectEqual(await tileNumber(s, "plan-update"), 0, "second plan: update");
+  expectEqual(await tileNumber(s, "plan-unchanged"), expected.unchanged + changes, "second plan: unchanged");
+  await waitText(s, tid("plan-estimate"), "No write requests");
+  expect(await disabled(s, tid("plan-apply")), "with nothing to change, Apply is disabled");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Test 3: the add-connection wizard against a real sandbox process, and the OS keychain.
+
+/**
+ * What Secret Service holds for Skillsync, as `secret-tool` prints it. keyring 3 stores an entry
+ * per secret with the attributes service = "skillsync" and username = "<profile>:<secret kind>"
+ * (plus target and application), which `search --all` prints as `attribute.<name> = <value>`.
+ */
+async function keychain(ctx) {
+  const { stdout, stderr } = await ctx.exec("secret-tool", ["search", "--all", "service", "skillsync"], {}, { allowFail: true });
+  return stdout + stderr;
+}
+
+async function credentialWizard(ctx) {
+  const { s } = ctx;
+  const sb = await startSandbox(ctx, ["--platform", "genesys", "--port", "0"]);
+  const name = "e2e-genesys";
+  const wrong = `wrong-${sb.client_secret}`;
+
+  await find(s, tid("connection-step"));
+  await click(s, tid("add-connection"));
+  await find(s, tid("wizard"));
+  await click(s, tid("wizard-platform-genesys"));
+  await click(s, tid("wizard-next"));
+  await click(s, tid("wizard-where-custom"));
+  expect(await disabled(s, tid("wizard-next")), "Next waits for a base URL");
+  await type(s, tid("wizard-base-url"), sb.base_url);
+  await click(s, tid("wizard-next"));
+  await type(s, tid("wizard-client-id"), sb.client_id);
+  await type(s, tid("wizard-client-secret"), wrong);
+  await click(s, tid("wizard-next"));
+  await type(s, tid("wizard-name"), name);
+
+  // The wrong secret: the test fails, with the reason, and Save stays disabled.
+  expect(await disabled(s, tid("wizard-save")), "Save is disabled before any test");
+  await click(s, tid("wizard-test"));
+  await settle(s, tid("wizard-check"), tid("wizard-error"));
+  await finalText(s, tid("wizard-check-verdict"), "The connection test failed");
+  const failed = await textOf(s, tid("wizard-check"));
+  expect(failed.includes("✗"), `a failed check is marked: ${failed}`);
+  expect(await disabled(s, tid("wizard-save")), "Save stays disabled after a failed test");
+  expect((await s.findAll(tid("profile-" + name))).length === 0, "nothing was saved by the failed test");
+
+  // The right secret: a new test is needed, it passes, Save saves.
+  await click(s, tid("wizard-back"));
+  await clearInput(s, tid("wizard-client-secret"));
+  await type(s, tid("wizard-client-secret"), sb.client_secret);
+  await click(s, tid("wizard-next"));
+  expect(await disabled(s, tid("wizard-save")), "changed credentials need a new test before Save");
+  await click(s, tid("wizard-test"));
+  await settle(s, tid("wizard-check"), tid("wizard-error"));
+  await finalText(s, tid("wizard-check-verdict"), `Connected to ${sb.base_url}`);
+  await click(s, tid("wizard-save"));
+  await settle(s, tid(`profile-${name}`), tid("wizard-error"));
+  expect(await absent(s, tid("wizard")), "the wizard closes once saved");
+  await waitText(s, tid("active-profile-name"), name);
+  const card = await textOf(s, tid(`profile-${name}`));
+  expect(card.includes(sb.base_url) && card.includes(sb.client_id), `the saved card shows where and who: ${card}`);
+  expect(await absent(s, tid(`profile-${name}-no-secrets`)), "the app finds the saved secret in the keychain");
+
+  // Where it went: the secret in the keychain, never in profiles.toml.
+  const stored = await keychain(ctx);
+  const entry = new RegExp(`^attribute\\.username = ${name}:client_secret$`, "m");
+  expect(entry.test(stored), `the keychain holds an entry for ${name}:\n${stored}`);
+  expect(new RegExp(`^secret = ${sb.client_secret}$`, "m").test(stored), `the keychain entry holds the secret:\n${stored}`);
+  const toml = await readFile(join(ctx.configDir, "profiles.toml"), "utf8");
+  expect(toml.includes(name) && toml.includes(sb.client_id), `profiles.toml has the profile:\n${toml}`);
+  expect(!toml.includes(sb.client_secret), "profiles.toml does not hold the secret");
+
+  // Testing the saved profile reads its secret back from the keychain.
+  await click(s, tid(`profile-${name}-test`));
+  await settle(s, tid(`profile-${name}-check`), tid(`profile-${name}-error`));
+  await finalText(s, tid(`profile-${name}-check-verdict`), /^Connected to /);
+
+  // Remove: asks once more, then the profile leaves the list and the keychain.
+  await click(s, tid(`profile-${name}-remove`));
+  await click(s, tid(`profile-${name}-remove-confirm`));
+  await waitFor(async () => {
+    if (await s.find(tid("connection-error"))) throw new GiveUp(`removing failed: ${await textOf(s, tid("connection-error"))}`);
+    return absent(s, tid(`profile-${name}`));
+  }, STEP_MS, `${name} to leave the list`);
+  await waitText(s, tid("active-profile-name"), "sandbox-genesys");
+  const after = await keychain(ctx);
+  expect(!after.includes(`attribute.username = ${name}:`), `the keychain entry is gone:\n${after}`);
+  const tomlAfter = await readFile(join(ctx.configDir, "profiles.toml"), "utf8").catch(() => "");
+  expect(!tomlAfter.includes(name), `profiles.toml no longer lists ${name}:\n${tomlAfter}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Test 4: files that are not feeds, given to the Import step the way a drop gives them.
+
+/**
+ * Delivers the window events a native file drop produces (enter, over, drop) to the page's
+ * listeners, through the function Tauri's Rust side itself calls for every event it emits. The
+ * native drag cannot be synthesised under WebDriver and the file dialog cannot be driven; this
+ * reaches the Import step's real drop handler, which then calls `open_feed` over the real IPC.
+ */
+const DELIVER = `
+  const [event, payload] = arguments;
+  const deliver = window.__internal_unstable_listeners_function_id__;
+  const registry = window.__internal_unstable_listeners_object_id__;
+  if (typeof deliver !== "function" || !registry) return -1;
+  const listeners = registry[event];
+  const ids = listeners ? Object.getOwnPropertyNames(listeners).map(Number) : [];
+  deliver({ event, payload }, ids);
+  return ids.length;
+`;
+
+async function deliver(s, event, payload) {
+  const n = await s.execute(DELIVER, [event, payload]);
+  expect(n !== -1, "Tauri's event delivery function is not in the page: the drop cannot be simulated with this Tauri version");
+  expect(n > 0, `the Import step listens for ${event}`);
+}
+
+async function drop(s, path) {
+  const position = { x: 400, y: 300 };
+  await deliver(s, "tauri://drag-enter", { paths: [path], position });
+  await waitFor(async () => /drop-zone-hover/.test(await s.attribute(await s.find(tid("drop-zone")), "class")), 5_000, "the drop zone to show the hover");
+  await deliver(s, "tauri://drag-over", { position });
+  await deliver(s, "tauri://drag-drop", { paths: [path], position });
+}
+
+/** What `open_feed` itself answers for `path`, through the same IPC the UI uses. */
+async function openFeedDirect(s, path) {
+  return s.executeAsync(
+    `const [path, done] = arguments;
+     window.__TAURI_INTERNALS__.invoke("open_feed", { path }).then((ok) => done({ ok }), (err) => done({ err }));`,
+    [path],
+  );
+}
+
+async function badFile(ctx) {
+  const { s } = ctx;
+  const empty = join(ctx.tmp, "empty.csv");
+  const binary = join(ctx.tmp, "export.csv");
+  const good = join(ctx.tmp, "good.csv");
+  await writeFile(empty, "");
+  // Bytes with NULs and no text encoding's shape: what a spreadsheet's binary save looks like.
+  await writeFile(binary, Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 37) % 256)));
+  await writeFile(good, await readFile(join(ctx.root, "examples/demo-feed.csv")));
+
+  await click(s, tid("step-import"));
+  await find(s, tid("import-step"));
+  await waitFor(
+    () => s.execute(`const r = window.__internal_unstable_listeners_object_id__; return !!(r && r["tauri://drag-drop"] && Object.getOwnPropertyNames(r["tauri://drag-drop"]).length);`),
+    STEP_MS,
+    "the Import step to listen for dropped files",
+  );
+
+  for (const [path, words] of [
+    [empty, /empty/],
+    [binary, /binary/],
+  ]) {
+    const direct = await openFeedDirect(s, path);
+    expect(direct.err && typeof direct.err.code === "string" && typeof direct.err.message === "string", `open_feed refuses ${path} with {code, message}: ${JSON.stringify(direct).slice(0, 300)}`);
+    expectEqual(direct.err.code, "input.unreadable", `open_feed's code for ${path}`);
+    expect(words.test(direct.err.message), `open_feed's message says why (${words}): ${direct.err.message}`);
+
+    await drop(s, path);
+    await waitText(s, tid("import-error-code"), direct.err.code);
+    await waitText(s, tid("import-error-message"), direct.err.message);
+    const banner = await find(s, tid("import-error"));
+    expectEqual(await s.attribute(banner, "data-code"), direct.err.code, "the banner's data-code");
+    expectEqual(await s.attribute(banner, "role"), "alert", "the banner's role");
+    expect((await s.text(banner)).includes("The file could not be opened"), "the banner has its title");
+    expect(!/drop-zone-hover/.test(await s.attribute(await s.find(tid("drop-zone")), "class")), "the hover ends with the drop");
+    expect(await absent(s, tid("map-step")), "a refused file does not open Map");
+    expect(await absent(s, tid("current-feed")), "no feed is held after a refused file");
+    // The banner's Dismiss button has no test id; its accessible name is stable.
+    await click(s, `${tid("import-error")} button[aria-label="Dismiss"]`);
+    await waitFor(() => absent(s, tid("import-error")), STEP_MS, "the dismissed banner to go");
+  }
+
+  // The same path with a real feed opens it: the drop reached the real handler, not a dead end.
+  await drop(s, good);
+  await settle(s, tid("map-step"), tid("import-error"));
+  await waitText(s, tid("feed-name"), "good.csv");
+  await click(s, tid("step-import"));
+  await find(s, tid("current-feed"));
+  expect(await absent(s, tid("import-error")), "the error is cleared once a file opens");
+}
+
+export const CASES = [
+  {
+    name: "genesys-whole-job",
+    title: "the whole job on the built-in Genesys sandbox",
+    run: (ctx) =>
+      wholeJob(ctx, {
+        profile: "sandbox-genesys",
+        platformName: "Genesys Cloud",
+        scale: "Genesys Cloud: 0–5, higher is better",
+        values: { Expert: "5", Proficient: "4", Basic: "2.5", Trainee: "1" },
+      }),
+  },
+  {
+    name: "cxone-whole-job",
+    title: "the whole job on the built-in CXone sandbox",
+    run: (ctx) =>
+      wholeJob(ctx, {
+        profile: "sandbox-cxone",
+        platformName: "NICE CXone",
+        scale: "NICE CXone: 1–20 whole numbers, 1 is best",
+        values: { Expert: "1", Proficient: "5", Basic: "12", Trainee: "20" },
+      }),
+  },
+  { name: "credential-wizard", title: "the credential wizard against a sandbox process, and the keychain", run: credentialWizard },
+  { name: "bad-file", title: "unreadable files dropped on the Import step", run: badFile },
+];
