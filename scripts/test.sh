@@ -50,7 +50,7 @@ echo "cargo test total: ${passed% *} passed, ${passed#* } failed"
 echo "== end to end: the real app under Xvfb, driven through WebKitWebDriver"
 XDG_DATA_HOME="$keyring_dir" timeout 900 dbus-run-session -- bash -c '
   echo -n skillsync-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  xvfb-run -a -s "-screen 0 1400x900x24" node tests/e2e/run.mjs
+  SKILLSYNC_E2E_WRAPPED=1 xvfb-run -a -s "-screen 0 1400x900x24" node tests/e2e/run.mjs
 ' 2>&1 | tee "$logs/e2e.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 e2e=$(grep -Eo "[0-9]+ passed, [0-9]+ failed" "$logs/e2e.log" | tail -1)

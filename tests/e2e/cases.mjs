@@ -13,6 +13,12 @@ const JOB_MS = 60_000;
 
 const tid = (id) => `[data-testid="${id}"]`;
 
+/** With SKILLSYNC_E2E_SHOTS=DIR, each screen of the whole job is saved there for a person to look at. */
+async function snap(s, name) {
+  const dir = process.env.SKILLSYNC_E2E_SHOTS;
+  if (dir) await writeFile(join(dir, `${name}.png`), await s.screenshot());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Screen helpers. Each waits for what it needs and says what it saw when it gives up, because a
 // failure on a headless display is otherwise only a screenshot.
@@ -194,6 +200,7 @@ async function wholeJob(ctx, { profile, platformName, values, scale }) {
   expect(await absent(s, tid("map-platform-mismatch")), "the sample is written for the active platform: no mismatch banner");
   expectEqual(await tileNumber(s, "map-records"), expected.rows, "preview records");
   expect((await count(s, `${tid("map-preview-rows")} tbody tr`)) > 0, "the preview lists the first records");
+  await snap(s, `${platform}-map`);
 
   // Plan: progress, then counts, estimate, the names to fix, every row.
   await click(s, tid("map-next"));
@@ -222,6 +229,7 @@ async function wholeJob(ctx, { profile, platformName, values, scale }) {
   expect(unknownAgents.includes("nobody@example.com"), `the unknown agent is listed: ${unknownAgents}`);
   await waitText(s, tid("plan-rows-range"), `1–${expected.rows} of ${expected.rows}`);
   expectEqual(await count(s, tid("plan-row")), expected.rows, "plan rows on the first page");
+  await snap(s, `${platform}-plan`);
 
   // Apply: confirm, then watch it run until Results replaces it.
   await click(s, tid("plan-apply"));
@@ -244,6 +252,7 @@ async function wholeJob(ctx, { profile, platformName, values, scale }) {
   await waitText(s, tid("run-rows-range"), `1–${expected.rows} of ${expected.rows}`);
   expectEqual(await count(s, tid("run-row")), expected.rows, "result rows listed");
   expect((await count(s, `${tid("results-report-files")} li`)) > 0, "the run's report files are listed");
+  await snap(s, `${platform}-results`);
 
   // History: this run, and only it, with its counts; its files are in the fresh data folder.
   await click(s, tid("step-history"));
