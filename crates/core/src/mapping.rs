@@ -341,6 +341,12 @@ impl Mapping {
             }
         };
         out.feed.agent_key = r.agent_key;
+        out.feed.agent_column = r.agent.1.clone();
+        out.feed.skill_column = match r.layout {
+            Layout::Long => r.skill.as_ref().map(|c| c.1.clone()).unwrap_or_default(),
+            Layout::Wide => String::new(),
+            Layout::Packed => r.skill_pairs.as_ref().map(|c| c.1.clone()).unwrap_or_default(),
+        };
         let convert = Converter::new(self, platform, table.decimal_comma);
         for row in &table.rows {
             if let Some(problem) = extra_cells(table, row) {

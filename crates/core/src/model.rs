@@ -292,6 +292,13 @@ pub struct Feed {
     pub problems: Vec<RowProblem>,
     /// What the agent cells hold.
     pub agent_key: AgentKey,
+    /// The header of the agent column, so row messages name the column as the file does.
+    #[serde(default)]
+    pub agent_column: String,
+    /// The header of the skill column (long) or of the `Skill:level` pairs (packed); empty for
+    /// wide files, where each skill is its own column.
+    #[serde(default)]
+    pub skill_column: String,
 }
 
 /// One write the apply must make: an (agent, skill) pair and its new state, with the feed lines it

@@ -6,9 +6,7 @@
 //! (agent, skill) pair that needs a write. Duplicates that agree collapse onto their first row;
 //! duplicates that disagree send nothing for the pair.
 
-use crate::model::{
-    fmt_value, Action, AgentKey, Change, Feed, FeedRecord, PlanRow, PlatformKind, RowProblem, Snapshot, Target,
-};
+use crate::model::{fmt_value, Action, Change, Feed, FeedRecord, PlanRow, PlatformKind, RowProblem, Snapshot, Target};
 use crate::resolve::{AgentMatch, Directory, SkillMatch};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -156,8 +154,8 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
         if let Ok(Target::Set(v)) = rec.value {
             row.requested = Some(v);
         }
-        let problem = agent_problem(rec, agent, feed.agent_key, &mut names)
-            .or_else(|| skill_problem(rec, skill, &mut names))
+        let problem = agent_problem(rec, agent, feed, &mut names)
+            .or_else(|| skill_problem(rec, skill, &feed.skill_column, &mut names))
             .or_else(|| value_problem(rec, options));
         let found = match (&*agent, &*skill) {
             (AgentMatch::Found(a), SkillMatch::Found(s)) => Some((*a, *s)),
@@ -219,9 +217,11 @@ fn did_you_mean(suggestions: &[String]) -> String {
 fn agent_problem<'f>(
     rec: &'f FeedRecord,
     m: &AgentMatch<'_>,
-    key: AgentKey,
+    feed: &Feed,
     names: &mut Collected<'f>,
 ) -> Option<RowProblem> {
+    let key = feed.agent_key;
+    let (field, col) = column_name(&feed.agent_column, "agent");
     let (line, input, by) = (rec.line, rec.agent.as_str(), key.as_str());
     match m {
         AgentMatch::Found(_) => None,
@@ -235,42 +235,58 @@ fn agent_problem<'f>(
             problem(
                 rec,
                 "unknown_agent",
-                "agent",
-                format!("line {line}, column agent: no agent has {by} '{input}'.{fix}"),
+                field,
+                format!("line {line}, column {col}: no agent has {by} '{input}'.{fix}"),
             )
         }
         AgentMatch::Inactive(a) => {
             names.inactive_agents.add(input, line, &[]);
             let msg = format!(
-                "line {line}, column agent: agent '{input}' ({}) is inactive on the platform; reactivate the agent or exclude the row.",
+                "line {line}, column {col}: agent '{input}' ({}) is inactive on the platform; reactivate the agent or exclude the row.",
                 a.email
             );
-            problem(rec, "inactive_agent", "agent", msg)
+            problem(rec, "inactive_agent", field, msg)
         }
         AgentMatch::Ambiguous(list) => {
             let emails: Vec<String> = list.iter().map(|a| a.email.clone()).collect();
             names.ambiguous_agents.add(input, line, &emails);
             let msg = format!(
-                "line {line}, column agent: '{input}' matches {} agents ({}); identify the agent by email instead.",
+                "line {line}, column {col}: '{input}' matches {} agents ({}); identify the agent by email instead.",
                 list.len(),
                 emails.join(", ")
             );
-            problem(rec, "ambiguous_agent", "agent", msg)
+            problem(rec, "ambiguous_agent", field, msg)
         }
     }
 }
 
-/// The skill's column: the header itself in wide files (the skill is the column), else "skill".
-fn skill_column(rec: &FeedRecord) -> &str {
-    if !rec.value_column.is_empty() && rec.value_column == rec.skill {
-        &rec.value_column
+/// A column as a problem's `column` field holds it (the header) and as its message shows it (the
+/// header in quotes); the role ("agent") when the feed was built without headers.
+fn column_name<'a>(header: &'a str, role: &'a str) -> (&'a str, String) {
+    if header.is_empty() {
+        (role, role.to_string())
     } else {
-        "skill"
+        (header, format!("'{header}'"))
     }
 }
 
-fn skill_problem<'f>(rec: &'f FeedRecord, m: &SkillMatch<'_>, names: &mut Collected<'f>) -> Option<RowProblem> {
-    let (line, input, col) = (rec.line, rec.skill.as_str(), skill_column(rec));
+/// The skill's column: the header itself in wide files (the skill is the column), else the skill
+/// (or pairs) column's header.
+fn skill_column<'a>(rec: &'a FeedRecord, header: &'a str) -> (&'a str, String) {
+    if !rec.value_column.is_empty() && rec.value_column == rec.skill {
+        column_name(&rec.value_column, "skill")
+    } else {
+        column_name(header, "skill")
+    }
+}
+
+fn skill_problem<'f>(
+    rec: &'f FeedRecord,
+    m: &SkillMatch<'_>,
+    header: &str,
+    names: &mut Collected<'f>,
+) -> Option<RowProblem> {
+    let (line, input, (field, col)) = (rec.line, rec.skill.as_str(), skill_column(rec, header));
     match m {
         SkillMatch::Found(_) => None,
         SkillMatch::Unknown { suggestions } => {
@@ -280,14 +296,19 @@ fn skill_problem<'f>(rec: &'f FeedRecord, m: &SkillMatch<'_>, names: &mut Collec
             } else {
                 format!("{} Fix the name or exclude the row.", did_you_mean(suggestions))
             };
-            problem(rec, "unknown_skill", col, format!("line {line}, column {col}: no skill is named '{input}'.{fix}"))
+            problem(
+                rec,
+                "unknown_skill",
+                field,
+                format!("line {line}, column {col}: no skill is named '{input}'.{fix}"),
+            )
         }
         SkillMatch::Inactive(_) => {
             names.inactive_skills.add(input, line, &[]);
             let msg = format!(
                 "line {line}, column {col}: skill '{input}' is inactive on the platform; reactivate it or exclude the row."
             );
-            problem(rec, "inactive_skill", col, msg)
+            problem(rec, "inactive_skill", field, msg)
         }
         SkillMatch::Ambiguous(list) => {
             let ids: Vec<String> = list.iter().map(|s| s.id.clone()).collect();
@@ -297,7 +318,7 @@ fn skill_problem<'f>(rec: &'f FeedRecord, m: &SkillMatch<'_>, names: &mut Collec
                 list.len(),
                 ids.join(", ")
             );
-            problem(rec, "ambiguous_skill", col, msg)
+            problem(rec, "ambiguous_skill", field, msg)
         }
     }
 }

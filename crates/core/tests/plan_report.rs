@@ -55,7 +55,7 @@ fn set(v: f64) -> Result<Target, String> {
 }
 
 fn feed(records: Vec<FeedRecord>) -> Feed {
-    Feed { records, problems: vec![], agent_key: AgentKey::Email }
+    Feed { records, problems: vec![], agent_key: AgentKey::Email, ..Default::default() }
 }
 
 fn plan_cxone(f: &Feed, snap: &Snapshot) -> Plan {
@@ -405,4 +405,19 @@ fn undo_file_restores_before_values_and_removes_additions() {
     assert_eq!(n, 3, "added, updated and removed rows only");
     let text = std::fs::read_to_string(&path).expect("read");
     assert_eq!(text, "agent_id,skill_id,proficiency\nid-2,s3,remove\nid-3,s3,1.5\nid-4,s3,2\n");
+}
+
+#[test]
+fn row_messages_name_the_columns_as_the_file_heads_them() {
+    let csv = "Agent E-mail;Routing Skill;Level\nnobody@example.com;Sales;3\nana@example.com;Biling - English;3\n";
+    let table = skillsync_core::import::read_bytes(csv.as_bytes()).expect("readable");
+    let mapping = skillsync_core::mapping::Mapping::detect(&table).expect("columns detected");
+    let feed = mapping.apply(&table, PlatformKind::Cxone);
+    let p = plan_cxone(&feed, &snapshot());
+    let agent = row_at(&p, 2).problem.as_ref().expect("unknown agent");
+    assert_eq!(agent.column, "Agent E-mail", "the field holds the header");
+    assert!(agent.message.starts_with("line 2, column 'Agent E-mail': no agent"), "{}", agent.message);
+    let skill = row_at(&p, 3).problem.as_ref().expect("unknown skill");
+    assert_eq!(skill.column, "Routing Skill");
+    assert!(skill.message.starts_with("line 3, column 'Routing Skill': no skill is named"), "{}", skill.message);
 }
