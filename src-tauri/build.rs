@@ -30,6 +30,7 @@ mod skillsync_commands {
         "run_rows",
         "save_report",
         "history",
+        "open_report",
         "open_undo",
     ];
 }

@@ -134,6 +134,11 @@ pub fn history(desk: State<'_, Desk>) -> UiResult<Vec<HistoryEntry>> {
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
+pub fn open_report(desk: State<'_, Desk>, run_id: String, file: String) -> UiResult<()> {
+    desk.open_report(&run_id, &file)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn open_undo(desk: State<'_, Desk>, run_id: String) -> UiResult<FeedView> {
     desk.open_undo(&run_id)
 }
@@ -162,6 +167,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         run_rows,
         save_report,
         history,
+        open_report,
         open_undo,
     ]
 }

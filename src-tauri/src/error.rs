@@ -44,6 +44,8 @@ pub mod codes {
     pub const NO_RUN: &str = "state.no_run";
     pub const BUSY: &str = "state.busy";
     pub const UNKNOWN_PROFILE: &str = "profile.unknown";
+    /// The system could not open a file (no default program for it).
+    pub const OPEN_FAILED: &str = "open.failed";
 }
 
 impl From<Error> for UiError {

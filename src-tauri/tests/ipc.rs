@@ -73,6 +73,9 @@ fn commands_answer_json_and_failures_carry_a_stable_code() {
     assert_eq!(preview["error"], serde_json::Value::Null, "{preview}");
     assert_eq!(preview["scale"]["max"], 20.0);
 
+    let open = call(&main, "open_report", serde_json::json!({"run_id": "nope", "file": "/etc/passwd"})).unwrap_err();
+    assert_eq!(open["code"], "input.invalid", "only a run's own reports open: {open}");
+
     // snake_case argument names, as docs/app.md writes them.
     let undo = call(&main, "open_undo", serde_json::json!({"run_id": "20260101-000000-abcdef"})).unwrap_err();
     assert_eq!(undo["code"], "input.invalid", "{undo}");

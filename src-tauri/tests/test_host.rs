@@ -88,6 +88,10 @@ async fn whole_job(profile: &str, platform: Platform) {
 
     let history = desk.history().unwrap();
     assert_eq!(history.len(), 1);
+    let html = desk.report_file(&run.id, "report.html").unwrap();
+    assert_eq!(html.display().to_string(), run.report_files[0], "a run's report by file name");
+    let foreign = desk.report_file(&run.id, "/etc/passwd").unwrap_err();
+    assert_eq!(foreign.code, "input.invalid", "nothing outside the run's folder is opened: {foreign}");
     assert_eq!((history[0].id.as_str(), history[0].platform), (run.id.as_str(), platform));
 
     // The same feed again: the platform already matches, so nothing to send.

@@ -94,4 +94,5 @@ export const cancelRun = () => call<null>("cancel_run");
 export const runRows = (query: RowQuery) => call<RunRowPage>("run_rows", { query });
 export const saveReport = (path: string) => call<string[]>("save_report", { path });
 export const history = () => call<HistoryEntry[]>("history");
+export const openReport = (runId: string, file: string) => call<null>("open_report", { run_id: runId, file });
 export const openUndo = (runId: string) => call<FeedView>("open_undo", { run_id: runId });

@@ -3,9 +3,9 @@
 
 use super::Desk;
 use crate::dto::{FeedView, HistoryEntry, RunView};
-use crate::error::UiResult;
+use crate::error::{codes, UiError, UiResult};
 use skillsync_core::{Error, PlatformKind};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const ENTRY: &str = "run.json";
 
@@ -56,6 +56,29 @@ impl Desk {
             .collect();
         out.sort_by(|a, b| b.started_at.cmp(&a.started_at).then_with(|| b.id.cmp(&a.id)));
         Ok(out)
+    }
+
+    /// One of a run's own report files, by file name or full path; nothing outside the run's
+    /// folder is ever handed out.
+    pub fn report_file(&self, run_id: &str, file: &str) -> UiResult<PathBuf> {
+        let entry = self
+            .history()?
+            .into_iter()
+            .find(|e| e.id == run_id)
+            .ok_or_else(|| Error::Input(format!("there is no run '{run_id}' in the history")))?;
+        entry
+            .report_files
+            .iter()
+            .find(|f| f.as_str() == file || Path::new(f).file_name().is_some_and(|n| n == file))
+            .map(PathBuf::from)
+            .ok_or_else(|| Error::Input(format!("'{file}' is not a report file of run {run_id}")).into())
+    }
+
+    /// Opens one of a run's report files with the system's default program (a browser for HTML).
+    pub fn open_report(&self, run_id: &str, file: &str) -> UiResult<()> {
+        let path = self.report_file(run_id, file)?;
+        opener::open(&path)
+            .map_err(|e| UiError::new(codes::OPEN_FAILED, format!("could not open {}: {e}", path.display())))
     }
 
     /// Opens a run's undo file as the feed: planning it puts back what that run changed.

@@ -46,6 +46,19 @@ describe("Results", () => {
     await waitFor(() => expect(screen.getAllByTestId("run-row")).toHaveLength(2));
   });
 
+  it("opens a report file of this run, and shows why when the system cannot", async () => {
+    const backend = mockBackend({ run_rows: pageOf, open_report: () => null });
+    const user = renderResults(runView());
+    await user.click(screen.getByTestId("results-report-files-open-report.html"));
+    await waitFor(() => expect(backend.last("open_report")).toEqual({ run_id: "run-20260101-0001", file: "/data/runs/run-20260101-0001/report.html" }));
+    expect(screen.queryByTestId("results-report-files-error")).toBeNull();
+
+    mockBackend({ run_rows: pageOf, open_report: () => fail("open.failed", "could not open report.undo.csv: no default program") });
+    await user.click(screen.getByTestId("results-report-files-open-report.undo.csv"));
+    expect(await screen.findByTestId("results-report-files-error-code")).toHaveTextContent("open.failed");
+    expect(screen.getByTestId("results-report-files-error-message")).toHaveTextContent("no default program");
+  });
+
   it("says how many rows failed and shows their errors and correlation ids", async () => {
     const backend = mockBackend({ run_rows: pageOf });
     const user = renderResults(runView({ exit_code: 1 }, { failed: 1, verified: 149 }));

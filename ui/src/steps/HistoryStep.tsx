@@ -80,7 +80,7 @@ export function HistoryStep() {
                 </p>
                 <details className="disclosure">
                   <summary>Report files</summary>
-                  <FileList files={e.report_files} testId={`history-${e.id}-files`} />
+                  <FileList files={e.report_files} testId={`history-${e.id}-files`} runId={e.id} />
                 </details>
               </li>
             );

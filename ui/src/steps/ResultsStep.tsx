@@ -123,7 +123,7 @@ export function ResultsStep() {
       <section className="card" aria-labelledby="results-files-title">
         <h2 id="results-files-title">Report</h2>
         <p className="muted small">Written with the run, beside its journal:</p>
-        <FileList files={run.report_files} testId="results-report-files" />
+        <FileList files={run.report_files} testId="results-report-files" runId={run.id} />
         {saved && (
           <>
             <p className="success-text small">Saved:</p>
