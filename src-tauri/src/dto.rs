@@ -360,6 +360,8 @@ pub struct RunSummary {
     pub updated: usize,
     pub removed: usize,
     pub failed: usize,
+    /// Rows never sent because the run was cancelled first (the CLI's JSON has no such key).
+    pub skipped: usize,
     pub verified: usize,
     pub requests: RequestCounts,
     pub elapsed_ms: u64,
@@ -510,6 +512,7 @@ impl From<&CoreRunSummary> for RunSummary {
             updated: s.updated,
             removed: s.removed,
             failed: s.failed,
+            skipped: 0,
             verified: s.verified,
             requests: RequestCounts { read: r.read, write: r.write, retried: r.retried, throttled: r.throttled },
             elapsed_ms: s.elapsed_ms,

@@ -295,6 +295,8 @@ async fn a_cancelled_apply_accounts_for_every_row_and_refuses_a_second_job_meanw
     assert!(s.added + s.updated < plan.summary.add + plan.summary.update, "cancel stopped it early: {s:?}");
     let rows = desk.run_rows(&query(None)).unwrap();
     assert_eq!(rows.total, plan.summary.rows, "every row is in the results");
+    let skipped = desk.run_rows(&query(Some("skipped"))).unwrap().total;
+    assert!(skipped > 0 && skipped == s.skipped, "rows never sent are counted as skipped: {s:?}");
     assert!(
         rows.rows.iter().all(|r| matches!(
             r.outcome,

@@ -186,9 +186,11 @@ impl Desk {
         let dir = self.paths.runs().join(&id);
         let files = job::write_report(&dir.join("report.html"), kind, &planned.tenant, &planned.loaded.path, &run)?;
         let report_files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+        let mut summary: crate::dto::RunSummary = (&run.summary).into();
+        summary.skipped = run.rows.iter().filter(|r| r.outcome == skillsync_core::Outcome::Skipped).count();
         let view = RunView {
             id: id.clone(),
-            summary: (&run.summary).into(),
+            summary,
             cancelled: run.cancelled,
             exit_code: job::exit_code(&run.summary, run.cancelled),
             report_files: report_files.clone(),

@@ -59,6 +59,14 @@ describe("Results", () => {
     expect(screen.getByTestId("results-report-files-error-message")).toHaveTextContent("no default program");
   });
 
+  it("says a cancelled run stopped, what it applied and how many rows were never sent", async () => {
+    mockBackend({ run_rows: pageOf });
+    renderResults(runView({ cancelled: true, exit_code: 1 }, { added: 100, updated: 10, verified: 110, skipped: 40 }));
+    expect(screen.getByTestId("results-verdict")).toHaveTextContent("Cancelled: 110 changes applied before the run stopped");
+    expect(screen.getByTestId("results-skipped")).toHaveTextContent("40 rows not sent");
+    expect(screen.getByTestId("run-rows-tab-skipped")).toHaveTextContent("40");
+  });
+
   it("says how many rows failed and shows their errors and correlation ids", async () => {
     const backend = mockBackend({ run_rows: pageOf });
     const user = renderResults(runView({ exit_code: 1 }, { failed: 1, verified: 149 }));

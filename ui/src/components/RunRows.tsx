@@ -16,7 +16,7 @@ function tabs(s: RunSummary): FilterTab[] {
     { id: "removed", label: "Removed", count: s.removed },
     { id: "unchanged", label: "Unchanged", count: s.unchanged },
     { id: "invalid", label: "Invalid", count: s.invalid },
-    { id: "skipped", label: "Skipped" },
+    { id: "skipped", label: "Skipped", count: s.skipped },
   ];
 }
 

@@ -73,6 +73,11 @@ export function ResultsStep() {
             {v.text}
           </p>
           {run.cancelled && s.failed > 0 && <p className="problem">{plural(s.failed, "row")} failed before it stopped.</p>}
+          {run.cancelled && s.skipped > 0 && (
+            <p className="muted" data-testid="results-skipped">
+              {plural(s.skipped, "row")} not sent. Plan the same feed again to resume from the journal.
+            </p>
+          )}
           {!run.cancelled && s.failed > 0 && (
             <p className="muted">
               {formatCount(s.verified)} verified; the Failed tab shows each error with the correlation ids support asks for.

@@ -144,6 +144,7 @@ export function runView(overrides: Partial<RunView> = {}, summary: Partial<RunVi
       updated: 30,
       removed: 0,
       failed: 0,
+      skipped: 0,
       verified: 150,
       requests: { read: 17, write: 42, retried: 2, throttled: 1 },
       elapsed_ms: 151_000,
