@@ -59,7 +59,7 @@ describe("Results", () => {
     expect(screen.getByTestId("results-report-files-error-message")).toHaveTextContent("no default program");
   });
 
-  it("says a cancelled run stopped, what it applied and how many rows were never sent", async () => {
+  it("says a cancelled run stopped, what it applied and how many rows were never sent", () => {
     mockBackend({ run_rows: pageOf });
     renderResults(runView({ cancelled: true, exit_code: 1 }, { added: 100, updated: 10, verified: 110, skipped: 40 }));
     expect(screen.getByTestId("results-verdict")).toHaveTextContent("Cancelled: 110 changes applied before the run stopped");
