@@ -9,11 +9,27 @@ pub mod error;
 use desk::{Desk, Paths};
 use skillsync_core::profile::Keychain;
 use std::sync::Arc;
-use tauri::Runtime;
+use tauri::{Manager, Runtime};
 
-/// The app on any runtime: the dialog plugin, the desk as state, the commands.
+/// The app on any runtime: the dialog plugin, the desk as state, the commands, and a close that
+/// never cuts a run short (see `Desk::stop_for_close`).
 pub fn app<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri::Builder<R> {
-    builder.plugin(tauri_plugin_dialog::init()).manage(desk).invoke_handler(commands::handler())
+    builder.plugin(tauri_plugin_dialog::init()).manage(desk).invoke_handler(commands::handler()).on_window_event(
+        |window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if window.state::<Desk>().stop_for_close() {
+                    api.prevent_close();
+                    let window = window.clone();
+                    tauri::async_runtime::spawn(async move {
+                        window.state::<Desk>().wait_idle().await;
+                        if let Err(e) = window.destroy() {
+                            tracing::warn!("closing the window after the run: {e}");
+                        }
+                    });
+                }
+            }
+        },
+    )
 }
 
 pub fn run() {

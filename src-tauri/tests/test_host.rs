@@ -331,3 +331,38 @@ async fn an_export_of_the_tenant_plans_as_zero_changes() {
     assert_eq!((plan.summary.add, plan.summary.update, plan.summary.invalid), (0, 0, 0), "{plan:?}");
     assert_eq!(plan.summary.unchanged, feed.rows);
 }
+
+#[tokio::test]
+async fn closing_the_window_mid_apply_stops_the_run_cleanly_and_keeps_its_report() {
+    let h = host();
+    let desk = h.desk.clone();
+    assert!(!desk.stop_for_close(), "with nothing running the window closes at once");
+    let mut csv = String::from("email,skill,proficiency\n");
+    let tenant: serde_json::Value = serde_json::from_str(include_str!("../../examples/demo-tenant.json")).unwrap();
+    for u in tenant["users"].as_array().unwrap() {
+        csv.push_str(&format!("{},Escalations,4.5\n", u["email"].as_str().unwrap()));
+    }
+    let p = write(&h, "close.csv", &csv);
+    let m = desk.open_feed(&p).unwrap().mapping.unwrap();
+    desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let events = Events::new(move |e| {
+        if matches!(e, Event::Apply { done, .. } if done >= 2) {
+            let _ = tx.send(());
+        }
+    });
+    let running = tokio::spawn({
+        let desk = desk.clone();
+        async move { desk.apply(ApplyInput::default(), events).await }
+    });
+    rx.recv().await.expect("progress arrives");
+    assert!(desk.stop_for_close(), "an apply is running: the window waits for it");
+    tokio::time::timeout(std::time::Duration::from_secs(30), desk.wait_idle()).await.expect("the run ends soon after");
+    let run = running.await.unwrap().unwrap();
+    assert!(run.cancelled && run.summary.skipped > 0, "{run:?}");
+    let history = desk.history().unwrap();
+    assert_eq!(history.len(), 1, "the stopped run is in the history with its report");
+    assert!(history[0].cancelled);
+    assert!(history[0].report_files.iter().all(|f| std::path::Path::new(f).exists()));
+    assert!(!desk.stop_for_close(), "idle again");
+}

@@ -73,6 +73,8 @@ pub struct Desk {
     /// Cancels a plan in flight (its reads).
     plan_cancel: Mutex<Option<tokio_util::sync::CancellationToken>>,
     busy: Mutex<Option<&'static str>>,
+    /// Woken whenever a long step ends, for a window that waits to close.
+    idle: tokio::sync::Notify,
 }
 
 impl Desk {
@@ -89,6 +91,7 @@ impl Desk {
             control: Default::default(),
             plan_cancel: Default::default(),
             busy: Default::default(),
+            idle: tokio::sync::Notify::new(),
         };
         // The demo mappings as templates, so the sample feed maps with one click; a failure here
         // only means they are missing from the list.
@@ -109,7 +112,35 @@ impl Desk {
             return Err(UiError::busy(running));
         }
         *b = Some(what);
-        Ok(Busy(&self.busy))
+        Ok(Busy(self))
+    }
+
+    /// The window is closing. While an apply runs, it is cancelled instead (calls already sent
+    /// finish and are verified, the journal and the report are written) and the answer is true:
+    /// keep the window until `wait_idle` returns. Nothing is lost by closing.
+    pub fn stop_for_close(&self) -> bool {
+        let running = *self.busy.lock();
+        match running {
+            Some(_) => {
+                tracing::info!("window closing while {} runs: cancelling it first", running.unwrap_or_default());
+                self.cancel_run();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Returns once no plan or apply is running.
+    pub async fn wait_idle(&self) {
+        loop {
+            let notified = self.idle.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.busy.lock().is_none() {
+                return;
+            }
+            notified.await;
+        }
     }
 
     /// Stops every built-in sandbox (on window close; dropping them would too).
@@ -121,11 +152,12 @@ impl Desk {
     }
 }
 
-struct Busy<'a>(&'a Mutex<Option<&'static str>>);
+struct Busy<'a>(&'a Desk);
 
 impl Drop for Busy<'_> {
     fn drop(&mut self) {
-        *self.0.lock() = None;
+        *self.0.busy.lock() = None;
+        self.0.idle.notify_waiters();
     }
 }
 
