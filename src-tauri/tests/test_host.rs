@@ -207,6 +207,36 @@ fn write(h: &Host, name: &str, text: &str) -> std::path::PathBuf {
     p
 }
 
+/// A feed that gives every agent of the demo tenant one skill: enough write calls (one per agent at
+/// the sandbox's 300/min) to act while the apply runs.
+fn every_agent(h: &Host, name: &str, skill: &str, level: f64) -> std::path::PathBuf {
+    let mut csv = String::from("email,skill,proficiency\n");
+    let tenant: serde_json::Value = serde_json::from_str(include_str!("../../examples/demo-tenant.json")).unwrap();
+    for u in tenant["users"].as_array().unwrap() {
+        csv.push_str(&format!("{},{skill},{level}\n", u["email"].as_str().unwrap()));
+    }
+    write(h, name, &csv)
+}
+
+/// Starts the planned apply in the background and returns once `done` rows are through.
+async fn apply_until(
+    desk: &Arc<Desk>,
+    done: u64,
+) -> tokio::task::JoinHandle<Result<RunView, skillsync_app::error::UiError>> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let events = Events::new(move |e| {
+        if matches!(e, Event::Apply { done: d, .. } if d >= done) {
+            let _ = tx.send(());
+        }
+    });
+    let running = tokio::spawn({
+        let desk = desk.clone();
+        async move { desk.apply(ApplyInput::default(), events).await }
+    });
+    rx.recv().await.expect("progress arrives");
+    running
+}
+
 #[tokio::test]
 async fn the_mapping_preview_says_what_each_value_becomes_and_why_not() {
     let h = host();
@@ -263,27 +293,12 @@ async fn a_cancelled_apply_accounts_for_every_row_and_refuses_a_second_job_meanw
     let h = host();
     let desk = h.desk.clone();
     // 26 agents' worth of changes at the sandbox's 300/min: long enough to cancel midway.
-    let mut csv = String::from("email,skill,proficiency\n");
-    let tenant: serde_json::Value = serde_json::from_str(include_str!("../../examples/demo-tenant.json")).unwrap();
-    for u in tenant["users"].as_array().unwrap() {
-        csv.push_str(&format!("{},Onboarding,3.5\n", u["email"].as_str().unwrap()));
-    }
-    let p = write(&h, "all.csv", &csv);
+    let p = every_agent(&h, "all.csv", "Onboarding", 3.5);
     let m = desk.open_feed(&p).unwrap().mapping.unwrap();
     let plan = desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap();
     assert!(plan.estimate.writes >= 20, "{plan:?}");
 
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let events = Events::new(move |e| {
-        if matches!(e, Event::Apply { done, .. } if done >= 3) {
-            let _ = tx.send(());
-        }
-    });
-    let running = tokio::spawn({
-        let desk = desk.clone();
-        async move { desk.apply(ApplyInput::default(), events).await }
-    });
-    rx.recv().await.expect("progress arrives");
+    let running = apply_until(&desk, 3).await;
     let busy = desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap_err();
     assert_eq!(busy.code, "state.busy", "{busy}");
     desk.pause_run();
@@ -337,25 +352,10 @@ async fn closing_the_window_mid_apply_stops_the_run_cleanly_and_keeps_its_report
     let h = host();
     let desk = h.desk.clone();
     assert!(!desk.stop_for_close(), "with nothing running the window closes at once");
-    let mut csv = String::from("email,skill,proficiency\n");
-    let tenant: serde_json::Value = serde_json::from_str(include_str!("../../examples/demo-tenant.json")).unwrap();
-    for u in tenant["users"].as_array().unwrap() {
-        csv.push_str(&format!("{},Escalations,4.5\n", u["email"].as_str().unwrap()));
-    }
-    let p = write(&h, "close.csv", &csv);
+    let p = every_agent(&h, "close.csv", "Escalations", 4.5);
     let m = desk.open_feed(&p).unwrap().mapping.unwrap();
     desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap();
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let events = Events::new(move |e| {
-        if matches!(e, Event::Apply { done, .. } if done >= 2) {
-            let _ = tx.send(());
-        }
-    });
-    let running = tokio::spawn({
-        let desk = desk.clone();
-        async move { desk.apply(ApplyInput::default(), events).await }
-    });
-    rx.recv().await.expect("progress arrives");
+    let running = apply_until(&desk, 2).await;
     assert!(desk.stop_for_close(), "an apply is running: the window waits for it");
     tokio::time::timeout(std::time::Duration::from_secs(30), desk.wait_idle()).await.expect("the run ends soon after");
     let run = running.await.unwrap().unwrap();
