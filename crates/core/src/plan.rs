@@ -449,12 +449,16 @@ fn mark_conflict(rows: &mut [PlanRow], records: &[FeedRecord], valid: &[Option<V
     }
 }
 
-/// Refuses every add of an agent whose skill count would pass `max` (updates still go).
+/// Refuses every add of an agent whose skill count would pass `max` (updates still go). Removals
+/// of the same plan make room: the apply sends them before any add.
 fn enforce_skill_limit(rows: &mut [PlanRow], changes: &mut Vec<(Change, Vec<usize>)>, snapshot: &Snapshot, max: usize) {
     let mut adds: HashMap<&str, usize> = HashMap::new();
+    let mut removes: HashMap<&str, usize> = HashMap::new();
     for (c, _) in changes.iter() {
-        if c.before.is_none() && matches!(c.target, Target::Set(_)) {
-            *adds.entry(c.agent_id.as_str()).or_default() += 1;
+        match (c.before, c.target) {
+            (None, Target::Set(_)) => *adds.entry(c.agent_id.as_str()).or_default() += 1,
+            (Some(_), Target::Remove) => *removes.entry(c.agent_id.as_str()).or_default() += 1,
+            _ => {}
         }
     }
     if adds.is_empty() {
@@ -464,7 +468,7 @@ fn enforce_skill_limit(rows: &mut [PlanRow], changes: &mut Vec<(Change, Vec<usiz
     let over: HashMap<String, (usize, usize)> = adds
         .into_iter()
         .filter_map(|(agent, n)| {
-            let now = current.get(agent).copied().unwrap_or(0);
+            let now = current.get(agent).copied().unwrap_or(0).saturating_sub(removes.get(agent).copied().unwrap_or(0));
             (now + n > max).then(|| (agent.to_string(), (now, n)))
         })
         .collect();
@@ -478,7 +482,7 @@ fn enforce_skill_limit(rows: &mut [PlanRow], changes: &mut Vec<(Change, Vec<usiz
         }
         for &i in members {
             let message = format!(
-                "line {}: agent '{}' holds {now} skills and this plan adds {n}, {} in all; the platform allows at most {max}. Remove {} of the additions or some of the agent's current skills.",
+                "line {}: agent '{}' keeps {now} skills and this plan adds {n}, {} in all; the platform allows at most {max}. Remove {} of the additions or some of the agent's current skills.",
                 rows[i].line,
                 rows[i].agent,
                 now + n,

@@ -500,8 +500,35 @@ async fn a_large_tenant_is_read_in_the_fewest_pages(kind: PlatformKind) {
     assert_eq!(prepared.snapshot.assignments.len() as u64, assignments, "every assignment was read");
 }
 
+/// Fay holds 48 queues. Removing 2 and adding 4 keeps her at 50: allowed, because every removal is
+/// sent before any add (the sandbox, like Genesys, refuses a PATCH that would pass 50 skills).
+async fn removals_make_room_under_the_skill_limit_in_the_same_run(kind: PlatformKind) {
+    let t = tenant();
+    let sb = support::start(kind, t, |_| {}).await;
+    let dir = support::temp();
+    let mut text = String::from("email,skill,proficiency\n");
+    for n in [1, 2] {
+        text.push_str(&format!("{FAY},{},remove\n", queue(n)));
+    }
+    for skill in ["Queue 49", "Queue 50", "Retention", "Tech Support"] {
+        text.push_str(&format!("{FAY},{skill},4\n"));
+    }
+    let feed = support::load(dir.path(), "room.csv", &text, None, kind);
+    let client = support::client(&sb, kind, support::fast());
+    let options = PlanOptions { allow_remove: true, ..defaults(kind) };
+    let (prepared, run) = support::run(client.as_ref(), &feed, &options).await;
+    let s = prepared.plan.summary;
+    assert_eq!((s.remove, s.add, s.invalid), (2, 4, 0), "the removals make room for the adds: {s:?}");
+    support::assert_all_done(&run);
+    let state = support::state(&sb);
+    assert_eq!(state.keys().filter(|(e, _)| e == FAY).count(), 50, "Fay ends at the limit");
+    assert!(!state.contains_key(&(FAY.to_string(), queue(1))), "Queue 01 was removed");
+    assert_eq!(state.get(&(FAY.to_string(), "Tech Support".to_string())), Some(&4.0), "Tech Support was added");
+}
+
 both!(
     a_large_tenant_is_read_in_the_fewest_pages,
+    removals_make_room_under_the_skill_limit_in_the_same_run,
     long_feed_plans_applies_verifies_and_a_rerun_sends_nothing,
     wide_and_packed_feeds_with_word_values_land_exactly,
     names_resolve_exactly_with_suggestions_inactivity_and_ambiguity,

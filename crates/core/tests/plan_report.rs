@@ -230,6 +230,30 @@ fn crowded_snapshot(held: usize) -> Snapshot {
 }
 
 #[test]
+fn removals_of_the_same_plan_make_room_under_the_fifty_skill_limit() {
+    let snap = crowded_snapshot(50);
+    let options = PlanOptions { allow_remove: true, ..PlanOptions::for_platform(PlatformKind::Genesys) };
+    let remove = rec(2, "ben@example.com", "Extra 00", Ok(Target::Remove));
+    let one = feed(vec![remove.clone(), rec(3, "ben@example.com", "Extra 50", set(1.0))]);
+    let p = plan::build(PlatformKind::Genesys, &one, &snap, &options);
+    assert_eq!(row_at(&p, 2).action, Action::Remove);
+    assert_eq!(row_at(&p, 3).action, Action::Add, "one removal makes room for one add");
+
+    let two = feed(vec![
+        remove,
+        rec(3, "ben@example.com", "Extra 50", set(1.0)),
+        rec(4, "ben@example.com", "Extra 51", set(1.0)),
+    ]);
+    let p = plan::build(PlatformKind::Genesys, &two, &snap, &options);
+    assert_eq!(row_at(&p, 2).action, Action::Remove, "the removal still goes");
+    for line in [3, 4] {
+        assert_eq!(code_at(&p, line), Some("too_many_skills"), "two adds would make 51: line {line}");
+    }
+    let msg = &row_at(&p, 4).problem.as_ref().expect("problem").message;
+    assert!(msg.contains("keeps 49 skills and this plan adds 2, 51 in all"), "{msg}");
+}
+
+#[test]
 fn genesys_refuses_adds_past_fifty_skills_but_still_updates() {
     let snap = crowded_snapshot(48);
     let f = feed(vec![

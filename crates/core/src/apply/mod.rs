@@ -99,36 +99,38 @@ pub async fn run(
     let started = Instant::now();
     let control = &options.control;
     let events = &options.events;
-    let results: Vec<Option<(Batch, BatchResult, Option<String>)>> = futures::stream::iter(batches)
-        .map(|batch| {
-            let (done_rows, failed_rows, done_calls) = (&done_rows, &failed_rows, &done_calls);
-            async move {
-                if !control.proceed().await {
-                    return None;
-                }
-                let result = client.write(&batch, changes).await;
-                let journal_error =
-                    journal.and_then(|j| j.record(&batch, &result, changes).err()).map(|e| e.to_string());
-                let failed = result.items.iter().filter(|i| !i.accepted).count() as u64;
-                let rows = done_rows.fetch_add(batch.items.len() as u64, Ordering::Relaxed) + batch.items.len() as u64;
-                let failed = failed_rows.fetch_add(failed, Ordering::Relaxed) + failed;
-                let calls = done_calls.fetch_add(1, Ordering::Relaxed) + 1;
-                let minutes = started.elapsed().as_secs_f64() / 60.0;
-                let rpm = if minutes > 0.0 { calls as f64 / minutes } else { 0.0 };
-                let eta = (rpm > 0.0).then(|| (total_calls - calls) as f64 / rpm * 60.0);
-                events.emit(Event::Apply {
-                    done: rows,
-                    failed,
-                    total: total_rows,
-                    requests_per_minute: rpm,
-                    eta_seconds: eta,
-                });
-                Some((batch, result, journal_error))
+    let send = |batch: Batch| {
+        let (done_rows, failed_rows, done_calls) = (&done_rows, &failed_rows, &done_calls);
+        async move {
+            if !control.proceed().await {
+                return None;
             }
-        })
-        .buffer_unordered(options.concurrency.max(1))
-        .collect()
-        .await;
+            let result = client.write(&batch, changes).await;
+            let journal_error = journal.and_then(|j| j.record(&batch, &result, changes).err()).map(|e| e.to_string());
+            let failed = result.items.iter().filter(|i| !i.accepted).count() as u64;
+            let rows = done_rows.fetch_add(batch.items.len() as u64, Ordering::Relaxed) + batch.items.len() as u64;
+            let failed = failed_rows.fetch_add(failed, Ordering::Relaxed) + failed;
+            let calls = done_calls.fetch_add(1, Ordering::Relaxed) + 1;
+            let minutes = started.elapsed().as_secs_f64() / 60.0;
+            let rpm = if minutes > 0.0 { calls as f64 / minutes } else { 0.0 };
+            let eta = (rpm > 0.0).then(|| (total_calls - calls) as f64 / rpm * 60.0);
+            events.emit(Event::Apply {
+                done: rows,
+                failed,
+                total: total_rows,
+                requests_per_minute: rpm,
+                eta_seconds: eta,
+            });
+            Some((batch, result, journal_error))
+        }
+    };
+    // Two waves: every removal first, then adds and updates, so a skill limit counts the room the
+    // removals make. Within a wave the limiter sets the pace and calls overlap.
+    let (removals, writes): (Vec<Batch>, Vec<Batch>) = batches.into_iter().partition(|b| b.op.is_removal());
+    let width = options.concurrency.max(1);
+    let mut results: Vec<Option<(Batch, BatchResult, Option<String>)>> =
+        futures::stream::iter(removals).map(send).buffer_unordered(width).collect().await;
+    results.extend(futures::stream::iter(writes).map(send).buffer_unordered(width).collect::<Vec<_>>().await);
     let mut applied = Applied { cancelled: control.is_cancelled(), ..Default::default() };
     for (batch, result, je) in results.into_iter().flatten() {
         if let Some(e) = je {

@@ -168,6 +168,14 @@ pub enum WriteOp {
     CxoneRemove { skill_id: String },
 }
 
+impl WriteOp {
+    /// Removals run before every other write, so an agent at the platform's skill limit has room
+    /// for the adds of the same plan.
+    pub fn is_removal(&self) -> bool {
+        matches!(self, WriteOp::GenesysDelete { .. } | WriteOp::CxoneRemove { .. })
+    }
+}
+
 /// What one item of a write call came to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemResult {
