@@ -68,5 +68,6 @@ setup_app() {
 }
 
 setup_app_test() {
-  apt_need xvfb xauth webkit2gtk-driver keyutils
+  # python3-xlib: the e2e test that closes the window the way a window manager does.
+  apt_need xvfb xauth webkit2gtk-driver keyutils python3-xlib
 }
