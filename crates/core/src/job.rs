@@ -3,8 +3,9 @@
 //! they return; the app streams their events.
 
 use crate::apply::{self, ApplyOptions};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::events::{Event, Events, Phase};
+use crate::import::Table;
 use crate::journal::{JobId, Journal, Previous};
 use crate::mapping::Mapping;
 use crate::model::{Action, Change, Feed, Outcome, PlatformKind, RequestCounts, RowResult, Snapshot, Target};
@@ -32,32 +33,28 @@ pub struct LoadedFeed {
 
 /// Reads and maps a feed: local work only, nothing is sent.
 pub fn load_feed(path: &Path, mapping: Option<Mapping>, platform: PlatformKind) -> Result<LoadedFeed> {
-    // Refuse an oversized file before reading it into memory (read_bytes checks the same limit).
-    let len = std::fs::metadata(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?.len();
-    if len > crate::import::MAX_BYTES {
-        return Err(Error::Unreadable(format!(
-            "{} is {} MB; feeds over {} MB are refused",
-            path.display(),
-            len / 1_000_000,
-            crate::import::MAX_BYTES / 1_000_000
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-    let table = crate::import::read_bytes(&bytes)?;
+    let (bytes, table) = crate::import::read_file(path)?;
     let mapping = match mapping {
         Some(m) => m,
         None => Mapping::detect(&table)?,
     };
-    mapping.check(&table, platform)?;
-    let feed = mapping.apply(&table, platform);
-    Ok(LoadedFeed {
-        path: path.to_path_buf(),
-        feed,
-        encoding: table.encoding.to_string(),
-        delimiter: table.delimiter as char,
-        mapping,
-        bytes_sha_input: bytes,
-    })
+    LoadedFeed::new(path, bytes, &table, mapping, platform)
+}
+
+impl LoadedFeed {
+    /// A feed already read into `table` (from `bytes`), mapped for `platform`; the mapping must fit
+    /// the table's columns.
+    pub fn new(path: &Path, bytes: Vec<u8>, table: &Table, mapping: Mapping, platform: PlatformKind) -> Result<Self> {
+        mapping.check(table, platform)?;
+        Ok(LoadedFeed {
+            path: path.to_path_buf(),
+            feed: mapping.apply(table, platform),
+            encoding: table.encoding.to_string(),
+            delimiter: table.delimiter as char,
+            mapping,
+            bytes_sha_input: bytes,
+        })
+    }
 }
 
 /// The plan with the requests it will take.

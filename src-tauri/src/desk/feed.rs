@@ -95,18 +95,7 @@ impl Desk {
         suggested: Option<PlatformKind>,
         mapping: Option<Mapping>,
     ) -> UiResult<FeedView> {
-        let len = std::fs::metadata(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?.len();
-        if len > import::MAX_BYTES {
-            return Err(Error::Unreadable(format!(
-                "{} is {} MB; feeds over {} MB are refused",
-                path.display(),
-                len / 1_000_000,
-                import::MAX_BYTES / 1_000_000
-            ))
-            .into());
-        }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-        let table = import::read_bytes(&bytes)?;
+        let (bytes, table) = import::read_file(path)?;
         let (mapping, detect_error) = match mapping {
             Some(m) => (Some(m), None),
             None => match Mapping::detect(&table) {

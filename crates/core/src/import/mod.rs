@@ -62,6 +62,12 @@ impl Table {
 
 /// Reads and parses the feed at `path`.
 pub fn read_path(path: &Path) -> Result<Table> {
+    read_file(path).map(|(_, table)| table)
+}
+
+/// Reads the feed at `path` (refusing a folder or an oversized file before reading it) and parses
+/// it; the bytes come back too, since they identify the job in the journal.
+pub fn read_file(path: &Path) -> Result<(Vec<u8>, Table)> {
     let context = || format!("cannot read the feed {}", path.display());
     let meta = std::fs::metadata(path).map_err(|e| Error::io(context(), e))?;
     if meta.is_dir() {
@@ -71,7 +77,8 @@ pub fn read_path(path: &Path) -> Result<Table> {
         return Err(too_large(meta.len()));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(context(), e))?;
-    read_bytes(&bytes)
+    let table = read_bytes(&bytes)?;
+    Ok((bytes, table))
 }
 
 /// Parses a feed held in memory.
