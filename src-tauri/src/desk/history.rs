@@ -41,6 +41,17 @@ pub(super) fn record(
 }
 
 impl Desk {
+    /// One recorded run, read from its own folder (an id is a folder name under `runs/`, never a
+    /// path).
+    fn entry(&self, run_id: &str) -> UiResult<HistoryEntry> {
+        let missing = || Error::Input(format!("there is no run '{run_id}' in the history"));
+        if Path::new(run_id).file_name().and_then(|n| n.to_str()) != Some(run_id) {
+            return Err(missing().into());
+        }
+        let bytes = std::fs::read(self.paths.runs().join(run_id).join(ENTRY)).map_err(|_| missing())?;
+        serde_json::from_slice(&bytes).map_err(|_| missing().into())
+    }
+
     /// Every recorded run, newest first; a folder without a readable entry is skipped.
     pub fn history(&self) -> UiResult<Vec<HistoryEntry>> {
         let dir = self.paths.runs();
@@ -61,12 +72,7 @@ impl Desk {
     /// One of a run's own report files, by file name or full path; nothing outside the run's
     /// folder is ever handed out.
     pub fn report_file(&self, run_id: &str, file: &str) -> UiResult<PathBuf> {
-        let entry = self
-            .history()?
-            .into_iter()
-            .find(|e| e.id == run_id)
-            .ok_or_else(|| Error::Input(format!("there is no run '{run_id}' in the history")))?;
-        entry
+        self.entry(run_id)?
             .report_files
             .iter()
             .find(|f| f.as_str() == file || Path::new(f).file_name().is_some_and(|n| n == file))
@@ -83,11 +89,7 @@ impl Desk {
 
     /// Opens a run's undo file as the feed: planning it puts back what that run changed.
     pub fn open_undo(&self, run_id: &str) -> UiResult<FeedView> {
-        let entry = self
-            .history()?
-            .into_iter()
-            .find(|e| e.id == run_id)
-            .ok_or_else(|| Error::Input(format!("there is no run '{run_id}' in the history")))?;
+        let entry = self.entry(run_id)?;
         let undo = entry
             .report_files
             .iter()

@@ -1,7 +1,7 @@
 //! Plan, apply and results: the engine's `prepare` and `execute` with the app's progress channel,
 //! pause and cancel, a journal per job, and every finished run written to its own folder.
 
-use super::{matches, page, Desk};
+use super::{page, Desk, Selector};
 use crate::dto::{
     ApplyInput, Estimate, MappingInput, PlanOptionsInput, PlanRowPage, PlanRowView, PlanView, RowQuery, RunRowPage,
     RunRowView, RunView, Unresolved,
@@ -54,16 +54,7 @@ impl Desk {
         let feed = self.current_feed()?;
         let (conn, tenant) = self.connection(profile).await?;
         let kind = conn.platform;
-        let mapping = Mapping::from(mapping);
-        mapping.check(&feed.table, kind)?;
-        let loaded = LoadedFeed {
-            path: feed.path.clone(),
-            feed: mapping.apply(&feed.table, kind),
-            encoding: feed.table.encoding.to_string(),
-            delimiter: feed.table.delimiter as char,
-            mapping,
-            bytes_sha_input: feed.bytes.clone(),
-        };
+        let loaded = LoadedFeed::new(&feed.path, feed.bytes.clone(), &feed.table, Mapping::from(mapping), kind)?;
         let client = platform::client(&conn, HttpSettings::default())?;
         let mut plan_options = PlanOptions::for_platform(kind);
         plan_options.allow_remove = options.allow_remove || options.remove_unlisted;
@@ -122,13 +113,9 @@ impl Desk {
 
     pub fn plan_rows(&self, q: &RowQuery) -> UiResult<PlanRowPage> {
         let planned = self.plan.lock().clone().ok_or_else(UiError::no_plan)?;
-        let filter = q.filter.as_deref().filter(|f| !f.is_empty() && *f != "all");
-        let rows = planned
-            .prepared
-            .plan
-            .rows
-            .iter()
-            .filter(|r| filter.is_none_or(|f| r.action.as_str() == f) && matches(&q.search, &[&r.agent, &r.skill]));
+        let wanted = Selector::new(q);
+        let rows =
+            planned.prepared.plan.rows.iter().filter(|r| wanted.selects(r.action.as_str(), &[&r.agent, &r.skill]));
         let (total, rows) = page(rows, q.offset, q.limit);
         Ok(PlanRowPage {
             total,
@@ -232,11 +219,12 @@ impl Desk {
 
     pub fn run_rows(&self, q: &RowQuery) -> UiResult<RunRowPage> {
         let finished = self.run.lock().clone().ok_or_else(UiError::no_run)?;
-        let filter = q.filter.as_deref().filter(|f| !f.is_empty() && *f != "all");
-        let rows = finished.run.rows.iter().filter(|r| {
-            filter.is_none_or(|f| skillsync_core::report::outcome_str(r.outcome) == f)
-                && matches(&q.search, &[&r.agent, &r.skill])
-        });
+        let wanted = Selector::new(q);
+        let rows = finished
+            .run
+            .rows
+            .iter()
+            .filter(|r| wanted.selects(skillsync_core::report::outcome_str(r.outcome), &[&r.agent, &r.skill]));
         let (total, rows) = page(rows, q.offset, q.limit);
         Ok(RunRowPage {
             total,

@@ -175,14 +175,26 @@ fn page<T: Clone>(rows: impl Iterator<Item = T>, offset: usize, limit: usize) ->
     (total, out)
 }
 
-/// A search box match: empty matches everything; otherwise a case-insensitive part of any field.
-fn matches(search: &Option<String>, fields: &[&str]) -> bool {
-    match search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => true,
-        Some(s) => {
-            let s = s.to_lowercase();
-            fields.iter().any(|f| f.to_lowercase().contains(&s))
+/// A row query's filter tab and search box, read once per query rather than once per row.
+struct Selector<'q> {
+    /// An action or outcome name; `None` (or "all") takes every row.
+    filter: Option<&'q str>,
+    /// Lower-cased; `None` when the box is blank.
+    search: Option<String>,
+}
+
+impl<'q> Selector<'q> {
+    fn new(q: &'q crate::dto::RowQuery) -> Self {
+        Selector {
+            filter: q.filter.as_deref().filter(|f| !f.is_empty() && *f != "all"),
+            search: q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase),
         }
+    }
+
+    /// The row's action/outcome is the tab's, and the search is a case-insensitive part of a field.
+    fn selects(&self, name: &str, fields: &[&str]) -> bool {
+        self.filter.is_none_or(|f| f == name)
+            && self.search.as_deref().is_none_or(|s| fields.iter().any(|f| f.to_lowercase().contains(s)))
     }
 }
 
@@ -200,11 +212,24 @@ mod tests {
         assert_eq!((total, rows.len()), (250, 50), "the last page is short");
     }
 
+    fn query(filter: Option<&str>, search: Option<&str>) -> crate::dto::RowQuery {
+        crate::dto::RowQuery { filter: filter.map(Into::into), search: search.map(Into::into), offset: 0, limit: 10 }
+    }
+
     #[test]
     fn search_is_case_insensitive_and_blank_matches_all() {
-        assert!(matches(&None, &["a"]));
-        assert!(matches(&Some("  ".into()), &["a"]));
-        assert!(matches(&Some("BILL".into()), &["ana@x", "Billing - English"]));
-        assert!(!matches(&Some("sales".into()), &["ana@x", "Billing"]));
+        assert!(Selector::new(&query(None, None)).selects("add", &["a"]));
+        assert!(Selector::new(&query(None, Some("  "))).selects("add", &["a"]));
+        assert!(Selector::new(&query(None, Some("BILL"))).selects("add", &["ana@x", "Billing - English"]));
+        assert!(!Selector::new(&query(None, Some("sales"))).selects("add", &["ana@x", "Billing"]));
+    }
+
+    #[test]
+    fn the_filter_tab_takes_its_rows_and_all_or_blank_takes_every_row() {
+        assert!(Selector::new(&query(Some("add"), None)).selects("add", &[]));
+        assert!(!Selector::new(&query(Some("add"), None)).selects("update", &[]));
+        assert!(Selector::new(&query(Some("all"), None)).selects("update", &[]));
+        assert!(Selector::new(&query(Some(""), None)).selects("update", &[]));
+        assert!(!Selector::new(&query(Some("add"), Some("bill"))).selects("add", &["ana@x", "Sales"]));
     }
 }

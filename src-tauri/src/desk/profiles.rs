@@ -6,7 +6,7 @@ use super::Desk;
 use crate::dto::{Check, ConnectionCheck, Platform, ProfileInput, ProfileView};
 use crate::error::{UiError, UiResult};
 use skillsync_core::platform::{self, Connection, HttpSettings, Secret};
-use skillsync_core::profile::{Profile, SecretKind};
+use skillsync_core::profile::{MemoryStore, Profile, SecretKind, SecretStore};
 use skillsync_core::{Error, Events, PlatformKind};
 use skillsync_sandbox::{Sandbox, SandboxConfig, TenantFile, TenantSource};
 use std::time::{Duration, Instant};
@@ -76,30 +76,19 @@ impl ProfileInput {
     }
 
     /// The connection these answers describe, refused before anything is sent when incomplete.
+    /// It is built as a saved profile's would be, from secrets held in memory for the moment.
     fn connection(&self) -> UiResult<Connection> {
-        let profile = self.profile();
-        if profile.client_id.is_empty() {
+        if self.client_id.trim().is_empty() {
             return Err(Error::Config("the client id is empty".into()).into());
         }
-        let mut conn = Connection::new(
-            profile.platform,
-            &profile.base_url()?,
-            &profile.client_id,
-            Secret::new(self.client_secret.clone()),
-        );
-        if let Some(v) = &profile.api_version {
-            conn.api_version = v.clone();
-        }
+        let store = MemoryStore::default();
         for (kind, value) in self.secrets() {
             if value.is_empty() {
                 return Err(Error::Config(format!("the {} is empty", kind.as_str().replace('_', " "))).into());
             }
-            match kind {
-                SecretKind::ClientSecret => conn.client_secret = value,
-                SecretKind::AccessKeyId => conn.access_key_id = value,
-                SecretKind::AccessKeySecret => conn.access_key_secret = value,
-            }
+            store.set(&self.name, kind, &value)?;
         }
+        let conn = self.profile().connection(&self.name, &store)?;
         conn.validate()?;
         Ok(conn)
     }
@@ -119,11 +108,8 @@ impl Desk {
                 .iter()
                 .all(|&k| matches!(self.secrets.get(&name, k), Ok(Some(s)) if !s.is_empty()));
             out.push(ProfileView {
-                location: p
-                    .region
-                    .clone()
-                    .or_else(|| p.base_url.clone())
-                    .unwrap_or_else(|| p.base_url().unwrap_or_default()),
+                // The region as chosen, else the URL (CXone's default issuer when none was given).
+                location: p.region.clone().or_else(|| p.base_url().ok()).unwrap_or_default(),
                 platform: p.platform.into(),
                 builtin: false,
                 client_id: p.client_id.clone(),
@@ -169,8 +155,7 @@ impl Desk {
     /// name the tenant.
     pub(super) async fn connection(&self, name: &str) -> UiResult<(Connection, String)> {
         if let Some(kind) = builtin(name) {
-            let url_and_creds = self.sandbox(kind).await?;
-            let (url, c) = url_and_creds;
+            let (url, c) = self.sandbox(kind).await?;
             let mut conn = Connection::new(kind, &url, &c.client_id, Secret::new(c.client_secret));
             if let (Some(id), Some(secret)) = (c.access_key_id, c.access_key_secret) {
                 conn.access_key_id = Secret::new(id);
