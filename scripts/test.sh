@@ -36,22 +36,24 @@ cargo clippy --locked --workspace --all-targets -q -- -D warnings
 echo "== build"
 cargo build --locked --workspace --tests --benches --bins -q
 
+# Runs a command inside a throwaway D-Bus session with an unlocked gnome-keyring (the OS keychain
+# the profile tests and the app's wizard write to), kept in this run's own folder.
+in_keychain() {
+  XDG_DATA_HOME="$keyring_dir" dbus-run-session -- bash -c '
+    echo -n skillsync-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    exec "$@"
+  ' _ "$@"
+}
+
 echo "== tests (inside a D-Bus session with gnome-keyring)"
 set +e
-XDG_DATA_HOME="$keyring_dir" dbus-run-session -- bash -c '
-  echo -n skillsync-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  cargo test --locked --workspace --no-fail-fast 2>&1 | tee "$1/cargo.log"
-  exit "${PIPESTATUS[0]}"
-' _ "$logs"
-[ $? -eq 0 ] || status=1
+in_keychain cargo test --locked --workspace --no-fail-fast 2>&1 | tee "$logs/cargo.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 passed=$(grep -Eo "test result: [A-Za-z]+\. [0-9]+ passed; [0-9]+ failed" "$logs/cargo.log" | awk "{s+=\$4; f+=\$6} END {print s+0, f+0}")
 echo "cargo test total: ${passed% *} passed, ${passed#* } failed"
 
 echo "== end to end: the real app under Xvfb, driven through WebKitWebDriver"
-XDG_DATA_HOME="$keyring_dir" timeout 900 dbus-run-session -- bash -c '
-  echo -n skillsync-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  SKILLSYNC_E2E_WRAPPED=1 xvfb-run -a -s "-screen 0 1400x900x24" node tests/e2e/run.mjs
-' 2>&1 | tee "$logs/e2e.log"
+in_keychain env SKILLSYNC_E2E_WRAPPED=1 timeout 900 xvfb-run -a -s "-screen 0 1400x900x24" node tests/e2e/run.mjs 2>&1 | tee "$logs/e2e.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 e2e=$(grep -Eo "[0-9]+ passed, [0-9]+ failed" "$logs/e2e.log" | tail -1)
 echo "e2e: ${e2e:-0 passed, 1 failed}"
