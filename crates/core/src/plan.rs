@@ -173,10 +173,15 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
         rows.push(row);
     }
 
-    let mut changes = diff(&mut rows, &feed.records, &valid, snapshot, options);
+    let mut changes = diff(&mut rows, &feed.records, &valid, snapshot);
+    // Unlisted removals are planned before the skill limit is checked: the room they make counts.
     if options.remove_unlisted {
         remove_unlisted(&mut rows, &mut changes, snapshot);
     }
+    if let Some(max) = options.max_skills_per_agent {
+        enforce_skill_limit(&mut rows, &mut changes, snapshot, max);
+    }
+    let mut changes: Vec<Change> = changes.into_iter().map(|(c, _)| c).collect();
     if !feed.problems.is_empty() {
         let agent_by_line: HashMap<usize, &str> =
             feed.records.iter().rev().map(|r| (r.line, r.agent.as_str())).collect();
@@ -354,15 +359,14 @@ fn show_target(t: Target) -> String {
     }
 }
 
-/// Groups valid rows by (agent, skill), settles duplicates and conflicts, diffs each pair against
-/// the current assignment and applies the per-agent skill limit. Returns the changes to send.
+/// Groups valid rows by (agent, skill), settles duplicates and conflicts and diffs each pair against
+/// the current assignment. Returns the changes to send, each with the rows it came from.
 fn diff(
     rows: &mut [PlanRow],
     records: &[FeedRecord],
     valid: &[Option<Valid<'_>>],
     snapshot: &Snapshot,
-    options: &PlanOptions,
-) -> Vec<Change> {
+) -> Vec<(Change, Vec<usize>)> {
     let mut groups: HashMap<(&str, &str), Vec<usize>> = HashMap::with_capacity(valid.len());
     let mut order: Vec<(&str, &str)> = Vec::new();
     for (i, v) in valid.iter().enumerate() {
@@ -416,14 +420,12 @@ fn diff(
         }
         if action != Action::Unchanged {
             let lines = members.iter().map(|&i| rows[i].line).collect();
-            let change = Change { agent_id: pair.0.into(), skill_id: pair.1.into(), before, target, lines };
+            let active = before.and_then(|_| snapshot.active_of(pair.0, pair.1));
+            let change = Change { agent_id: pair.0.into(), skill_id: pair.1.into(), before, target, lines, active };
             changes.push((change, members.clone()));
         }
     }
-    if let Some(max) = options.max_skills_per_agent {
-        enforce_skill_limit(rows, &mut changes, snapshot, max);
-    }
-    changes.into_iter().map(|(c, _)| c).collect()
+    changes
 }
 
 fn mark_conflict(rows: &mut [PlanRow], records: &[FeedRecord], valid: &[Option<Valid<'_>>], members: &[usize]) {
@@ -503,7 +505,7 @@ fn enforce_skill_limit(rows: &mut [PlanRow], changes: &mut Vec<(Change, Vec<usiz
 /// The confirmed "feed is the whole truth" mode: every current skill of a listed agent that the
 /// feed does not mention is removed. Any row naming the skill (even an invalid one) keeps it, so
 /// a typo in a value never turns into a removal.
-fn remove_unlisted(rows: &mut Vec<PlanRow>, changes: &mut Vec<Change>, snapshot: &Snapshot) {
+fn remove_unlisted(rows: &mut Vec<PlanRow>, changes: &mut Vec<(Change, Vec<usize>)>, snapshot: &Snapshot) {
     let mut listed: HashMap<&str, (String, HashSet<&str>)> = HashMap::new();
     let mut live: HashSet<&str> = HashSet::new();
     for r in rows.iter() {
@@ -537,13 +539,15 @@ fn remove_unlisted(rows: &mut Vec<PlanRow>, changes: &mut Vec<Change>, snapshot:
             action: Action::Remove,
             problem: None,
         });
-        changes.push(Change {
+        let change = Change {
             agent_id: agent_id.clone(),
             skill_id: skill_id.clone(),
             before: Some(value),
             target: Target::Remove,
             lines: Vec::new(),
-        });
+            active: snapshot.active_of(agent_id, skill_id),
+        };
+        changes.push((change, Vec::new()));
     }
     // The snapshot's map has no order; the plan must be deterministic.
     extra.sort_by(|a, b| (&a.agent_id, &a.skill_id).cmp(&(&b.agent_id, &b.skill_id)));

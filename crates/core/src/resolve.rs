@@ -362,6 +362,7 @@ mod tests {
                 agent("a4", "Old Timer", "old@example.com", false),
             ],
             assignments: HashMap::new(),
+            ..Snapshot::default()
         }
     }
 

@@ -38,6 +38,7 @@ fn snapshot() -> Snapshot {
             agent("a5", "Dee Gone", "dee@example.com", false),
         ],
         assignments,
+        ..Snapshot::default()
     }
 }
 
@@ -348,6 +349,7 @@ fn result(line: usize, agent: &str, outcome: Outcome, before: Option<f64>, after
         outcome,
         error: None,
         correlation_ids: vec![format!("c-{line}a"), format!("c-{line}b")],
+        attempts: 1,
     }
 }
 

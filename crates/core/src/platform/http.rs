@@ -52,9 +52,33 @@ pub struct Token {
     pub expires_at: Instant,
 }
 
+impl Token {
+    pub fn new(access_token: String, lifetime: Duration) -> Self {
+        Token { access_token, expires_at: Instant::now() + lifetime }
+    }
+}
+
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Token").field("access_token", &"<redacted>").field("expires_at", &self.expires_at).finish()
+    }
+}
+
+/// The token in use, with when it was fetched and a number that changes with every new one (so a
+/// 401 renews it once, however many requests in flight saw the old one refused).
+struct Held {
+    token: Token,
+    fetched_at: Instant,
+    generation: u64,
+}
+
+impl Held {
+    /// Renewed once a quarter of its lifetime is left (at most five minutes early): no request
+    /// carries a dying token, and a long token is not thrown away hours early.
+    fn fresh(&self, now: Instant) -> bool {
+        let lifetime = self.token.expires_at.saturating_duration_since(self.fetched_at);
+        let margin = (lifetime / 4).min(Duration::from_secs(300));
+        now + margin < self.token.expires_at
     }
 }
 
@@ -108,7 +132,9 @@ struct Counters {
 pub struct Session {
     client: reqwest::Client,
     auth: Box<dyn Authenticator>,
-    token: tokio::sync::Mutex<Option<Token>>,
+    token: tokio::sync::Mutex<Option<Held>>,
+    /// Cancelled by the user: every wait (limiter, Retry-After, backoff) ends at once.
+    cancel: parking_lot::RwLock<tokio_util::sync::CancellationToken>,
     pub limiter: Arc<Limiter>,
     settings: HttpSettings,
     counters: Counters,
@@ -128,6 +154,7 @@ impl Session {
             client,
             auth,
             token: tokio::sync::Mutex::new(None),
+            cancel: parking_lot::RwLock::new(tokio_util::sync::CancellationToken::new()),
             limiter: Arc::new(Limiter::new(settings.initial_rate_per_minute)),
             settings,
             counters: Counters::default(),
@@ -153,23 +180,59 @@ impl Session {
         }
     }
 
-    /// Counts a read made outside `send` (discovery and token calls are not counted: they are not
-    /// part of the job's reads and writes).
-    async fn bearer(&self, force_new: bool) -> Result<String> {
-        let mut guard = self.token.lock().await;
-        let fresh = guard.as_ref().filter(|t| !force_new && t.expires_at > Instant::now() + refresh_margin(t));
-        if let Some(t) = fresh {
-            return Ok(t.access_token.clone());
+    /// The settings the session was built with (retry budget, backoff).
+    pub fn settings(&self) -> &HttpSettings {
+        &self.settings
+    }
+
+    /// Makes every wait of this session end when `cancel` fires.
+    pub fn set_cancel(&self, cancel: tokio_util::sync::CancellationToken) {
+        *self.cancel.write() = cancel;
+    }
+
+    /// Sleeps until `at`, or fails with `Cancelled` as soon as the run is cancelled. A wait that is
+    /// already over passes even after a cancel, so a cancelled run can still read what it needs.
+    pub async fn wait_until(&self, at: Instant) -> Result<()> {
+        if at <= Instant::now() {
+            return Ok(());
         }
-        let t = self.auth.token(&self.client).await?;
-        let s = t.access_token.clone();
-        *guard = Some(t);
-        Ok(s)
+        let cancel = self.cancel.read().clone();
+        tokio::select! {
+            _ = tokio::time::sleep_until(at) => Ok(()),
+            _ = cancel.cancelled() => Err(Error::Cancelled),
+        }
+    }
+
+    /// The current token, fetched when there is none or it is due for renewal. One caller fetches;
+    /// the others wait for it and share the result.
+    async fn bearer(&self) -> Result<(String, u64)> {
+        let mut guard = self.token.lock().await;
+        if let Some(h) = guard.as_ref().filter(|h| h.fresh(Instant::now())) {
+            return Ok((h.token.access_token.clone(), h.generation));
+        }
+        let generation = guard.as_ref().map_or(1, |h| h.generation + 1);
+        let token = self.auth.token(&self.client).await?;
+        let s = token.access_token.clone();
+        *guard = Some(Held { token, fetched_at: Instant::now(), generation });
+        Ok((s, generation))
+    }
+
+    /// After a 401 for the token of `refused`: a new token, unless another request has already
+    /// replaced that one.
+    async fn renew(&self, refused: u64) -> Result<()> {
+        let mut guard = self.token.lock().await;
+        if guard.as_ref().is_some_and(|h| h.generation != refused) {
+            return Ok(());
+        }
+        let token = self.auth.token(&self.client).await?;
+        *guard = Some(Held { token, fetched_at: Instant::now(), generation: refused + 1 });
+        Ok(())
     }
 
     /// Gets a token now, so bad credentials fail fast with exit code 3.
     pub async fn authenticate(&self) -> Result<()> {
-        self.bearer(true).await.map(|_| ())
+        let refused = self.token.lock().await.as_ref().map_or(0, |h| h.generation);
+        self.renew(refused).await
     }
 
     /// Sends one logical request, retrying what a retry can fix. A non-success reply that a retry
@@ -191,8 +254,8 @@ impl Session {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            self.limiter.acquire().await;
-            let token = self.bearer(false).await?;
+            self.wait_until(self.limiter.reserve()).await?;
+            let (token, generation) = self.bearer().await?;
             let request_id = uuid_like();
             let mut req = self
                 .client
@@ -221,7 +284,7 @@ impl Session {
                     let Some(wait) = backoff.next() else {
                         return Err(network_error(&method, &path, &e, attempt));
                     };
-                    self.retry(&method, &path, 0, attempt, wait).await;
+                    self.retry(&method, &path, 0, attempt, wait).await?;
                     continue;
                 }
             };
@@ -233,7 +296,7 @@ impl Session {
             if status == StatusCode::UNAUTHORIZED && !reauthed {
                 // The token expired early or was revoked: fetch a new one once.
                 reauthed = true;
-                self.bearer(true).await?;
+                self.renew(generation).await?;
                 self.counters.retried.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
@@ -258,7 +321,7 @@ impl Session {
                 }
                 if let Some(wait) = backoff.next() {
                     let wait = retry_after.map(|ra| ra.max(wait.min(Duration::from_millis(500)))).unwrap_or(wait);
-                    self.retry(&method, &path, status.as_u16(), attempt, wait).await;
+                    self.retry(&method, &path, status.as_u16(), attempt, wait).await?;
                     continue;
                 }
             }
@@ -270,7 +333,7 @@ impl Session {
         }
     }
 
-    async fn retry(&self, method: &Method, path: &str, status: u16, attempt: u32, wait: Duration) {
+    async fn retry(&self, method: &Method, path: &str, status: u16, attempt: u32, wait: Duration) -> Result<()> {
         self.counters.retried.fetch_add(1, Ordering::Relaxed);
         tracing::debug!(%method, path, status, attempt, wait_ms = wait.as_millis() as u64, "retrying");
         self.events.read().emit(Event::Retry {
@@ -280,7 +343,7 @@ impl Session {
             attempt,
             wait_ms: wait.as_millis() as u64,
         });
-        tokio::time::sleep(wait).await;
+        self.wait_until(Instant::now() + wait).await
     }
 
     fn observe_limits(&self, headers: &HeaderMap) {
@@ -291,12 +354,6 @@ impl Session {
             self.limiter.observe_window(count, allowed, reset);
         }
     }
-}
-
-fn refresh_margin(t: &Token) -> Duration {
-    // Refresh a minute early (or at 90% of a short lifetime) so no request carries a dying token.
-    let left = t.expires_at.saturating_duration_since(Instant::now());
-    Duration::from_secs(60).min(left / 10).max(Duration::from_millis(200))
 }
 
 pub fn build_client(settings: &HttpSettings) -> Result<reqwest::Client> {

@@ -97,7 +97,7 @@ impl Connection {
     }
 }
 
-fn is_loopback(url: &url::Url) -> bool {
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -174,6 +174,14 @@ impl WriteOp {
     pub fn is_removal(&self) -> bool {
         matches!(self, WriteOp::GenesysDelete { .. } | WriteOp::CxoneRemove { .. })
     }
+
+    /// The one agent whose assignments the call changes, when it changes only one agent's.
+    pub fn agent(&self) -> Option<&str> {
+        match self {
+            WriteOp::GenesysPatch { agent_id } | WriteOp::GenesysDelete { agent_id, .. } => Some(agent_id),
+            WriteOp::CxoneAssign { .. } | WriteOp::CxoneUpdate { .. } | WriteOp::CxoneRemove { .. } => None,
+        }
+    }
 }
 
 /// What one item of a write call came to.
@@ -198,7 +206,13 @@ pub struct BatchResult {
 }
 
 /// The current assignments of a set of pairs, as read back.
-pub type ReadBack = HashMap<(String, String), f64>;
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ReadBack {
+    /// (agent id, skill id) → proficiency; absent = not assigned.
+    pub values: HashMap<(String, String), f64>,
+    /// Assigned but switched off (CXone).
+    pub disabled: std::collections::HashSet<(String, String)>,
+}
 
 #[async_trait]
 pub trait PlatformClient: Send + Sync {
@@ -219,6 +233,11 @@ pub trait PlatformClient: Send + Sync {
 
     fn set_events(&self, events: Events) {
         self.session().set_events(events)
+    }
+
+    /// Every wait of this client's requests ends when `cancel` fires.
+    fn set_cancel(&self, cancel: tokio_util::sync::CancellationToken) {
+        self.session().set_cancel(cancel)
     }
 
     /// Authenticates (and discovers the API host): fails fast on bad credentials.

@@ -176,6 +176,7 @@ mod tests {
             outcome,
             error: None,
             correlation_ids: vec![],
+            attempts: 1,
         }
     }
 
