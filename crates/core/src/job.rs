@@ -236,13 +236,17 @@ fn merge_previous(rows: &mut Vec<RowResult>, plan: &Plan, snapshot: &Snapshot, p
         let Some(p) = prev.items.get(&key) else { continue };
         let first_row_of_pair = seen.insert(key);
         match r.outcome {
-            Outcome::Unchanged if first_row_of_pair && pr.problem.is_none() => {
-                if verify::reaches(r.after, p.target) && (p.accepted || p.in_flight) {
-                    r.outcome = outcome_of(p.target, p.before);
-                    r.before = p.before;
-                    r.correlation_ids = p.correlation_ids.clone();
-                    r.attempts += p.calls;
-                }
+            // Done by an earlier attempt: the platform holds the target and a call carried it.
+            Outcome::Unchanged
+                if first_row_of_pair
+                    && pr.problem.is_none()
+                    && verify::reaches(r.after, p.target)
+                    && (p.accepted || p.in_flight) =>
+            {
+                r.outcome = outcome_of(p.target, p.before);
+                r.before = p.before;
+                r.correlation_ids = p.correlation_ids.clone();
+                r.attempts += p.calls;
             }
             Outcome::Added | Outcome::Updated | Outcome::Removed => {
                 r.outcome = outcome_of(p.target, p.before);
