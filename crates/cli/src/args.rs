@@ -54,6 +54,10 @@ pub struct ConnArgs {
     /// Seconds before a request counts as timed out (then retried).
     #[arg(long, default_value_t = 30.0)]
     pub timeout: f64,
+    /// Retries of a failed call, and further rounds for items that failed inside an accepted call,
+    /// each after a growing pause.
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub retries: u32,
 }
 
 #[derive(Args, Debug, Clone)]

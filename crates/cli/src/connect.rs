@@ -70,5 +70,9 @@ pub fn settings(args: &ConnArgs) -> Result<HttpSettings> {
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         return Err(Error::Config("--timeout must be a positive number of seconds".into()));
     }
-    Ok(HttpSettings { timeout: Duration::from_secs_f64(args.timeout), ..HttpSettings::default() })
+    Ok(HttpSettings {
+        timeout: Duration::from_secs_f64(args.timeout),
+        max_retries: args.retries,
+        ..HttpSettings::default()
+    })
 }

@@ -410,6 +410,7 @@ mod tests {
             ],
             correlation_ids: vec!["c-1".into()],
             error: None,
+            unsent: false,
         };
         {
             let j = Journal::create(&path, &job).unwrap();

@@ -228,6 +228,7 @@ mod tests {
                     }],
                     correlation_ids: vec!["c1".into()],
                     error: None,
+                    unsent: false,
                 },
             )],
             ..Default::default()

@@ -86,6 +86,12 @@ impl Tenant {
         s
     }
 
+    /// CXone's access key pair (id, secret).
+    pub fn access_key(&self) -> (String, String) {
+        let c = self.sandbox.credentials();
+        (c.access_key_id.clone().unwrap_or_default(), c.access_key_secret.clone().unwrap_or_default())
+    }
+
     /// A file in the test's directory.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)

@@ -148,6 +148,10 @@ pub async fn run(
             if let (Some(j), Some(call)) = (journal, call) {
                 journal_error = j.outcome(call, &result, changes).await.err().map(|e| e.to_string());
             }
+            if result.unsent {
+                // Cancelled before anything of it reached the platform: its rows are skipped.
+                return None;
+            }
             let failed = result.items.iter().filter(|i| !i.accepted).count() as u64;
             let rows = done_rows.fetch_add(batch.items.len() as u64, Ordering::Relaxed) + batch.items.len() as u64;
             let failed = failed_rows.fetch_add(failed, Ordering::Relaxed) + failed;

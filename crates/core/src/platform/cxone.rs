@@ -451,7 +451,7 @@ impl Cxone {
                 })
             })
             .collect();
-        BatchResult { items, correlation_ids: reply.correlation_ids, error: None }
+        BatchResult { items, correlation_ids: reply.correlation_ids, error: None, unsent: false }
     }
 }
 

@@ -298,7 +298,7 @@ impl Genesys {
                         error: None,
                     })
                     .collect();
-                BatchResult { items, correlation_ids: reply.correlation_ids, error: None }
+                BatchResult { items, correlation_ids: reply.correlation_ids, error: None, unsent: false }
             }
             Err(e) => failed(batch, e),
         }
@@ -315,6 +315,7 @@ impl Genesys {
                     .collect(),
                 correlation_ids: reply.correlation_ids,
                 error: None,
+                unsent: false,
             },
             Err(e) => failed(batch, e),
         }

@@ -252,9 +252,25 @@ impl Session {
         let mut correlation_ids = Vec::new();
         let mut reauthed = false;
         let mut attempt = 0u32;
+        // What an earlier attempt may have done: a cancel during a wait then means "never sent"
+        // only if no attempt can have reached the platform's data (429, 401, 409 and refused
+        // connections change nothing).
+        let mut maybe_applied: Option<String> = None;
+        let cancelled = |maybe: &Option<String>| match maybe {
+            None => Error::Cancelled,
+            Some(what) => Error::Api {
+                method: method.to_string(),
+                path: path.clone(),
+                status: 0,
+                message: format!("{what}; the run was cancelled before a retry, so whether it landed is unknown"),
+                correlation_id: None,
+            },
+        };
         loop {
             attempt += 1;
-            self.wait_until(self.limiter.reserve()).await?;
+            if self.wait_until(self.limiter.reserve()).await.is_err() {
+                return Err(cancelled(&maybe_applied));
+            }
             let (token, generation) = self.bearer().await?;
             let request_id = uuid_like();
             let mut req = self
@@ -281,10 +297,15 @@ impl Session {
                 Ok(x) => x,
                 Err(e) => {
                     correlation_ids.push(format!("{request_id} (no response)"));
+                    if !e.is_connect() {
+                        maybe_applied = Some(format!("attempt {attempt} got no answer"));
+                    }
                     let Some(wait) = backoff.next() else {
                         return Err(network_error(&method, &path, &e, attempt));
                     };
-                    self.retry(&method, &path, 0, attempt, wait).await?;
+                    if self.retry(&method, &path, 0, attempt, wait).await.is_err() {
+                        return Err(cancelled(&maybe_applied));
+                    }
                     continue;
                 }
             };
@@ -301,6 +322,9 @@ impl Session {
                 continue;
             }
             let message = (self.describe)(&headers, &body);
+            if !matches!(status.as_u16(), 401 | 409 | 429) {
+                maybe_applied = Some(format!("attempt {attempt} answered {status}"));
+            }
             if retryable(status, &message) {
                 if status == StatusCode::TOO_MANY_REQUESTS {
                     self.counters.throttled.fetch_add(1, Ordering::Relaxed);
@@ -321,7 +345,9 @@ impl Session {
                 }
                 if let Some(wait) = backoff.next() {
                     let wait = retry_after.map(|ra| ra.max(wait.min(Duration::from_millis(500)))).unwrap_or(wait);
-                    self.retry(&method, &path, status.as_u16(), attempt, wait).await?;
+                    if self.retry(&method, &path, status.as_u16(), attempt, wait).await.is_err() {
+                        return Err(cancelled(&maybe_applied));
+                    }
                     continue;
                 }
             }

@@ -203,6 +203,9 @@ pub struct BatchResult {
     pub items: Vec<ItemResult>,
     pub correlation_ids: Vec<String>,
     pub error: Option<String>,
+    /// The run was cancelled before any attempt of the call could change anything (it was never
+    /// sent, or only ever refused with 429): its rows are skipped, not failed.
+    pub unsent: bool,
 }
 
 /// The current assignments of a set of pairs, as read back.
@@ -284,6 +287,7 @@ pub(crate) fn failed(batch: &Batch, e: Error) -> BatchResult {
             .collect(),
         correlation_ids: ids,
         error: Some(msg),
+        unsent: matches!(e, Error::Cancelled),
     }
 }
 
