@@ -231,18 +231,16 @@ fn round_backoff(client: &dyn PlatformClient, round: u32) -> std::time::Duration
 fn merge_previous(rows: &mut Vec<RowResult>, plan: &Plan, snapshot: &Snapshot, prev: &Previous) {
     let mut seen: HashSet<(String, String)> = HashSet::new();
     for (r, pr) in rows.iter_mut().zip(&plan.rows) {
-        let (Some(a), Some(s)) = (&r.agent_id, &r.skill_id) else { continue };
+        // Rows with a problem (invalid, or a duplicate of the pair's first row) never carry the
+        // pair's change.
+        let (Some(a), Some(s), None) = (&r.agent_id, &r.skill_id, &pr.problem) else { continue };
         let key = (a.clone(), s.clone());
         let Some(p) = prev.items.get(&key) else { continue };
         let first_row_of_pair = seen.insert(key);
         match r.outcome {
-            // Done by an earlier attempt: the platform holds the target and a call carried it.
-            Outcome::Unchanged
-                if first_row_of_pair
-                    && pr.problem.is_none()
-                    && verify::reaches(r.after, p.target)
-                    && (p.accepted || p.in_flight) =>
-            {
+            // Done by an earlier attempt: a call carried the pair (whatever its answer said: a
+            // write can land and its answer be lost) and the platform now holds the target.
+            Outcome::Unchanged if first_row_of_pair && verify::reaches(r.after, p.target) => {
                 r.outcome = outcome_of(p.target, p.before);
                 r.before = p.before;
                 r.correlation_ids = p.correlation_ids.clone();
@@ -270,7 +268,7 @@ fn merge_previous(rows: &mut Vec<RowResult>, plan: &Plan, snapshot: &Snapshot, p
         .filter(|(key, _)| !seen.contains(*key))
         .filter_map(|((a, s), p)| {
             let now = snapshot.assignments.get(&(a.clone(), s.clone())).copied();
-            if !verify::reaches(now, p.target) || !(p.accepted || p.in_flight) {
+            if !verify::reaches(now, p.target) {
                 return None;
             }
             let agent =
