@@ -478,6 +478,7 @@ impl From<&MappingInput> for Mapping {
             },
             values: m.values.iter().filter(|(k, _)| !k.trim().is_empty()).map(|(k, v)| (k.clone(), *v)).collect(),
             scale: m.scale.map(|s| CoreScaleMap { from: s.from, to: s.to }),
+            ..Mapping::default()
         }
     }
 }

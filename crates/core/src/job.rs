@@ -210,7 +210,10 @@ pub async fn execute(
             }
         }
     }
-    let summary = RunSummary::from_rows(&rows, client.counts(), started.elapsed().as_millis() as u64);
+    let summary = RunSummary {
+        excluded: plan.summary.excluded,
+        ..RunSummary::from_rows(&rows, client.counts(), started.elapsed().as_millis() as u64)
+    };
     Ok(Run { rows, summary, cancelled, journal_errors })
 }
 
@@ -350,6 +353,7 @@ pub fn plan_summary(prepared: &Prepared, elapsed_ms: u64) -> RunSummary {
     RunSummary {
         rows: s.rows,
         invalid: s.invalid,
+        excluded: s.excluded,
         unchanged: s.unchanged,
         added: s.add,
         updated: s.update,

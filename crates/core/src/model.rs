@@ -302,6 +302,50 @@ pub struct RequestCounts {
     pub throttled: u64,
 }
 
+/// Names the analyst corrected: feed text (matched trimmed and case-insensitively) → the name on
+/// the platform, as the app's "did you mean" writes them into the mapping template.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rename {
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub skills: std::collections::BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub agents: std::collections::BTreeMap<String, String>,
+}
+
+/// Rows the analyst chose to leave out: by agent, by skill, or one agent's one skill. Excluded
+/// rows are counted apart, never invalid and never sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclude {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agents: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<ExcludedRow>,
+}
+
+/// One agent's one skill, as the feed names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExcludedRow {
+    pub agent: String,
+    pub skill: String,
+}
+
+impl Rename {
+    pub fn is_empty(&self) -> bool {
+        self.skills.is_empty() && self.agents.is_empty()
+    }
+}
+
+impl Exclude {
+    pub fn is_empty(&self) -> bool {
+        self.agents.is_empty() && self.skills.is_empty() && self.rows.is_empty()
+    }
+}
+
 /// The feed after import and mapping: one record per (agent, skill) request, plus the rows that
 /// could not become a record at all (each with its reason).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -317,6 +361,12 @@ pub struct Feed {
     /// wide files, where each skill is its own column.
     #[serde(default)]
     pub skill_column: String,
+    /// Name corrections from the mapping, applied when names are resolved.
+    #[serde(default)]
+    pub rename: Rename,
+    /// Rows to leave out, from the mapping.
+    #[serde(default)]
+    pub exclude: Exclude,
 }
 
 /// One write the apply must make: an (agent, skill) pair and its new state, with the feed lines it

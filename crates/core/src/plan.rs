@@ -7,7 +7,7 @@
 //! duplicates that disagree send nothing for the pair.
 
 use crate::model::{fmt_value, Action, Change, Feed, FeedRecord, PlanRow, PlatformKind, RowProblem, Snapshot, Target};
-use crate::resolve::{AgentMatch, Directory, SkillMatch};
+use crate::resolve::{fold, AgentMatch, Directory, SkillMatch};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
@@ -53,6 +53,9 @@ pub struct Plan {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanSummary {
     pub rows: usize,
+    /// Feed rows the mapping's `[exclude]` left out: not plan rows, never sent.
+    #[serde(default)]
+    pub excluded: usize,
     pub add: usize,
     pub update: usize,
     pub remove: usize,
@@ -79,6 +82,62 @@ pub struct UnresolvedName {
     pub input: String,
     pub lines: Vec<usize>,
     pub suggestions: Vec<String>,
+}
+
+/// The mapping's name corrections, folded once: renames applied before resolution, exclusions
+/// checked on the feed's text and on the corrected name alike.
+struct Corrections<'f> {
+    skills: HashMap<String, &'f str>,
+    agents: HashMap<String, &'f str>,
+    excluded_agents: HashSet<String>,
+    excluded_skills: HashSet<String>,
+    excluded_rows: HashSet<(String, String)>,
+}
+
+impl<'f> Corrections<'f> {
+    fn new(feed: &'f Feed) -> Self {
+        let map = |m: &'f std::collections::BTreeMap<String, String>| {
+            m.iter().map(|(from, to)| (fold(from).into_owned(), to.as_str())).collect()
+        };
+        let set = |v: &[String]| v.iter().map(|s| fold(s).into_owned()).collect();
+        Corrections {
+            skills: map(&feed.rename.skills),
+            agents: map(&feed.rename.agents),
+            excluded_agents: set(&feed.exclude.agents),
+            excluded_skills: set(&feed.exclude.skills),
+            excluded_rows: feed
+                .exclude
+                .rows
+                .iter()
+                .map(|r| (fold(&r.agent).into_owned(), fold(&r.skill).into_owned()))
+                .collect(),
+        }
+    }
+
+    fn skill<'a>(&'a self, name: &'a str) -> &'a str {
+        if self.skills.is_empty() {
+            return name;
+        }
+        self.skills.get(fold(name).as_ref()).copied().unwrap_or(name)
+    }
+
+    fn agent<'a>(&'a self, name: &'a str) -> &'a str {
+        if self.agents.is_empty() {
+            return name;
+        }
+        self.agents.get(fold(name).as_ref()).copied().unwrap_or(name)
+    }
+
+    fn excludes(&self, rec: &FeedRecord) -> bool {
+        if self.excluded_agents.is_empty() && self.excluded_skills.is_empty() && self.excluded_rows.is_empty() {
+            return false;
+        }
+        let (agent, skill) = (fold(&rec.agent), fold(&rec.skill));
+        let (to_agent, to_skill) = (fold(self.agent(&rec.agent)), fold(self.skill(&rec.skill)));
+        [agent.as_ref(), to_agent.as_ref()].iter().any(|a| self.excluded_agents.contains(*a))
+            || [skill.as_ref(), to_skill.as_ref()].iter().any(|s| self.excluded_skills.contains(*s))
+            || self.excluded_rows.contains(&(agent.into_owned(), skill.into_owned()))
+    }
 }
 
 /// Collects each distinct unresolved input once, in order of first use.
@@ -130,10 +189,20 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
     let mut names = Collected::default();
     let mut rows: Vec<PlanRow> = Vec::with_capacity(feed.records.len() + feed.problems.len());
     let mut valid: Vec<Option<Valid<'_>>> = Vec::with_capacity(feed.records.len());
+    let corrections = Corrections::new(feed);
+    let mut excluded = 0;
 
+    let mut kept: Vec<&FeedRecord> = Vec::with_capacity(feed.records.len());
     for rec in &feed.records {
-        let agent = agents.entry(rec.agent.as_str()).or_insert_with(|| dir.agent(&rec.agent, feed.agent_key));
-        let skill = skills.entry(rec.skill.as_str()).or_insert_with(|| dir.skill(&rec.skill));
+        if corrections.excludes(rec) {
+            excluded += 1;
+            continue;
+        }
+        kept.push(rec);
+        let agent = agents
+            .entry(rec.agent.as_str())
+            .or_insert_with(|| dir.agent(corrections.agent(&rec.agent), feed.agent_key));
+        let skill = skills.entry(rec.skill.as_str()).or_insert_with(|| dir.skill(corrections.skill(&rec.skill)));
         let mut row = PlanRow {
             line: rec.line,
             agent: rec.agent.clone(),
@@ -173,7 +242,7 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
         rows.push(row);
     }
 
-    let mut changes = diff(&mut rows, &feed.records, &valid, snapshot);
+    let mut changes = diff(&mut rows, &kept, &valid, snapshot);
     // Unlisted removals are planned before the skill limit is checked: the room they make counts.
     if options.remove_unlisted {
         remove_unlisted(&mut rows, &mut changes, snapshot);
@@ -191,7 +260,7 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
     }
     rows.sort_by_key(|r| r.line);
     changes.sort_by(|a, b| (a.agent_id.as_str(), a.skill_id.as_str()).cmp(&(b.agent_id.as_str(), b.skill_id.as_str())));
-    let summary = summarize(&rows);
+    let summary = PlanSummary { excluded, ..summarize(&rows) };
     let unresolved = Unresolved {
         unknown_skills: names.unknown_skills.list,
         unknown_agents: names.unknown_agents.list,
@@ -363,7 +432,7 @@ fn show_target(t: Target) -> String {
 /// the current assignment. Returns the changes to send, each with the rows it came from.
 fn diff(
     rows: &mut [PlanRow],
-    records: &[FeedRecord],
+    records: &[&FeedRecord],
     valid: &[Option<Valid<'_>>],
     snapshot: &Snapshot,
 ) -> Vec<(Change, Vec<usize>)> {
@@ -428,7 +497,7 @@ fn diff(
     changes
 }
 
-fn mark_conflict(rows: &mut [PlanRow], records: &[FeedRecord], valid: &[Option<Valid<'_>>], members: &[usize]) {
+fn mark_conflict(rows: &mut [PlanRow], records: &[&FeedRecord], valid: &[Option<Valid<'_>>], members: &[usize]) {
     let listing: Vec<String> = members
         .iter()
         .filter_map(|&i| valid[i].map(|v| format!("line {} ({})", rows[i].line, show_target(v.target))))

@@ -189,8 +189,19 @@ pub fn keys(v: &Value) -> (Vec<String>, Vec<String>) {
 /// updated, failed, verified) and requests (read, write).
 pub fn assert_summary(v: &Value, counts: [u64; 7], reads_writes: [u64; 2], what: &str) {
     let (top, requests) = keys(v);
-    let mut want_top =
-        ["rows", "invalid", "unchanged", "added", "updated", "failed", "verified", "requests", "elapsed_ms", "report"];
+    let mut want_top = [
+        "rows",
+        "invalid",
+        "excluded",
+        "unchanged",
+        "added",
+        "updated",
+        "failed",
+        "verified",
+        "requests",
+        "elapsed_ms",
+        "report",
+    ];
     want_top.sort();
     assert_eq!(top, want_top, "{what}: the summary's keys: {v}");
     assert_eq!(requests, ["read", "retried", "throttled", "write"], "{what}: the requests' keys: {v}");

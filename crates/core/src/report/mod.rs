@@ -56,6 +56,9 @@ impl Report {
 pub struct RunSummary {
     pub rows: usize,
     pub invalid: usize,
+    /// Feed rows the mapping left out (`[exclude]`): not among `rows`, never sent.
+    #[serde(default)]
+    pub excluded: usize,
     pub unchanged: usize,
     pub added: usize,
     pub updated: usize,
