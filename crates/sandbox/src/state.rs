@@ -1,7 +1,7 @@
 //! The running sandbox's shared state: tenant, tokens, per-token rate windows, fault RNG, counters
 //! and the per-user write tracking behind Genesys' version conflicts.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,8 +19,6 @@ use crate::tenant::Tenant;
 const WINDOW: Duration = Duration::from_secs(60);
 /// What `inin-ratelimit-allowed` says when the limit is off.
 pub(crate) const UNLIMITED_ALLOWED: u32 = 1_000_000;
-/// A write to a user starting this soon after another one started is a version conflict.
-const CONFLICT_WINDOW: Duration = Duration::from_millis(10);
 
 pub(crate) struct Shared {
     pub platform: Platform,
@@ -38,7 +36,8 @@ pub(crate) struct Shared {
     faults: RwLock<Faults>,
     rng: Mutex<ChaCha8Rng>,
     pub stats: Stats,
-    writes: Mutex<HashMap<usize, WriteSlot>>,
+    /// Users with a write in flight (Genesys): a second write to one of them is a version conflict.
+    writes: Mutex<HashSet<usize>>,
     pub shutdown: watch::Receiver<bool>,
 }
 
@@ -95,7 +94,7 @@ impl Shared {
             faults: RwLock::new(p.faults),
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(p.seed)),
             stats: Stats::default(),
-            writes: Mutex::new(HashMap::new()),
+            writes: Mutex::new(HashSet::new()),
             shutdown: p.shutdown,
         }
     }
@@ -185,25 +184,14 @@ impl Shared {
         self.rng.lock().random_range(0..n)
     }
 
-    /// Starts a write to a user's skills, or `None` when it collides with another write (a
-    /// Genesys version conflict). The write counts as in flight until the guard drops.
+    /// Starts a write to a user's skills or languages, or `None` while another write to the same
+    /// user is in flight (a Genesys version conflict). The write stays in flight until the guard
+    /// drops; a write that starts after the previous one finished never conflicts.
     pub(crate) fn begin_write(&self, user: usize) -> Option<WriteGuard<'_>> {
-        let now = Instant::now();
-        let mut writes = self.writes.lock();
-        let slot = writes.entry(user).or_insert(WriteSlot { started: None, in_flight: 0 });
-        let recent = slot.started.is_some_and(|s| now.duration_since(s) < CONFLICT_WINDOW);
-        if slot.in_flight > 0 || recent {
-            return None;
-        }
-        slot.in_flight += 1;
-        slot.started = Some(now);
-        Some(WriteGuard { shared: self, user })
+        let started = self.writes.lock().insert(user);
+        // Built only when the user was free: dropping a guard releases the user.
+        started.then(|| WriteGuard { shared: self, user })
     }
-}
-
-struct WriteSlot {
-    started: Option<Instant>,
-    in_flight: u32,
 }
 
 pub(crate) struct WriteGuard<'a> {
@@ -213,9 +201,7 @@ pub(crate) struct WriteGuard<'a> {
 
 impl Drop for WriteGuard<'_> {
     fn drop(&mut self) {
-        if let Some(slot) = self.shared.writes.lock().get_mut(&self.user) {
-            slot.in_flight = slot.in_flight.saturating_sub(1);
-        }
+        self.shared.writes.lock().remove(&self.user);
     }
 }
 
