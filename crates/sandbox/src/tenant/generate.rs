@@ -61,7 +61,7 @@ pub(crate) fn generate(platform: Platform, agents: usize, skills: usize, seed: u
                 Platform::Genesys => GENESYS_LEVELS[rng.random_range(0..GENESYS_LEVELS.len())],
                 Platform::Cxone => f64::from(rng.random_range(1u8..=20)),
             };
-            assignments.push((i, s, proficiency));
+            assignments.push((i, s, proficiency, true));
         }
     }
     Draft { skills: skill_rows, users, assignments }

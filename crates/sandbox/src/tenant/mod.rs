@@ -1,19 +1,20 @@
 //! The tenant's data (skills, users, assignments) with the indexes every handler looks things up by,
 //! built from a tenant file or generated; both platforms read and write this one store.
 
+mod file;
 mod generate;
 mod names;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::config::{Platform, TenantSource};
 use crate::error::SandboxError;
 
+use file::{draft_from_file, from_file};
+pub use file::{TenantAssignment, TenantFile, TenantSkill, TenantUser};
 pub(crate) use generate::generate;
 
 /// The first CXone skill id; skills count up from here in tenant order.
@@ -24,49 +25,6 @@ pub(crate) const FIRST_AGENT_NUMBER: i64 = 5001;
 pub(crate) const TEAMS: [&str; 4] = ["Customer Care", "Technical Support", "Sales", "Back Office"];
 /// The first CXone team id.
 pub(crate) const FIRST_TEAM_NUMBER: i64 = 301;
-
-/// The tenant file of the CLI contract. Proficiencies are on the platform's own scale.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct TenantFile {
-    #[serde(default)]
-    pub skills: Vec<TenantSkill>,
-    #[serde(default)]
-    pub users: Vec<TenantUser>,
-    #[serde(default)]
-    pub assignments: Vec<TenantAssignment>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TenantSkill {
-    pub name: String,
-    /// Absent means active.
-    #[serde(default = "yes")]
-    pub active: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TenantUser {
-    pub email: String,
-    /// Absent means the email.
-    #[serde(default)]
-    pub username: Option<String>,
-    /// Absent means the part of the email before `@`.
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default = "yes")]
-    pub active: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TenantAssignment {
-    pub email: String,
-    pub skill: String,
-    pub proficiency: f64,
-}
-
-fn yes() -> bool {
-    true
-}
 
 pub(crate) struct Skill {
     pub name: String,
@@ -120,8 +78,8 @@ pub(crate) struct Draft {
     pub skills: Vec<(String, bool)>,
     /// name, email, username, active
     pub users: Vec<(String, String, String, bool)>,
-    /// user index, skill index, proficiency
-    pub assignments: Vec<(usize, usize, f64)>,
+    /// user index, skill index, proficiency, active (CXone's per-assignment flag)
+    pub assignments: Vec<(usize, usize, f64, bool)>,
 }
 
 /// Loads or generates the tenant a configuration names.
@@ -133,74 +91,6 @@ pub(crate) fn load(source: &TenantSource, platform: Platform) -> Result<Tenant, 
         TenantSource::File(path) => from_file(path, platform),
         TenantSource::Inline(file) => Ok(Tenant::build(draft_from_file(file, platform)?)),
     }
-}
-
-fn from_file(path: &Path, platform: Platform) -> Result<Tenant, SandboxError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| SandboxError::TenantFile { path: path.to_path_buf(), reason: e.to_string() })?;
-    let file: TenantFile = serde_json::from_str(&text)
-        .map_err(|e| SandboxError::TenantFile { path: path.to_path_buf(), reason: e.to_string() })?;
-    Ok(Tenant::build(draft_from_file(&file, platform)?))
-}
-
-/// Checks a tenant file for duplicates, unknown references and off-scale proficiencies.
-fn draft_from_file(file: &TenantFile, platform: Platform) -> Result<Draft, SandboxError> {
-    let bad = |m: String| SandboxError::BadTenant(m);
-    let mut skill_index = HashMap::new();
-    let mut skills = Vec::with_capacity(file.skills.len());
-    for s in &file.skills {
-        let name = s.name.trim();
-        if name.is_empty() {
-            return Err(bad("a skill has an empty name".into()));
-        }
-        if skill_index.insert(name.to_lowercase(), skills.len()).is_some() {
-            return Err(bad(format!("skill `{name}` appears twice")));
-        }
-        skills.push((name.to_string(), s.active));
-    }
-    let mut user_index = HashMap::new();
-    let mut usernames = HashMap::new();
-    let mut users = Vec::with_capacity(file.users.len());
-    for u in &file.users {
-        let email = u.email.trim();
-        let Some((local, _)) = email.split_once('@').filter(|(l, d)| !l.is_empty() && !d.is_empty()) else {
-            return Err(bad(format!("`{email}` is not an email address")));
-        };
-        if user_index.insert(email.to_lowercase(), users.len()).is_some() {
-            return Err(bad(format!("user `{email}` appears twice")));
-        }
-        let username = u.username.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or(email);
-        if usernames.insert(username.to_lowercase(), users.len()).is_some() {
-            return Err(bad(format!("username `{username}` appears twice")));
-        }
-        let name = u.name.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or(local);
-        users.push((name.to_string(), email.to_string(), username.to_string(), u.active));
-    }
-    let mut seen = BTreeSet::new();
-    let mut assignments = Vec::with_capacity(file.assignments.len());
-    for a in &file.assignments {
-        let user = *user_index
-            .get(&a.email.trim().to_lowercase())
-            .ok_or_else(|| bad(format!("assignment names unknown user `{}`", a.email)))?;
-        let skill = *skill_index
-            .get(&a.skill.trim().to_lowercase())
-            .ok_or_else(|| bad(format!("assignment names unknown skill `{}`", a.skill)))?;
-        if !on_scale(platform, a.proficiency) {
-            return Err(bad(format!(
-                "proficiency {} of `{}` on `{}` is off the {} scale ({})",
-                a.proficiency,
-                a.email,
-                a.skill,
-                platform,
-                scale_text(platform)
-            )));
-        }
-        if !seen.insert((user, skill)) {
-            return Err(bad(format!("`{}` is assigned `{}` twice", a.email, a.skill)));
-        }
-        assignments.push((user, skill, a.proficiency));
-    }
-    Ok(Draft { skills, users, assignments })
 }
 
 /// Whether a proficiency is valid on the platform's scale (Genesys 0–5, CXone integers 1–20).
@@ -284,8 +174,8 @@ impl Tenant {
             skills,
             users,
         };
-        for (user, skill, proficiency) in draft.assignments {
-            tenant.assign(user, skill, proficiency, true);
+        for (user, skill, proficiency, active) in draft.assignments {
+            tenant.assign(user, skill, proficiency, active);
         }
         for user in &mut tenant.users {
             user.version = 1;
@@ -352,18 +242,25 @@ impl Tenant {
 
     /// `GET /__sandbox/state`: every assignment by email then skill name, on the platform's scale.
     pub(crate) fn state_json(&self, platform: Platform) -> Value {
-        let mut rows: Vec<(&str, &str, f64)> = Vec::new();
+        let mut rows: Vec<(&str, &str, Assignment)> = Vec::new();
         for u in &self.users {
             for (skill, a) in &u.skills {
                 if let Some(s) = self.skills.get(*skill) {
-                    rows.push((&u.email, &s.name, a.proficiency));
+                    rows.push((&u.email, &s.name, *a));
                 }
             }
         }
         rows.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1)));
         let assignments: Vec<Value> = rows
             .into_iter()
-            .map(|(email, skill, p)| json!({"email": email, "skill": skill, "proficiency": proficiency_json(platform, p)}))
+            .map(|(email, skill, a)| {
+                let mut row =
+                    json!({"email": email, "skill": skill, "proficiency": proficiency_json(platform, a.proficiency)});
+                if platform == Platform::Cxone {
+                    row["active"] = json!(a.active);
+                }
+                row
+            })
             .collect();
         json!({ "assignments": assignments })
     }
