@@ -10,6 +10,7 @@ use parking_lot::{Mutex, RwLock};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 
 use crate::config::{Credentials, FaultKind, Faults, Platform};
@@ -31,6 +32,11 @@ pub(crate) struct Shared {
     pub tenant: RwLock<Tenant>,
     pub token_ttl: Duration,
     pub latency: Duration,
+    /// The largest page any listing serves, if capped.
+    pub page_cap: Option<usize>,
+    /// Share of users whose `skills` expand is dropped (Genesys).
+    expand_drop: f64,
+    seed: u64,
     tokens: RwLock<HashMap<String, Arc<Token>>>,
     rate_limit: AtomicU32,
     faults: RwLock<Faults>,
@@ -75,6 +81,8 @@ pub(crate) struct SharedParts {
     pub rate_limit: u32,
     pub faults: Faults,
     pub seed: u64,
+    pub page_cap: Option<usize>,
+    pub expand_drop: f64,
     pub shutdown: watch::Receiver<bool>,
 }
 
@@ -89,6 +97,9 @@ impl Shared {
             tenant: RwLock::new(p.tenant),
             token_ttl: p.token_ttl,
             latency: p.latency,
+            page_cap: p.page_cap,
+            expand_drop: p.expand_drop,
+            seed: p.seed,
             tokens: RwLock::new(HashMap::new()),
             rate_limit: AtomicU32::new(p.rate_limit),
             faults: RwLock::new(p.faults),
@@ -182,6 +193,25 @@ impl Shared {
             return 0;
         }
         self.rng.lock().random_range(0..n)
+    }
+
+    /// A page size after the cap: what the client asked, or less.
+    pub(crate) fn capped(&self, size: usize) -> usize {
+        self.page_cap.map_or(size, |cap| size.min(cap))
+    }
+
+    /// Whether a user's `skills` expand is left out of listings. Chosen per user from the seed
+    /// (a hash, not the fault RNG), so the same users miss it on every request.
+    pub(crate) fn drops_expand(&self, user: &uuid::Uuid) -> bool {
+        if self.expand_drop <= 0.0 {
+            return false;
+        }
+        let digest = Sha256::new().chain_update(self.seed.to_le_bytes()).chain_update(user.as_bytes()).finalize();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        // The top 53 bits as a uniform draw in [0, 1).
+        let draw = (u64::from_le_bytes(first) >> 11) as f64 / (1u64 << 53) as f64;
+        draw < self.expand_drop
     }
 
     /// Starts a write to a user's skills or languages, or `None` while another write to the same

@@ -21,8 +21,9 @@ struct Window {
     top: usize,
 }
 
-/// `skip` and `top` of a request (top defaults to the maximum), or the 400 that refuses them.
-fn window(call: &Call, max: usize) -> Result<Window, Response> {
+/// `skip` and `top` of a request (top defaults to the maximum, then the page cap applies), or
+/// the 400 that refuses them.
+fn window(shared: &Shared, call: &Call, max: usize) -> Result<Window, Response> {
     let skip = match call.param("skip") {
         None => 0,
         Some(v) => parse_count(v).ok_or_else(|| {
@@ -42,7 +43,7 @@ fn window(call: &Call, max: usize) -> Result<Window, Response> {
             }
         },
     };
-    Ok(Window { skip, top })
+    Ok(Window { skip, top: shared.capped(top) })
 }
 
 /// A true/false query flag (case-insensitive), `None` when absent, or the 400 that refuses another value.
@@ -202,7 +203,7 @@ fn assignment_json(t: &Tenant, agent: usize, skill: usize) -> Option<Value> {
 
 /// `GET /skills`: `searchString` (name contains), `isActive`, `skip`, `top`, `fields`.
 pub(crate) fn list_skills(shared: &Shared, call: &Call) -> Response {
-    let (w, active) = match (window(call, MAX_TOP), is_active(call)) {
+    let (w, active) = match (window(shared, call, MAX_TOP), is_active(call)) {
         (Ok(w), Ok(a)) => (w, a),
         (Err(r), _) | (_, Err(r)) => return r,
     };
@@ -220,7 +221,7 @@ pub(crate) fn list_skills(shared: &Shared, call: &Call) -> Response {
 
 /// `GET /agents`: `searchString` (user name, email, first or last name contains), `isActive`, `skip`, `top`, `fields`.
 pub(crate) fn list_agents(shared: &Shared, call: &Call) -> Response {
-    let (w, active) = match (window(call, MAX_TOP), is_active(call)) {
+    let (w, active) = match (window(shared, call, MAX_TOP), is_active(call)) {
         (Ok(w), Ok(a)) => (w, a),
         (Err(r), _) | (_, Err(r)) => return r,
     };
@@ -240,7 +241,7 @@ pub(crate) fn list_agents(shared: &Shared, call: &Call) -> Response {
 
 /// `GET /agents/skills`: the business unit's assignments that pass the filters, by agent then skill.
 pub(crate) fn list_assignments(shared: &Shared, call: &Call) -> Response {
-    let (w, filter) = match (window(call, MAX_TOP_ASSIGNMENTS), AssignmentFilter::of(call)) {
+    let (w, filter) = match (window(shared, call, MAX_TOP_ASSIGNMENTS), AssignmentFilter::of(call)) {
         (Ok(w), Ok(f)) => (w, f),
         (Err(r), _) | (_, Err(r)) => return r,
     };
@@ -256,7 +257,7 @@ pub(crate) fn list_assignments(shared: &Shared, call: &Call) -> Response {
 /// `GET /skills/{id}/agents` and `GET /agents/{id}/skills`, with the same filters as
 /// `/agents/skills`; 404 for an unknown id.
 pub(crate) fn list_of(shared: &Shared, call: &Call, side: Side, id: &str) -> Response {
-    let (w, filter) = match (window(call, MAX_TOP_ASSIGNMENTS), AssignmentFilter::of(call)) {
+    let (w, filter) = match (window(shared, call, MAX_TOP_ASSIGNMENTS), AssignmentFilter::of(call)) {
         (Ok(w), Ok(f)) => (w, f),
         (Err(r), _) | (_, Err(r)) => return r,
     };
