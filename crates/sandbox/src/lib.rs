@@ -23,7 +23,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{Credentials, FaultKind, Faults, Platform, SandboxConfig, TenantSource};
 pub use error::SandboxError;
-pub use tenant::{TenantAssignment, TenantFile, TenantSkill, TenantUser};
+pub use tenant::{TenantAssignment, TenantFile, TenantLanguage, TenantLanguageAssignment, TenantSkill, TenantUser};
 
 use state::{Shared, SharedParts};
 

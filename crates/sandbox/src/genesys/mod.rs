@@ -1,6 +1,7 @@
 //! The imitation Genesys Cloud tenant: routes, the client-credentials token endpoint, and the
 //! gate every `/api/v2` call passes (bearer token, rate limit, injected faults, headers).
 
+mod languages;
 mod read;
 mod write;
 
@@ -23,6 +24,12 @@ enum Route {
     Bulk { user: String, replace: bool },
     SetUserSkill { user: String, skill: String },
     RemoveUserSkill { user: String, skill: String },
+    ListLanguages,
+    ListUserLanguages(String),
+    AddUserLanguage(String),
+    LanguageBulk(String),
+    SetUserLanguage { user: String, language: String },
+    RemoveUserLanguage { user: String, language: String },
     NotAllowed,
     Unmatched,
 }
@@ -34,7 +41,11 @@ impl Route {
             Route::AddUserSkill(user)
             | Route::Bulk { user, .. }
             | Route::SetUserSkill { user, .. }
-            | Route::RemoveUserSkill { user, .. } => Some(user),
+            | Route::RemoveUserSkill { user, .. }
+            | Route::AddUserLanguage(user)
+            | Route::LanguageBulk(user)
+            | Route::SetUserLanguage { user, .. }
+            | Route::RemoveUserLanguage { user, .. } => Some(user),
             _ => None,
         }
     }
@@ -73,6 +84,32 @@ impl Route {
                     _ => Route::NotAllowed,
                 };
                 (route, "/api/v2/users/{id}/routingskills/{skillId}")
+            }
+            ["api", "v2", "routing", "languages"] => {
+                (if m == Method::GET { Route::ListLanguages } else { Route::NotAllowed }, "/api/v2/routing/languages")
+            }
+            ["api", "v2", "users", user, "routinglanguages"] => {
+                let user = user.to_string();
+                let route = match m {
+                    Method::GET => Route::ListUserLanguages(user),
+                    Method::POST => Route::AddUserLanguage(user),
+                    _ => Route::NotAllowed,
+                };
+                (route, "/api/v2/users/{id}/routinglanguages")
+            }
+            // Only PATCH: Genesys has no PUT bulk for languages.
+            ["api", "v2", "users", user, "routinglanguages", "bulk"] => {
+                let route = if m == Method::PATCH { Route::LanguageBulk(user.to_string()) } else { Route::NotAllowed };
+                (route, "/api/v2/users/{id}/routinglanguages/bulk")
+            }
+            ["api", "v2", "users", user, "routinglanguages", language] => {
+                let (user, language) = (user.to_string(), language.to_string());
+                let route = match m {
+                    Method::PATCH => Route::SetUserLanguage { user, language },
+                    Method::DELETE => Route::RemoveUserLanguage { user, language },
+                    _ => Route::NotAllowed,
+                };
+                (route, "/api/v2/users/{id}/routinglanguages/{languageId}")
             }
             _ => (Route::Unmatched, "(unmatched)"),
         }
@@ -155,6 +192,12 @@ async fn api_call(shared: &Shared, call: &Call, route: Route, correlation: &str)
         Route::Bulk { replace, .. } => write::bulk(shared, call, user, replace, correlation),
         Route::SetUserSkill { skill, .. } => write::set(shared, call, user, &skill, correlation),
         Route::RemoveUserSkill { skill, .. } => write::remove(shared, user, &skill, correlation),
+        Route::ListLanguages => languages::list_languages(shared, call, correlation),
+        Route::ListUserLanguages(user) => languages::list_user_languages(shared, call, &user, correlation),
+        Route::AddUserLanguage(_) => languages::add(shared, call, user, correlation),
+        Route::LanguageBulk(_) => languages::bulk(shared, call, user, correlation),
+        Route::SetUserLanguage { language, .. } => languages::update(shared, call, user, &language, correlation),
+        Route::RemoveUserLanguage { language, .. } => languages::remove(shared, user, &language, correlation),
         Route::NotAllowed => error(
             StatusCode::METHOD_NOT_ALLOWED,
             "method.not.allowed",

@@ -117,8 +117,37 @@ pub(crate) fn user_skills(t: &Tenant, user: &User) -> Vec<Value> {
     skills.into_iter().map(|(_, v)| v).collect()
 }
 
-/// A user; `with_skills` asks for the `skills` expand, which the `expand_drop` quirk may leave out.
-fn user_json(shared: &Shared, t: &Tenant, user: &User, with_skills: bool) -> Value {
+/// What `expand` asks to fill on each user.
+#[derive(Clone, Copy, Default)]
+struct Expand {
+    skills: bool,
+    languages: bool,
+}
+
+impl Expand {
+    /// From `expand` values, each a comma list (`expand=skills,languages` or repeated `expand`).
+    fn of<'a>(values: impl Iterator<Item = &'a str>) -> Expand {
+        let mut expand = Expand::default();
+        for v in values.flat_map(|v| v.split(',')).map(str::trim) {
+            expand.skills |= v.eq_ignore_ascii_case("skills");
+            expand.languages |= v.eq_ignore_ascii_case("languages");
+        }
+        expand
+    }
+
+    /// The `expand` value the listing's URIs carry.
+    fn text(self) -> Option<&'static str> {
+        match (self.skills, self.languages) {
+            (true, true) => Some("skills,languages"),
+            (true, false) => Some("skills"),
+            (false, true) => Some("languages"),
+            (false, false) => None,
+        }
+    }
+}
+
+/// A user with what `expand` asks for; the `expand_drop` quirk may leave `skills` out.
+fn user_json(shared: &Shared, t: &Tenant, user: &User, expand: Expand) -> Value {
     let mut body = json!({
         "id": user.guid_text,
         "name": user.name,
@@ -128,8 +157,11 @@ fn user_json(shared: &Shared, t: &Tenant, user: &User, with_skills: bool) -> Val
         "version": user.version,
         "selfUri": format!("/api/v2/users/{}", user.guid_text),
     });
-    if with_skills && !shared.drops_expand(&user.guid) {
+    if expand.skills && !shared.drops_expand(&user.guid) {
         body["skills"] = Value::Array(user_skills(t, user));
+    }
+    if expand.languages {
+        body["languages"] = Value::Array(super::languages::user_languages(t, user));
     }
     body
 }
@@ -150,7 +182,7 @@ pub(crate) fn list_skills(shared: &Shared, call: &Call, correlation: &str) -> Re
     json_response(StatusCode::OK, &listing(entities, matching.len(), size, number, "/api/v2/routing/skills", &filters))
 }
 
-/// `GET /api/v2/users`: `state` active (default) | inactive | deleted | any; `expand=skills`.
+/// `GET /api/v2/users`: `state` active (default) | inactive | deleted | any; `expand=skills,languages`.
 pub(crate) fn list_users(shared: &Shared, call: &Call, correlation: &str) -> Response {
     let (size, number) = match paging(shared, call, correlation) {
         Ok(p) => p,
@@ -168,19 +200,15 @@ pub(crate) fn list_users(shared: &Shared, call: &Call, correlation: &str) -> Res
             return error(StatusCode::BAD_REQUEST, "bad.request", &m, correlation, Vec::new());
         }
     };
-    let expand = wants_skills(call.query.iter().filter(|(k, _)| k == "expand").map(|(_, v)| v.as_str()));
+    let expand = Expand::of(call.query.iter().filter(|(k, _)| k == "expand").map(|(_, v)| v.as_str()));
     let t = shared.tenant.read();
     let matching: Vec<usize> = (0..t.users.len()).filter(|i| wanted(&t.users[*i])).collect();
     let entities = page(&matching, size, number).iter().map(|i| user_json(shared, &t, &t.users[*i], expand)).collect();
     let mut filters = vec![("state", state.as_str())];
-    if expand {
-        filters.push(("expand", "skills"));
+    if let Some(text) = expand.text() {
+        filters.push(("expand", text));
     }
     json_response(StatusCode::OK, &listing(entities, matching.len(), size, number, "/api/v2/users", &filters))
-}
-
-fn wants_skills<'a>(values: impl Iterator<Item = &'a str>) -> bool {
-    values.flat_map(|v| v.split(',')).any(|v| v.trim().eq_ignore_ascii_case("skills"))
 }
 
 /// `GET /api/v2/users/{id}/routingskills`.
@@ -231,8 +259,11 @@ pub(crate) fn search_users(shared: &Shared, call: &Call, correlation: &str) -> R
         return bad(&format!("pageSize must be from 1 to {MAX_PAGE_SIZE} and pageNumber from 1."));
     };
     let size = shared.capped(size);
-    let expand =
-        body.get("expand").and_then(Value::as_array).is_some_and(|e| wants_skills(e.iter().filter_map(Value::as_str)));
+    let expand = body
+        .get("expand")
+        .and_then(Value::as_array)
+        .map(|e| Expand::of(e.iter().filter_map(Value::as_str)))
+        .unwrap_or_default();
 
     let t = shared.tenant.read();
     let candidates: Vec<usize> = match indexed(&t, &criteria[0]) {

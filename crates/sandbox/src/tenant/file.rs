@@ -19,6 +19,24 @@ pub struct TenantFile {
     pub users: Vec<TenantUser>,
     #[serde(default)]
     pub assignments: Vec<TenantAssignment>,
+    /// Genesys routing languages (a CXone tenant has none).
+    #[serde(default)]
+    pub languages: Vec<TenantLanguage>,
+    /// Genesys users' languages, proficiency a whole number from 0 to 5.
+    #[serde(default)]
+    pub language_assignments: Vec<TenantLanguageAssignment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantLanguage {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantLanguageAssignment {
+    pub email: String,
+    pub language: String,
+    pub proficiency: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,7 +153,54 @@ pub(super) fn draft_from_file(file: &TenantFile, platform: Platform) -> Result<D
         }
         assignments.push((user, skill, a.proficiency, a.active));
     }
-    Ok(Draft { skills, users, assignments })
+    let (languages, language_assignments) = languages_of(file, platform, &user_index)?;
+    Ok(Draft { skills, users, assignments, languages, language_assignments })
+}
+
+/// The Genesys languages of a tenant file and who holds them.
+#[allow(clippy::type_complexity)]
+fn languages_of(
+    file: &TenantFile,
+    platform: Platform,
+    user_index: &HashMap<String, usize>,
+) -> Result<(Vec<String>, Vec<(usize, usize, f64)>), SandboxError> {
+    let bad = |m: String| SandboxError::BadTenant(m);
+    if platform != Platform::Genesys && !(file.languages.is_empty() && file.language_assignments.is_empty()) {
+        return Err(bad("routing languages are Genesys only; a CXone tenant has none".into()));
+    }
+    let mut language_index = HashMap::new();
+    let mut languages = Vec::with_capacity(file.languages.len());
+    for l in &file.languages {
+        let name = l.name.trim();
+        if name.is_empty() {
+            return Err(bad("a language has an empty name".into()));
+        }
+        if language_index.insert(name.to_lowercase(), languages.len()).is_some() {
+            return Err(bad(format!("language `{name}` appears twice")));
+        }
+        languages.push(name.to_string());
+    }
+    let mut seen = BTreeSet::new();
+    let mut held = Vec::with_capacity(file.language_assignments.len());
+    for a in &file.language_assignments {
+        let user = *user_index
+            .get(&a.email.trim().to_lowercase())
+            .ok_or_else(|| bad(format!("language assignment names unknown user `{}`", a.email)))?;
+        let language = *language_index
+            .get(&a.language.trim().to_lowercase())
+            .ok_or_else(|| bad(format!("language assignment names unknown language `{}`", a.language)))?;
+        if !(0.0..=5.0).contains(&a.proficiency) || a.proficiency.fract() != 0.0 {
+            return Err(bad(format!(
+                "language proficiency {} of `{}` on `{}` is not a whole number from 0 to 5",
+                a.proficiency, a.email, a.language
+            )));
+        }
+        if !seen.insert((user, language)) {
+            return Err(bad(format!("`{}` holds `{}` twice", a.email, a.language)));
+        }
+        held.push((user, language, a.proficiency));
+    }
+    Ok((languages, held))
 }
 
 #[cfg(test)]
@@ -155,8 +220,40 @@ mod tests {
         .expect("parses");
         assert_eq!(file.assignments[0], TenantAssignment::new("a@x.com", "Billing", 3.0), "active by default");
         let draft = draft_from_file(&file, Platform::Cxone).expect("CXone keeps the flag");
+        assert!(draft.languages.is_empty(), "no languages unless the file names some");
         assert_eq!(draft.assignments[1], (0, 1, 4.0, false), "disabled assignment kept");
         let err = draft_from_file(&file, Platform::Genesys).err().expect("Genesys has no such flag");
         assert_eq!(err.code(), "sandbox.bad_tenant", "{err}");
+    }
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::*;
+
+    fn file(proficiency: f64) -> TenantFile {
+        serde_json::from_value(serde_json::json!({
+            "skills": [],
+            "users": [{"email": "a@x.com"}],
+            "languages": [{"name": "Spanish"}, {"name": "French"}],
+            "language_assignments": [{"email": "A@x.com", "language": "spanish", "proficiency": proficiency}]
+        }))
+        .expect("parses")
+    }
+
+    #[test]
+    fn languages_are_genesys_only_with_whole_levels_from_0_to_5() {
+        let draft = draft_from_file(&file(4.0), Platform::Genesys).expect("valid");
+        assert_eq!(draft.languages, ["Spanish", "French"], "names in file order");
+        assert_eq!(draft.language_assignments, [(0, 0, 4.0)], "matched case-insensitively");
+        for bad in [4.5, 6.0, -1.0] {
+            let err = draft_from_file(&file(bad), Platform::Genesys).err().expect("off the language scale");
+            assert_eq!(err.code(), "sandbox.bad_tenant", "{bad}: {err}");
+        }
+        let err = draft_from_file(&file(4.0), Platform::Cxone).err().expect("CXone has no languages");
+        assert_eq!(err.code(), "sandbox.bad_tenant", "{err}");
+        let mut twice = file(4.0);
+        twice.language_assignments.push(twice.language_assignments[0].clone());
+        assert!(draft_from_file(&twice, Platform::Genesys).is_err(), "a language held twice");
     }
 }

@@ -14,7 +14,7 @@ use crate::config::{Platform, TenantSource};
 use crate::error::SandboxError;
 
 use file::{draft_from_file, from_file};
-pub use file::{TenantAssignment, TenantFile, TenantSkill, TenantUser};
+pub use file::{TenantAssignment, TenantFile, TenantLanguage, TenantLanguageAssignment, TenantSkill, TenantUser};
 pub(crate) use generate::generate;
 
 /// The first CXone skill id; skills count up from here in tenant order.
@@ -52,6 +52,16 @@ pub(crate) struct User {
     pub version: u64,
     /// Skill index → assignment.
     pub skills: BTreeMap<usize, Assignment>,
+    /// Language index → proficiency (Genesys routing languages, whole numbers 0–5).
+    pub languages: BTreeMap<usize, f64>,
+}
+
+/// A Genesys routing language.
+pub(crate) struct Language {
+    pub name: String,
+    pub guid: Uuid,
+    pub guid_text: String,
+    pub date_modified: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -65,7 +75,9 @@ pub(crate) struct Assignment {
 pub(crate) struct Tenant {
     pub skills: Vec<Skill>,
     pub users: Vec<User>,
+    pub languages: Vec<Language>,
     skill_by_guid: HashMap<Uuid, usize>,
+    language_by_guid: HashMap<Uuid, usize>,
     user_by_guid: HashMap<Uuid, usize>,
     user_by_email: HashMap<String, usize>,
     user_by_username: HashMap<String, usize>,
@@ -80,6 +92,10 @@ pub(crate) struct Draft {
     pub users: Vec<(String, String, String, bool)>,
     /// user index, skill index, proficiency, active (CXone's per-assignment flag)
     pub assignments: Vec<(usize, usize, f64, bool)>,
+    /// Genesys routing language names.
+    pub languages: Vec<String>,
+    /// user index, language index, proficiency
+    pub language_assignments: Vec<(usize, usize, f64)>,
 }
 
 /// Loads or generates the tenant a configuration names.
@@ -156,6 +172,7 @@ impl Tenant {
                     team: i % TEAMS.len(),
                     version: 1,
                     skills: BTreeMap::new(),
+                    languages: BTreeMap::new(),
                     first_name,
                     last_name,
                     name,
@@ -165,17 +182,31 @@ impl Tenant {
                 }
             })
             .collect();
+        let languages: Vec<Language> = draft
+            .languages
+            .into_iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let guid = guid("language", &name);
+                Language { guid_text: guid.to_string(), guid, date_modified: date_modified(i), name }
+            })
+            .collect();
         let mut tenant = Tenant {
             skill_by_guid: skills.iter().enumerate().map(|(i, s)| (s.guid, i)).collect(),
+            language_by_guid: languages.iter().enumerate().map(|(i, l)| (l.guid, i)).collect(),
             user_by_guid: users.iter().enumerate().map(|(i, u)| (u.guid, i)).collect(),
             user_by_email: users.iter().enumerate().map(|(i, u)| (u.email.to_lowercase(), i)).collect(),
             user_by_username: users.iter().enumerate().map(|(i, u)| (u.username.to_lowercase(), i)).collect(),
             skill_users: vec![BTreeSet::new(); skills.len()],
             skills,
             users,
+            languages,
         };
         for (user, skill, proficiency, active) in draft.assignments {
             tenant.assign(user, skill, proficiency, active);
+        }
+        for (user, language, proficiency) in draft.language_assignments {
+            tenant.assign_language(user, language, proficiency);
         }
         for user in &mut tenant.users {
             user.version = 1;
@@ -185,6 +216,10 @@ impl Tenant {
 
     pub(crate) fn skill_by_guid(&self, id: &str) -> Option<usize> {
         Uuid::parse_str(id).ok().and_then(|g| self.skill_by_guid.get(&g).copied())
+    }
+
+    pub(crate) fn language_by_guid(&self, id: &str) -> Option<usize> {
+        Uuid::parse_str(id).ok().and_then(|g| self.language_by_guid.get(&g).copied())
     }
 
     pub(crate) fn user_by_guid(&self, id: &str) -> Option<usize> {
@@ -240,6 +275,26 @@ impl Tenant {
         true
     }
 
+    /// Adds or updates one of a user's languages; returns whether anything changed.
+    pub(crate) fn assign_language(&mut self, user: usize, language: usize, proficiency: f64) -> bool {
+        let Some(u) = self.users.get_mut(user) else { return false };
+        if u.languages.insert(language, proficiency) == Some(proficiency) {
+            return false;
+        }
+        u.version += 1;
+        true
+    }
+
+    /// Removes one of a user's languages; returns whether the user held it.
+    pub(crate) fn unassign_language(&mut self, user: usize, language: usize) -> bool {
+        let Some(u) = self.users.get_mut(user) else { return false };
+        if u.languages.remove(&language).is_none() {
+            return false;
+        }
+        u.version += 1;
+        true
+    }
+
     /// `GET /__sandbox/state`: every assignment by email then skill name, on the platform's scale.
     pub(crate) fn state_json(&self, platform: Platform) -> Value {
         let mut rows: Vec<(&str, &str, Assignment)> = Vec::new();
@@ -262,7 +317,24 @@ impl Tenant {
                 row
             })
             .collect();
-        json!({ "assignments": assignments })
+        let mut state = json!({ "assignments": assignments });
+        if platform == Platform::Genesys {
+            let mut held: Vec<(&str, &str, f64)> = Vec::new();
+            for u in &self.users {
+                for (language, p) in &u.languages {
+                    if let Some(l) = self.languages.get(*language) {
+                        held.push((&u.email, &l.name, *p));
+                    }
+                }
+            }
+            held.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1)));
+            let rows: Vec<Value> = held
+                .into_iter()
+                .map(|(email, language, p)| json!({"email": email, "language": language, "proficiency": p}))
+                .collect();
+            state["languages"] = Value::Array(rows);
+        }
+        state
     }
 }
 
