@@ -157,6 +157,12 @@ pub struct SandboxArgs {
     /// Comma list of KIND=PROBABILITY; kinds 429 500 502 503 409 timeout reset itemerror.
     #[arg(long)]
     pub faults: Option<String>,
+    /// No listing page holds more than N items, whatever the client asks (at least 1).
+    #[arg(long)]
+    pub page_cap: Option<usize>,
+    /// Genesys: the share (0 to 1) of users listed with expand=skills that come back without skills.
+    #[arg(long, default_value_t = 0.0)]
+    pub expand_drop: f64,
 }
 
 #[derive(Args, Debug)]
