@@ -57,7 +57,7 @@ fn tenant() -> TenantFile {
         t.skills.push(TenantSkill { name: queue(n), active: true });
     }
     for n in 1..=48 {
-        t.assignments.push(TenantAssignment { email: FAY.into(), skill: queue(n), proficiency: 3.0 });
+        t.assignments.push(TenantAssignment::new(FAY, queue(n), 3.0));
     }
     t
 }
@@ -500,7 +500,16 @@ async fn a_large_tenant_is_read_in_the_fewest_pages(kind: PlatformKind) {
         "agent pages"
     );
     assert_eq!(prepared.snapshot.agents.len() as u64, AGENTS, "every agent was read");
-    assert_eq!(prepared.snapshot.assignments.len() as u64, assignments, "every assignment was read");
+    // CXone: the assignments of active agents (an inactive agent's rows are invalid anyway, and
+    // an export must import back); Genesys lists every user with their skills.
+    let active: std::collections::HashSet<&str> =
+        prepared.snapshot.agents.iter().filter(|a| a.active).map(|a| a.email.as_str()).collect();
+    let held = support::state(&sb)
+        .keys()
+        .filter(|(email, _)| kind == PlatformKind::Genesys || active.contains(email.as_str()))
+        .count();
+    assert!(kind == PlatformKind::Genesys || held < assignments as usize, "the tenant has inactive agents with skills");
+    assert_eq!(prepared.snapshot.assignments.len(), held, "every assignment was read");
 }
 
 /// Fay holds 48 queues. Removing 2 and adding 4 keeps her at 50: allowed, because every removal is

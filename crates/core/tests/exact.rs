@@ -29,7 +29,7 @@ fn full_tenant() -> TenantFile {
         t.skills.push(TenantSkill { name: queue(n), active: true });
     }
     for n in 1..=50 {
-        t.assignments.push(TenantAssignment { email: FAY.into(), skill: queue(n), proficiency: 3.0 });
+        t.assignments.push(TenantAssignment::new(FAY, queue(n), 3.0));
     }
     t
 }
@@ -100,9 +100,9 @@ fn resume_tenant() -> TenantFile {
             name: Some(format!("Agent {n:02}")),
             active: true,
         });
-        t.assignments.push(TenantAssignment { email: email(n), skill: "Old Queue".into(), proficiency: 1.0 });
+        t.assignments.push(TenantAssignment::new(email(n), "Old Queue", 1.0));
         if n % 2 == 0 {
-            t.assignments.push(TenantAssignment { email: email(n), skill: queue(n), proficiency: 2.0 });
+            t.assignments.push(TenantAssignment::new(email(n), queue(n), 2.0));
         }
     }
     t

@@ -124,6 +124,11 @@ impl Sandbox {
         self.shared.set_faults(faults);
     }
 
+    /// Revokes every token issued so far (tests of how a client renews a refused token).
+    pub fn revoke_tokens(&self) {
+        self.shared.revoke_tokens();
+    }
+
     /// Changes the per-token limit (0 = unlimited) from the next request on.
     pub fn set_rate_limit(&self, per_minute: u32) {
         self.shared.set_rate_limit(per_minute);

@@ -138,6 +138,12 @@ impl Shared {
         self.rate_limit.load(Ordering::Relaxed)
     }
 
+    /// Forgets every token issued so far: the next request with one gets 401, as after an
+    /// administrator revoked the OAuth client's tokens.
+    pub(crate) fn revoke_tokens(&self) {
+        self.tokens.write().clear();
+    }
+
     pub(crate) fn set_rate_limit(&self, per_minute: u32) {
         self.rate_limit.store(per_minute, Ordering::Relaxed);
     }

@@ -43,12 +43,9 @@ pub fn tenant(skills: &[(&str, bool)], users: &[(&str, &str, bool)], assignments
             .collect(),
         assignments: assignments
             .iter()
-            .map(|&(email, skill, proficiency)| TenantAssignment {
-                email: email.into(),
-                skill: skill.into(),
-                proficiency,
-            })
+            .map(|&(email, skill, proficiency)| TenantAssignment::new(email, skill, proficiency))
             .collect(),
+        ..TenantFile::default()
     }
 }
 
