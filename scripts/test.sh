@@ -46,6 +46,8 @@ in_keychain() {
 }
 
 echo "== tests (inside a D-Bus session with gnome-keyring)"
+# setup_base installed socat, tinyproxy and openssl: the company-network tests must not skip.
+export SKILLSYNC_REQUIRE_NET_TOOLS=1
 set +e
 in_keychain cargo test --locked --workspace --no-fail-fast 2>&1 | tee "$logs/cargo.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1

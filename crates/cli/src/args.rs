@@ -54,6 +54,10 @@ pub struct ConnArgs {
     /// Seconds before a request counts as timed out (then retried).
     #[arg(long, default_value_t = 30.0)]
     pub timeout: f64,
+    /// A PEM file with extra root CAs to trust (a company's TLS inspection CA), beside the OS
+    /// certificate store. Overrides the profile's `ca_file`.
+    #[arg(long, value_name = "PATH")]
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -176,6 +180,9 @@ pub enum ProfileCommand {
         client_id: String,
         #[arg(long)]
         api_version: Option<String>,
+        /// A PEM file with the company's root CA, trusted for this profile beside the OS store.
+        #[arg(long, value_name = "PATH")]
+        ca_file: Option<PathBuf>,
         /// Check the connection before saving.
         #[arg(long)]
         test: bool,
