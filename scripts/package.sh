@@ -17,7 +17,7 @@ echo "== the CLI (release)"
 cargo build --release --locked -p skillsync-cli
 echo "== the app and its packages ($bundles); tauri build runs the UI build first"
 # bundle.active stays false in tauri.conf.json so everyday builds never bundle; switched on here.
-node node_modules/@tauri-apps/cli/tauri.js build --ci --bundles "$bundles" --config '{"bundle":{"active":true}}'
+node node_modules/@tauri-apps/cli/tauri.js build --ci --bundles "$bundles" --config src-tauri/tauri.release.conf.json
 
 mkdir -p dist
 find target/release/bundle -maxdepth 2 -type f \( -name '*.deb' -o -name '*.rpm' \) -exec cp {} dist/ \;

