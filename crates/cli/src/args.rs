@@ -58,6 +58,10 @@ pub struct ConnArgs {
     /// each after a growing pause.
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: u32,
+    /// A PEM file with extra root CAs to trust (a company's TLS inspection CA), beside the OS
+    /// certificate store. Overrides the profile's `ca_file`.
+    #[arg(long, value_name = "PATH")]
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -186,6 +190,9 @@ pub enum ProfileCommand {
         client_id: String,
         #[arg(long)]
         api_version: Option<String>,
+        /// A PEM file with the company's root CA, trusted for this profile beside the OS store.
+        #[arg(long, value_name = "PATH")]
+        ca_file: Option<PathBuf>,
         /// Check the connection before saving.
         #[arg(long)]
         test: bool,

@@ -319,6 +319,7 @@ fn reports_are_complete_safe_and_free_of_secrets(platform: &'static str) {
     }
     let csv = std::fs::read_to_string(t.path("out/run.csv")).expect("the CSV report");
     assert!(csv.contains("'=cmd"), "the formula cell is neutralised:\n{csv}");
+    assert!(csv.starts_with('\u{feff}'), "the CSV report starts with a UTF-8 BOM for Excel");
     assert!(
         !csv.lines().any(|l| l.starts_with('=') || l.contains(",=") || l.contains(",\"=")),
         "no cell starts with '=':\n{csv}"
@@ -327,6 +328,7 @@ fn reports_are_complete_safe_and_free_of_secrets(platform: &'static str) {
         .expect("the JSON report parses");
     assert_eq!(json["rows"].as_array().map(Vec::len), Some(3), "every row is in the JSON report");
     let undo = std::fs::read_to_string(t.path("out/run.undo.csv")).expect("the undo file");
+    assert!(undo.starts_with('\u{feff}'), "the undo file starts with a UTF-8 BOM for Excel");
     assert_eq!(undo.lines().count(), 3, "the undo file has a header and the two changes:\n{undo}");
     assert!(journal.is_file(), "the journal is where --journal says");
 

@@ -430,7 +430,7 @@ fn undo_file_restores_before_values_and_removes_additions() {
     let n = report::write_undo(&path, &sample_report().rows).expect("written");
     assert_eq!(n, 3, "added, updated and removed rows only");
     let text = std::fs::read_to_string(&path).expect("read");
-    assert_eq!(text, "agent_id,skill_id,proficiency\nid-2,s3,remove\nid-3,s3,1.5\nid-4,s3,2\n");
+    assert_eq!(text, "\u{feff}agent_id,skill_id,proficiency\nid-2,s3,remove\nid-3,s3,1.5\nid-4,s3,2\n");
 }
 
 #[test]

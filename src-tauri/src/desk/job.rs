@@ -268,10 +268,11 @@ impl Desk {
         })
     }
 
-    /// Writes the last run's report where the user chose (its format by extension), with the
-    /// two other formats and the undo file beside it.
+    /// Writes the last run's report where the user chose in the save dialog (its format by
+    /// extension), with the two other formats and the undo file beside it.
     pub fn save_report(&self, path: &std::path::Path) -> UiResult<Vec<String>> {
         let f = self.run.lock().clone().ok_or_else(UiError::no_run)?;
+        self.check_write(path)?;
         let files = job::write_report(path, f.platform, &f.tenant, &f.feed, &f.run)?;
         Ok(files.iter().map(|p| p.display().to_string()).collect())
     }

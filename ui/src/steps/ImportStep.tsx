@@ -2,7 +2,6 @@
 // export of what the platform has today; whichever opens goes straight on to Map.
 import { useEffect, useRef, useState } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { open, save } from "@tauri-apps/plugin-dialog";
 import * as api from "../api";
 import type { FeedView } from "../bindings/FeedView";
 import type { UiError } from "../bindings/UiError";
@@ -72,25 +71,17 @@ export function ImportStep() {
 
   useFileDrop((path) => void load("open", () => api.openFeed(path)), setHovering);
 
+  // The dialogs are the app's (opened from Rust), so the path that comes back is one the user chose.
   const choose = () =>
     load("open", async () => {
-      const path = await open({
-        multiple: false,
-        directory: false,
-        title: "Open a skills feed",
-        filters: [{ name: "CSV or text", extensions: ["csv", "txt", "tsv"] }],
-      });
-      return typeof path === "string" ? api.openFeed(path) : null;
+      const path = await api.chooseFile("feed");
+      return path ? api.openFeed(path) : null;
     });
 
   const exportFirst = () =>
     load("export", async () => {
       if (!profile) return null;
-      const path = await save({
-        title: "Save today’s assignments as",
-        defaultPath: "assignments.csv",
-        filters: [{ name: "CSV", extensions: ["csv"] }],
-      });
+      const path = await api.chooseFile("export");
       return path ? api.exportAssignments(profile.name, path, "long") : null;
     });
 

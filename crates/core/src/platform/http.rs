@@ -30,6 +30,9 @@ pub struct HttpSettings {
     pub max_backoff: Duration,
     /// The rate to keep until the platform announces its own (`None`: no limit until a 429 says so).
     pub initial_rate_per_minute: Option<f64>,
+    /// A PEM file of extra root CAs trusted beside the OS store and the built-in roots (a
+    /// company's TLS inspection CA); a profile's `ca_file` or the CLI's `--ca-file`.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl Default for HttpSettings {
@@ -41,6 +44,7 @@ impl Default for HttpSettings {
             min_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(20),
             initial_rate_per_minute: None,
+            ca_file: None,
         }
     }
 }
@@ -382,14 +386,21 @@ impl Session {
     }
 }
 
+/// The HTTP client: TLS through rustls trusting the OS certificate store (on Linux also
+/// `SSL_CERT_FILE`/`SSL_CERT_DIR`) beside the built-in webpki roots and the settings' CA file; the
+/// proxy from `HTTPS_PROXY`/`NO_PROXY`, else the OS settings (Windows, macOS).
 pub fn build_client(settings: &HttpSettings) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .timeout(settings.timeout)
         .connect_timeout(settings.connect_timeout)
         .user_agent(concat!("skillsync/", env!("CARGO_PKG_VERSION")))
-        .pool_max_idle_per_host(32)
-        .build()
-        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+        .pool_max_idle_per_host(32);
+    if let Some(path) = &settings.ca_file {
+        for cert in super::net::load_ca_file(path)? {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    builder.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
 }
 
 fn retryable(status: StatusCode, message: &str) -> bool {

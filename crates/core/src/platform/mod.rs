@@ -5,6 +5,7 @@
 pub mod cxone;
 pub mod genesys;
 pub mod http;
+pub mod net;
 
 use crate::error::{Error, Result};
 use crate::events::Events;
@@ -49,6 +50,8 @@ pub struct Connection {
     pub access_key_secret: Secret,
     /// CXone Admin API version, e.g. "v33.0".
     pub api_version: String,
+    /// A PEM file of extra root CAs for this tenant (a profile's `ca_file`).
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl Connection {
@@ -61,6 +64,7 @@ impl Connection {
             access_key_id: Secret::default(),
             access_key_secret: Secret::default(),
             api_version: "v33.0".into(),
+            ca_file: None,
         }
     }
 
@@ -297,8 +301,12 @@ pub(crate) fn enc(s: &str) -> String {
 }
 
 /// Builds the client for a connection.
-pub fn client(conn: &Connection, settings: HttpSettings) -> Result<Arc<dyn PlatformClient>> {
+/// The connection's CA file is used when the settings name none.
+pub fn client(conn: &Connection, mut settings: HttpSettings) -> Result<Arc<dyn PlatformClient>> {
     conn.validate()?;
+    if settings.ca_file.is_none() {
+        settings.ca_file = conn.ca_file.clone();
+    }
     Ok(match conn.platform {
         PlatformKind::Genesys => Arc::new(genesys::Genesys::new(conn, settings)?),
         PlatformKind::Cxone => Arc::new(cxone::Cxone::new(conn, settings)?),

@@ -84,6 +84,7 @@ pub fn fast() -> HttpSettings {
         min_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(50),
         initial_rate_per_minute: None,
+        ..HttpSettings::default()
     }
 }
 
