@@ -413,6 +413,9 @@ struct Prediction {
     rows: Vec<Expected>,
     after: State,
     changes: usize,
+    /// An invalid record names the same agent and skill as a later record that changes the pair:
+    /// the shape of finding 1 (the resumed report hides that change).
+    invalid_before_change: bool,
 }
 
 fn predict(world: &World, feed: &FeedSpec, state: &State, opts: Opts) -> Prediction {
@@ -445,6 +448,7 @@ fn predict(world: &World, feed: &FeedSpec, state: &State, opts: Opts) -> Predict
     let mut after = state.clone();
     let mut before: Vec<Option<f64>> = vec![None; recs.len()];
     let mut changes = 0;
+    let mut invalid_before_change = false;
     for (pair, members) in &mut groups {
         members.sort_by_key(|&i| recs[i].line);
         let t = target[members[0]].expect("a valid record has a target");
@@ -471,6 +475,12 @@ fn predict(world: &World, feed: &FeedSpec, state: &State, opts: Opts) -> Predict
             outcome[i] = Some(if n == 0 { o } else { Outcome::Unchanged });
         }
         if o != Outcome::Unchanged {
+            let first_line = recs[members[0]].line;
+            invalid_before_change |= recs.iter().enumerate().any(|(i, r)| {
+                r.line < first_line
+                    && outcome[i] == Some(Outcome::Invalid)
+                    && resolved[i] == (Some(pair.0.as_str()), Some(pair.1.as_str()))
+            });
             changes += 1;
             match t {
                 Some(v) => after.insert(pair.clone(), v),
@@ -515,7 +525,7 @@ fn predict(world: &World, feed: &FeedSpec, state: &State, opts: Opts) -> Predict
     for line in problems {
         rows.push(Expected { key: key(line, "", ""), outcome: Outcome::Invalid, before: None });
     }
-    Prediction { rows, after, changes }
+    Prediction { rows, after, changes, invalid_before_change }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -628,7 +638,7 @@ fn report(dir: &Path, name: &str, kind: PlatformKind, sb: &skillsync_sandbox::Sa
     written.into_iter().find(|p| p.to_string_lossy().ends_with(".undo.csv")).expect("an undo file")
 }
 
-async fn case(seed: u64, faults_in_killed_attempt: bool, tally: &mut Tally) {
+async fn case(seed: u64, known_bugs: bool, tally: &mut Tally) {
     let mut rng = StdRng::seed_from_u64(seed);
     let kind = if rng.random_bool(0.5) { PlatformKind::Genesys } else { PlatformKind::Cxone };
     let (world, mut model) = World::random(&mut rng, kind);
@@ -678,10 +688,14 @@ async fn case(seed: u64, faults_in_killed_attempt: bool, tally: &mut Tally) {
         let writes_before = support::sandbox_writes(&sb.stats());
         match what {
             "apply" | "kill-resume" => {
-                let spec = FeedSpec::random(&mut rng, &world, &model);
                 let opts = *[Opts::Plain, Opts::AllowRemove, Opts::AllowRemove, Opts::RemoveUnlisted, Opts::Both]
                     .choose(&mut rng)
                     .expect("options");
+                let mut spec = FeedSpec::random(&mut rng, &world, &model);
+                // Without known_bugs, a killed job's feed never has the shape of finding 1.
+                while what == "kill-resume" && !known_bugs && predict(&world, &spec, &model, opts).invalid_before_change {
+                    spec = FeedSpec::random(&mut rng, &world, &model);
+                }
                 let text = spec.text();
                 let name = format!("feed{step}.csv");
                 ctx.push_str(&format!("\n--- step {step}: {what} {:?} {opts:?}\n{text}", spec.layout));
@@ -700,7 +714,7 @@ async fn case(seed: u64, faults_in_killed_attempt: bool, tally: &mut Tally) {
                     let k = rng.random_range(1..calls);
                     let control = Control::default();
                     let events = cancel_after(&control, k);
-                    if !faults_in_killed_attempt {
+                    if !known_bugs {
                         sb.set_faults(Faults::none());
                     }
                     let first = support::execute(
@@ -817,13 +831,13 @@ fn env(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.trim().parse().ok()).unwrap_or(default)
 }
 
-async fn cases(faults_in_killed_attempt: bool) {
+async fn cases(known_bugs: bool) {
     let cases = env("SKILLSYNC_MODEL_CASES", DEFAULT_CASES);
     let base = env("SKILLSYNC_MODEL_SEED", DEFAULT_SEED);
     let started = Instant::now();
     let mut tally = Tally::default();
     for i in 0..cases {
-        case(base + i, faults_in_killed_attempt, &mut tally).await;
+        case(base + i, known_bugs, &mut tally).await;
     }
     println!(
         "model: {} cases (seeds {base}..{}), steps {:?}, {} rows checked, {} changes applied and verified, \
@@ -839,18 +853,19 @@ async fn cases(faults_in_killed_attempt: bool) {
     );
 }
 
-/// Faults (in the cases that have them) on every step, except during the attempt that is killed.
+/// Faults (in the cases that have them) on every step, except during the attempt that is killed;
+/// a killed job's feed never has the shape of finding 1 (see `tests/findings.rs`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn random_tenants_feeds_and_steps_keep_the_sandbox_equal_to_the_model() {
     cases(false).await
 }
 
-/// The same cases with faults in the killed attempt too. A write whose connection broke after it
-/// landed is sent again and refused ("already assigned"); when the job is then killed before its
-/// read-back, the journal holds the pair as not accepted and the resumed run reports it unchanged:
-/// the report and the undo file lose a change the job made (see docs/RELIABILITY.md, "Findings").
+/// The same cases without those two exclusions: faults in the killed attempt too, and feeds of
+/// any shape. Fails on the engine bugs pinned in `tests/findings.rs` (see docs/RELIABILITY.md,
+/// "Findings"): a write that landed but was not acknowledged, or an invalid row naming the same
+/// pair before the row that changed it, is missing from the resumed run's report and undo file.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "engine bug: a resumed run drops a pair whose write landed but whose retry was refused (see docs/RELIABILITY.md, Findings)"]
+#[ignore = "engine bugs: a resumed report drops pairs the job changed (docs/RELIABILITY.md, Findings 1 and 2)"]
 async fn with_faults_in_the_killed_attempt_too() {
     cases(true).await
 }
