@@ -90,11 +90,8 @@ impl Scenario {
     }
 
     fn tenant(&self) -> TenantFile {
-        let assignments: Vec<Value> = self
-            .start()
-            .into_iter()
-            .map(|((e, s), v)| json!({"email": e, "skill": s, "proficiency": v}))
-            .collect();
+        let assignments: Vec<Value> =
+            self.start().into_iter().map(|((e, s), v)| json!({"email": e, "skill": s, "proficiency": v})).collect();
         serde_json::from_value(json!({
             "skills": (1..=SKILLS).map(|n| json!({"name": skill(n)})).collect::<Vec<_>>(),
             "users": (1..=AGENTS).map(|n| json!({"email": email(n), "name": format!("Agent {n:02}")})).collect::<Vec<_>>(),
@@ -229,11 +226,25 @@ impl Tenant {
     fn command(&self, platform: &str, home: &Path, args: &[&str]) -> Command {
         let c = self.sandbox.credentials();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_skillsync"));
-        for var in ["SKILLSYNC_CLIENT_SECRET", "SKILLSYNC_ACCESS_KEY_ID", "SKILLSYNC_ACCESS_KEY_SECRET", "SKILLSYNC_CONFIG_DIR", "SKILLSYNC_LOG", "SKILLSYNC_NO_KEYCHAIN"] {
+        for var in [
+            "SKILLSYNC_CLIENT_SECRET",
+            "SKILLSYNC_ACCESS_KEY_ID",
+            "SKILLSYNC_ACCESS_KEY_SECRET",
+            "SKILLSYNC_CONFIG_DIR",
+            "SKILLSYNC_LOG",
+            "SKILLSYNC_NO_KEYCHAIN",
+        ] {
             cmd.env_remove(var);
         }
         cmd.env("XDG_DATA_HOME", home.join("data")).env("XDG_CONFIG_HOME", home.join("config")).env("HOME", home);
-        cmd.args(args).args(["--platform", platform, "--base-url", self.sandbox.base_url(), "--client-id", &c.client_id]);
+        cmd.args(args).args([
+            "--platform",
+            platform,
+            "--base-url",
+            self.sandbox.base_url(),
+            "--client-id",
+            &c.client_id,
+        ]);
         cmd.env("SKILLSYNC_CLIENT_SECRET", &c.client_secret);
         if let (Some(id), Some(secret)) = (&c.access_key_id, &c.access_key_secret) {
             cmd.env("SKILLSYNC_ACCESS_KEY_ID", id).env("SKILLSYNC_ACCESS_KEY_SECRET", secret);
@@ -380,7 +391,8 @@ fn kill_point(s: &Scenario, r: &Reference, delay: Duration) -> (Landed, String) 
     // Resume with the same journal (a kill before the journal existed leaves nothing to resume:
     // the job is simply run again).
     let resumed_report = dir.path().join("resumed.csv");
-    let mut args = apply_args(&feed, &journal_s, &path(&resumed_report), s).into_iter().map(String::from).collect::<Vec<_>>();
+    let mut args =
+        apply_args(&feed, &journal_s, &path(&resumed_report), s).into_iter().map(String::from).collect::<Vec<_>>();
     if journal.exists() {
         args.push("--resume".into());
     }
@@ -403,7 +415,18 @@ fn kill_point(s: &Scenario, r: &Reference, delay: Duration) -> (Landed, String) 
     assert_eq!(undo_lines as u64, r.changes, "{detail}: one undo line per change");
     let (undo_s, undo_journal, undo_report) =
         (path(&undo), path(&dir.path().join("undo-journal.jsonl")), path(&dir.path().join("undo-report.csv")));
-    let args = ["apply", &undo_s, "--yes", "--json", "--allow-remove", "--confirm-remove", "--journal", &undo_journal, "--report", &undo_report];
+    let args = [
+        "apply",
+        &undo_s,
+        "--yes",
+        "--json",
+        "--allow-remove",
+        "--confirm-remove",
+        "--journal",
+        &undo_journal,
+        "--report",
+        &undo_report,
+    ];
     let rollback = finish(t.command(s.platform, dir.path(), &args));
     assert_eq!(rollback.code, 0, "{detail}: the undo run exits 0: {}", rollback.all);
     assert_eq!(t.state(), start, "{detail}: the undo file restores the start exactly");

@@ -95,8 +95,7 @@ fn feed(kind: PlatformKind) -> (String, Vec<Expect>, State) {
         let h = held(n);
         let (first, second) = (queue(h[0]), queue(h[1]));
         let now = state[&(email(n), first.clone())];
-        let (v, outcome) =
-            if n % 4 == 0 { (now, Outcome::Unchanged) } else { (value(kind, n + 7), Outcome::Updated) };
+        let (v, outcome) = if n % 4 == 0 { (now, Outcome::Unchanged) } else { (value(kind, n + 7), Outcome::Updated) };
         let outcome = if v == now { Outcome::Unchanged } else { outcome };
         state.insert((email(n), first.clone()), v);
         row(&mut text, email(n), first, support_fmt(v), outcome);
@@ -136,7 +135,13 @@ async fn survives(kind: PlatformKind, faults: Faults, label: &str) {
     let count = |o: Outcome| expect.iter().filter(|e| e.outcome == o).count();
     assert_eq!(
         (s.add, s.update, s.remove, s.unchanged, s.invalid),
-        (count(Outcome::Added), count(Outcome::Updated), count(Outcome::Removed), count(Outcome::Unchanged), count(Outcome::Invalid)),
+        (
+            count(Outcome::Added),
+            count(Outcome::Updated),
+            count(Outcome::Removed),
+            count(Outcome::Unchanged),
+            count(Outcome::Invalid)
+        ),
         "{label}: the plan (read under faults too) is the one the feed asks for"
     );
     let changes = prepared.plan.changes.len();
@@ -220,10 +225,8 @@ fn alone(kind: FaultKind) -> Faults {
 
 /// Every kind that applies to the platform, sharing 20% of requests equally.
 fn all_at_twenty_percent(platform: PlatformKind) -> Faults {
-    let kinds: Vec<FaultKind> = FaultKind::ALL
-        .into_iter()
-        .filter(|k| *k != FaultKind::ItemError || platform == PlatformKind::Cxone)
-        .collect();
+    let kinds: Vec<FaultKind> =
+        FaultKind::ALL.into_iter().filter(|k| *k != FaultKind::ItemError || platform == PlatformKind::Cxone).collect();
     let each = 0.20 / kinds.len() as f64;
     kinds.into_iter().try_fold(Faults::none(), |f, k| f.with(k, each)).expect("a valid fault mix")
 }

@@ -9,8 +9,8 @@ use serde_json::json;
 use skillsync_core::apply::{ApplyOptions, Control};
 use skillsync_core::job::{self, ExecuteOptions, Run};
 use skillsync_core::journal::Journal;
-use skillsync_core::platform::HttpSettings;
 use skillsync_core::plan::PlanOptions;
+use skillsync_core::platform::HttpSettings;
 use skillsync_core::{Event, Events, Outcome, PlatformKind};
 use skillsync_sandbox::{FaultKind, Faults, TenantFile};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -47,7 +47,13 @@ fn row<'r>(run: &'r Run, agent: &str, skill: &str, line: usize) -> &'r skillsync
 }
 
 /// Applies the run's undo file and returns the tenant after it.
-async fn undo(sb: &skillsync_sandbox::Sandbox, kind: PlatformKind, dir: &tempfile::TempDir, feed: &job::LoadedFeed, run: &Run) -> support::State {
+async fn undo(
+    sb: &skillsync_sandbox::Sandbox,
+    kind: PlatformKind,
+    dir: &tempfile::TempDir,
+    feed: &job::LoadedFeed,
+    run: &Run,
+) -> support::State {
     let report = support::file(dir, "report.csv");
     let written = job::write_report(&report, kind, sb.base_url(), &feed.path, run).expect("report");
     let undo = written.iter().find(|p| p.to_string_lossy().ends_with(".undo.csv")).expect("undo").clone();

@@ -96,10 +96,8 @@ impl World {
     }
 
     fn tenant(&self, state: &State) -> TenantFile {
-        let assignments: Vec<_> = state
-            .iter()
-            .map(|((email, skill), v)| json!({"email": email, "skill": skill, "proficiency": v}))
-            .collect();
+        let assignments: Vec<_> =
+            state.iter().map(|((email, skill), v)| json!({"email": email, "skill": skill, "proficiency": v})).collect();
         serde_json::from_value(json!({
             "skills": self.skills.iter().map(|(n, a)| json!({"name": n, "active": a})).collect::<Vec<_>>(),
             "users": self.users.iter().map(|(e, a)| json!({"email": e, "active": a})).collect::<Vec<_>>(),
@@ -632,7 +630,14 @@ fn maim_journal(path: &Path, rng: &mut StdRng) -> String {
     what.join(", ")
 }
 
-fn report(dir: &Path, name: &str, kind: PlatformKind, sb: &skillsync_sandbox::Sandbox, feed: &LoadedFeed, run: &Run) -> PathBuf {
+fn report(
+    dir: &Path,
+    name: &str,
+    kind: PlatformKind,
+    sb: &skillsync_sandbox::Sandbox,
+    feed: &LoadedFeed,
+    run: &Run,
+) -> PathBuf {
     let path = dir.join(format!("{name}.csv"));
     let written = job::write_report(&path, kind, sb.base_url(), &feed.path, run).expect("report written");
     written.into_iter().find(|p| p.to_string_lossy().ends_with(".undo.csv")).expect("an undo file")
@@ -675,7 +680,13 @@ async fn case(seed: u64, known_bugs: bool, tally: &mut Tally) {
         let settled = last.as_ref().is_some_and(|l| l.post == model);
         let pick = rng.random_range(0..100);
         let what = match pick {
-            _ if step == 0 => if rng.random_bool(0.5) { "apply" } else { "kill-resume" },
+            _ if step == 0 => {
+                if rng.random_bool(0.5) {
+                    "apply"
+                } else {
+                    "kill-resume"
+                }
+            }
             0..=24 => "apply",
             25..=54 => "kill-resume",
             55..=79 if settled => "undo",
@@ -693,7 +704,8 @@ async fn case(seed: u64, known_bugs: bool, tally: &mut Tally) {
                     .expect("options");
                 let mut spec = FeedSpec::random(&mut rng, &world, &model);
                 // Without known_bugs, a killed job's feed never has the shape of finding 1.
-                while what == "kill-resume" && !known_bugs && predict(&world, &spec, &model, opts).invalid_before_change {
+                while what == "kill-resume" && !known_bugs && predict(&world, &spec, &model, opts).invalid_before_change
+                {
                     spec = FeedSpec::random(&mut rng, &world, &model);
                 }
                 let text = spec.text();
@@ -704,7 +716,12 @@ async fn case(seed: u64, known_bugs: bool, tally: &mut Tally) {
                 let concurrency = rng.random_range(1..=4);
                 let client = support::client(&sb, kind, support::fast());
                 let prepared = support::prepare(client.as_ref(), &feed, &opts.plan(kind)).await;
-                assert_eq!(prepared.plan.changes.len(), want.changes, "{ctx}\nthe plan's changes: {:?}", prepared.plan.summary);
+                assert_eq!(
+                    prepared.plan.changes.len(),
+                    want.changes,
+                    "{ctx}\nthe plan's changes: {:?}",
+                    prepared.plan.summary
+                );
                 let journal_path = dir.path().join(format!("journal{step}.jsonl"));
                 let job_id = job::job_id(kind, sb.base_url(), &feed);
                 let calls = prepared.estimate.writes as usize;
@@ -731,7 +748,9 @@ async fn case(seed: u64, known_bugs: bool, tally: &mut Tally) {
                     assert!(first.cancelled, "{ctx}\nthe first attempt stopped");
                     check_rows_complete(&first, &ctx);
                     let maimed = maim_journal(&journal_path, &mut rng);
-                    ctx.push_str(&format!("(killed after {k} of {calls} calls, concurrency {concurrency}; {maimed})\n"));
+                    ctx.push_str(&format!(
+                        "(killed after {k} of {calls} calls, concurrency {concurrency}; {maimed})\n"
+                    ));
                     ctx.push_str(&std::fs::read_to_string(&journal_path).unwrap_or_default());
                     ctx.push('\n');
                     let (journal, previous) = Journal::resume(&journal_path, &job_id).expect("the journal resumes");
@@ -794,7 +813,12 @@ async fn case(seed: u64, known_bugs: bool, tally: &mut Tally) {
                 assert_eq!(prepared.plan.changes.len(), l.changes, "{ctx}\nthe undo plans every change back");
                 let run = support::execute(client.as_ref(), &prepared, ExecuteOptions::default()).await;
                 check_rows_complete(&run, &ctx);
-                assert_eq!((run.summary.failed, run.summary.verified), (0, l.changes), "{ctx}\n{:?}", support::outcomes(&run));
+                assert_eq!(
+                    (run.summary.failed, run.summary.verified),
+                    (0, l.changes),
+                    "{ctx}\n{:?}",
+                    support::outcomes(&run)
+                );
                 assert_eq!(support::state(&sb), l.pre, "{ctx}\nundo restores the state before the run");
                 assert_eq!(job::exit_code(&run.summary, run.cancelled), 0, "{ctx}");
                 tally.rows += run.rows.len() as u64;
