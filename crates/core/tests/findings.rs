@@ -1,7 +1,7 @@
 //! Engine bugs the model-based test (`tests/model.rs`) found, each pinned by the smallest job that
 //! shows it. Both break the same promise: after `--resume`, the report and its undo file cover every
-//! pair any attempt of the job changed, so the undo file restores the start. They are ignored until
-//! the engine is fixed; `cargo test -p skillsync-core --test findings -- --ignored` runs them.
+//! pair any attempt of the job changed, so the undo file restores the start. Both are fixed in
+//! `job::merge_previous`; these tests keep them fixed.
 
 mod support;
 
@@ -163,15 +163,13 @@ async fn a_write_that_landed_but_was_not_acknowledged_is_lost_after_resume(kind:
 }
 
 macro_rules! pinned {
-    ($($name:ident: $why:literal;)*) => {$(
+    ($($name:ident: $what:literal;)*) => {$(
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = $why]
             async fn genesys() {
                 super::$name(skillsync_core::PlatformKind::Genesys).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            #[ignore = $why]
             async fn cxone() {
                 super::$name(skillsync_core::PlatformKind::Cxone).await
             }
@@ -181,7 +179,7 @@ macro_rules! pinned {
 
 pinned! {
     an_invalid_row_of_the_same_pair_hides_a_change_after_resume:
-        "engine bug: merge_previous takes an invalid row as the pair's first row (docs/RELIABILITY.md, Findings 1)";
+        "merge_previous took an invalid row as the pair's first row (docs/RELIABILITY.md, Findings 1)";
     a_write_that_landed_but_was_not_acknowledged_is_lost_after_resume:
-        "engine bug: a pair sent but not accepted is dropped from the resumed report (docs/RELIABILITY.md, Findings 2)";
+        "a pair sent but not accepted was dropped from the resumed report (docs/RELIABILITY.md, Findings 2)";
 }

@@ -904,19 +904,10 @@ async fn cases(known_bugs: bool) {
     assert!(failed.is_empty(), "{} of {cases} cases failed: seeds {failed:?}", failed.len());
 }
 
-/// Faults (in the cases that have them) on every step, except during the attempt that is killed;
-/// a killed job's feed never has the shape of finding 1 (see `tests/findings.rs`).
+/// Faults (in the cases that have them) on every step, the killed attempt included, and feeds of
+/// any shape — also those that tripped the two resume findings of `tests/findings.rs`. Every case
+/// runs; the seeds that fail are listed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn random_tenants_feeds_and_steps_keep_the_sandbox_equal_to_the_model() {
-    cases(false).await
-}
-
-/// The same cases without those two exclusions: faults in the killed attempt too, and feeds of
-/// any shape. Fails on the engine bugs pinned in `tests/findings.rs` (see docs/RELIABILITY.md,
-/// "Findings"): a write that landed but was not acknowledged, or an invalid row naming the same
-/// pair before the row that changed it, is missing from the resumed run's report and undo file.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "engine bugs: a resumed report drops pairs the job changed (docs/RELIABILITY.md, Findings 1 and 2)"]
-async fn with_faults_in_the_killed_attempt_too() {
     cases(true).await
 }
