@@ -179,11 +179,9 @@ async fn a_revoked_token_is_renewed_once_for_every_request_in_flight() {
     assert_eq!((run.summary.failed, run.summary.verified), (0, 40), "{:?}", support::outcomes(&run));
     let fetched = support::route(&sb.stats(), "POST /oauth/token") - tokens_before;
     assert_eq!(fetched, 1, "one new token for all the refused requests: {}", sb.stats());
-    assert!(
-        run.summary.requests.retried >= 2,
-        "several requests in flight were refused and sent again: {:?}",
-        run.summary.requests
-    );
+    // Usually all eight are refused together; on a loaded machine the first renewal can come back
+    // before the last of them leaves, so one refusal is all that is certain.
+    assert!(run.summary.requests.retried >= 1, "the revoked token was refused: {:?}", run.summary.requests);
 }
 
 /// A token that lives three seconds is renewed before it dies: a run of several seconds never
