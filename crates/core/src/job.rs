@@ -5,7 +5,7 @@
 use crate::apply::{self, ApplyOptions};
 use crate::error::Result;
 use crate::events::{Event, Events, Phase};
-use crate::import::Table;
+use crate::import::{FeedDigest, Table};
 use crate::journal::{JobId, Journal, Previous};
 use crate::mapping::Mapping;
 use crate::model::{Change, Feed, Outcome, PlatformKind, RequestCounts, RowResult, Snapshot, Target};
@@ -27,24 +27,30 @@ pub struct LoadedFeed {
     /// How the file was read, for the plan's header line.
     pub encoding: String,
     pub delimiter: char,
-    /// Bytes of the feed (hashed into the job id).
-    pub bytes_sha_input: Vec<u8>,
+    /// SHA-256 of the feed's bytes (hashed into the job id); the bytes are not kept.
+    pub digest: FeedDigest,
 }
 
 /// Reads and maps a feed: local work only, nothing is sent.
 pub fn load_feed(path: &Path, mapping: Option<Mapping>, platform: PlatformKind) -> Result<LoadedFeed> {
-    let (bytes, table) = crate::import::read_file(path)?;
+    let (digest, table) = crate::import::read_file(path)?;
     let mapping = match mapping {
         Some(m) => m,
         None => Mapping::detect(&table)?,
     };
-    LoadedFeed::new(path, bytes, &table, mapping, platform)
+    LoadedFeed::new(path, digest, &table, mapping, platform)
 }
 
 impl LoadedFeed {
-    /// A feed already read into `table` (from `bytes`), mapped for `platform`; the mapping must fit
-    /// the table's columns.
-    pub fn new(path: &Path, bytes: Vec<u8>, table: &Table, mapping: Mapping, platform: PlatformKind) -> Result<Self> {
+    /// A feed already read into `table` (from bytes whose digest is `digest`), mapped for
+    /// `platform`; the mapping must fit the table's columns.
+    pub fn new(
+        path: &Path,
+        digest: FeedDigest,
+        table: &Table,
+        mapping: Mapping,
+        platform: PlatformKind,
+    ) -> Result<Self> {
         mapping.check(table, platform)?;
         Ok(LoadedFeed {
             path: path.to_path_buf(),
@@ -52,7 +58,7 @@ impl LoadedFeed {
             encoding: table.encoding.to_string(),
             delimiter: table.delimiter as char,
             mapping,
-            bytes_sha_input: bytes,
+            digest,
         })
     }
 }
@@ -332,7 +338,7 @@ pub fn write_report(
 
 /// The journal's identity of this job.
 pub fn job_id(platform: PlatformKind, tenant: &str, feed: &LoadedFeed) -> JobId {
-    JobId::new(platform, tenant, &feed.bytes_sha_input, &feed.mapping.to_toml())
+    JobId::from_digest(platform, tenant, &feed.digest, &feed.mapping.to_toml())
 }
 
 /// Exit code per the CLI contract: 0 all valid rows done (or nothing to do), 1 some failed,

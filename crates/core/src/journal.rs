@@ -5,6 +5,7 @@
 //! and values only — never a secret.
 
 use crate::error::{Error, Result};
+use crate::import::FeedDigest;
 use crate::model::{Change, PlatformKind, Target};
 use crate::platform::{Batch, BatchResult};
 use serde::{Deserialize, Serialize};
@@ -24,8 +25,12 @@ pub struct JobId {
 
 impl JobId {
     pub fn new(platform: PlatformKind, tenant: &str, feed: &[u8], mapping: &str) -> Self {
-        let mut h = sha2::Sha256::new();
-        h.update(feed);
+        JobId::from_digest(platform, tenant, &FeedDigest::of(feed), mapping)
+    }
+
+    /// The same id as [`JobId::new`] over the feed's bytes, from the digest kept when it was read.
+    pub fn from_digest(platform: PlatformKind, tenant: &str, feed: &FeedDigest, mapping: &str) -> Self {
+        let mut h = feed.continued();
         h.update([0u8]);
         h.update(mapping.as_bytes());
         let digest = h.finalize();
@@ -447,6 +452,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("j.jsonl");
         let job = JobId::new(PlatformKind::Genesys, "t", b"feed", "");
+        assert_eq!(
+            job,
+            JobId::from_digest(PlatformKind::Genesys, "t", &FeedDigest::of(b"feed"), ""),
+            "a digest kept from reading the feed names the same job as its bytes"
+        );
+        assert_eq!(
+            job.input_sha256,
+            {
+                let mut h = sha2::Sha256::new();
+                h.update(b"feed\0");
+                h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>()
+            },
+            "the id hashes the feed, a NUL and the mapping, as journals written before digests did"
+        );
         Journal::create(&path, &job).unwrap();
         let other = JobId::new(PlatformKind::Genesys, "t", b"other feed", "");
         let e = Journal::resume(&path, &other).expect_err("must refuse");

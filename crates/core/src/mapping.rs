@@ -251,7 +251,7 @@ impl Mapping {
                 counts.entry(v.to_lowercase()).or_insert_with(|| (v.to_string(), 0)).1 += 1;
             }
         };
-        for row in &table.rows {
+        for row in table.rows() {
             match r.layout {
                 Layout::Long => add(cell(row, r.proficiency.as_ref())),
                 Layout::Wide => r.skill_columns.iter().for_each(|c| add(cell(row, Some(c)))),
@@ -356,7 +356,12 @@ impl Mapping {
             Layout::Packed => r.skill_pairs.as_ref().map(|c| c.1.clone()).unwrap_or_default(),
         };
         let convert = Converter::new(self, platform, table.decimal_comma);
-        for row in &table.rows {
+        if r.layout == Layout::Long {
+            // One record a row: sized once rather than doubled (and copied) twenty times for a
+            // million rows.
+            out.feed.records.reserve_exact(table.len());
+        }
+        for row in table.rows() {
             if let Some(problem) = extra_cells(table, row) {
                 out.feed.problems.push(problem);
                 continue;
@@ -424,7 +429,7 @@ impl Output {
         });
     }
 
-    fn long_row(&mut self, r: &Resolved, row: &TableRow, agent: &str, convert: &Converter) {
+    fn long_row(&mut self, r: &Resolved, row: TableRow<'_>, agent: &str, convert: &Converter) {
         let (skill_col, prof_col) = (r.skill.as_ref(), r.proficiency.as_ref());
         let skill = import::clean(cell(row, skill_col));
         if agent.is_empty() {
@@ -437,7 +442,7 @@ impl Output {
         self.record(row.line, agent, skill, cell(row, prof_col).trim(), column_name(prof_col), convert);
     }
 
-    fn wide_row(&mut self, r: &Resolved, row: &TableRow, agent: &str, convert: &Converter) {
+    fn wide_row(&mut self, r: &Resolved, row: TableRow<'_>, agent: &str, convert: &Converter) {
         let filled = || r.skill_columns.iter().filter(|c| !import::clean(cell(row, Some(c))).is_empty());
         if agent.is_empty() {
             if filled().next().is_some() {
@@ -450,7 +455,7 @@ impl Output {
         }
     }
 
-    fn packed_row(&mut self, r: &Resolved, row: &TableRow, agent: &str, convert: &Converter) {
+    fn packed_row(&mut self, r: &Resolved, row: TableRow<'_>, agent: &str, convert: &Converter) {
         let Some(col) = r.skill_pairs.as_ref() else { return };
         let text = cell(row, Some(col));
         if agent.is_empty() {
@@ -571,8 +576,8 @@ impl Converter {
 }
 
 /// The cell of `column` in `row`, or "" for a short row.
-fn cell<'a>(row: &'a TableRow, column: Option<&(usize, String)>) -> &'a str {
-    column.and_then(|(i, _)| row.cells.get(*i)).map_or("", String::as_str)
+fn cell<'a>(row: TableRow<'a>, column: Option<&(usize, String)>) -> &'a str {
+    column.and_then(|(i, _)| row.cell(*i)).unwrap_or("")
 }
 
 fn column_name(column: Option<&(usize, String)>) -> &str {
@@ -588,15 +593,15 @@ fn pairs(text: &str) -> impl Iterator<Item = &str> {
 
 /// A row with more cells than the header has names, holding data past the last one: the row is
 /// probably shifted (an unquoted delimiter in a name), so none of its cells can be trusted.
-fn extra_cells(table: &Table, row: &TableRow) -> Option<RowProblem> {
+fn extra_cells(table: &Table, row: TableRow<'_>) -> Option<RowProblem> {
     let width = table.headers.len();
-    let extra = row.cells.iter().enumerate().skip(width).find(|(_, c)| !c.trim().is_empty())?;
+    let extra = row.cells().enumerate().skip(width).find(|(_, c)| !c.trim().is_empty())?;
     let column = format!("column {}", extra.0 + 1);
     let message = format!(
         "line {}, {column}: the row has {} cells but the header names {width} (extra {}): quote cells that contain \
          the {} delimiter, or remove the extra cells",
         row.line,
-        row.cells.len(),
+        row.len(),
         import::shown(extra.1.trim()),
         table.delimiter_name()
     );
@@ -631,7 +636,7 @@ fn find_column(table: &Table, name: &str, role: &str) -> Result<(usize, String)>
 /// Whether most filled cells of a column look like `Skill:level` pairs (an empty column counts, so
 /// a packed file whose agents hold no skills yet still reads as packed).
 fn looks_packed(table: &Table, col: usize) -> bool {
-    let filled = table.rows.iter().take(200).filter_map(|r| r.cells.get(col)).filter(|c| !c.trim().is_empty());
+    let filled = table.rows().take(200).filter_map(|r| r.cell(col)).filter(|c| !c.trim().is_empty());
     let (mut total, mut pairs) = (0, 0);
     for c in filled {
         total += 1;
@@ -642,7 +647,7 @@ fn looks_packed(table: &Table, col: usize) -> bool {
 
 /// Whether a generic "agent"/"name" column in fact holds email addresses.
 fn mostly_emails(table: &Table, col: usize) -> bool {
-    let filled = table.rows.iter().take(200).filter_map(|r| r.cells.get(col)).filter(|c| !c.trim().is_empty());
+    let filled = table.rows().take(200).filter_map(|r| r.cell(col)).filter(|c| !c.trim().is_empty());
     let (mut total, mut emails) = (0, 0);
     for c in filled {
         total += 1;

@@ -148,7 +148,7 @@ fn exercise(bytes: &[u8], saved: &[Mapping]) {
 
 fn check_table_shape(table: &Table) {
     let mut last = 0;
-    for row in &table.rows {
+    for row in table.rows() {
         assert!(row.line > last, "lines increase: {} after {}", row.line, last);
         last = row.line;
     }

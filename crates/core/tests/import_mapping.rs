@@ -52,7 +52,7 @@ fn every_encoding_and_delimiter_yields_the_same_requests() {
         assert_eq!(t.encoding, encoding, "{name}: encoding");
         assert_eq!(t.delimiter, delimiter, "{name}: delimiter");
         assert_eq!(t.headers, vec!["email", "name", "skill", "proficiency"], "{name}: headers without BOM");
-        assert_eq!(t.rows[1].cells[1], "Zoë Müller", "{name}: accents survive decoding");
+        assert_eq!(t.row(1).cell(1), Some("Zoë Müller"), "{name}: accents survive decoding");
         let feed = detected_feed(name, PlatformKind::Genesys);
         assert_eq!(feed.agent_key, AgentKey::Email, "{name}: email preferred over name");
         assert_eq!(requests(&feed), want, "{name}: requests");
@@ -122,7 +122,7 @@ fn packed_feed_splits_pairs_on_the_last_colon() {
 fn decimal_comma_feed_reads_four_comma_five_as_four_point_five() {
     let t = table("decimal_comma.csv");
     assert!(t.decimal_comma, "detected");
-    assert_eq!(t.rows[0].line, 2, "CRLF lines");
+    assert_eq!(t.row(0).line, 2, "CRLF lines");
     let feed = detected_feed("decimal_comma.csv", PlatformKind::Genesys);
     let values: Vec<_> = feed.records.iter().map(|r| r.value.clone()).collect();
     assert_eq!(values, vec![Ok(Target::Set(4.5)), Ok(Target::Set(3.0)), Ok(Target::Set(0.5))]);
@@ -132,7 +132,7 @@ fn decimal_comma_feed_reads_four_comma_five_as_four_point_five() {
 #[test]
 fn quoted_fields_keep_delimiters_newlines_and_quotes() {
     let t = table("quoted_crlf.csv");
-    let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
+    let lines: Vec<usize> = t.rows().map(|r| r.line).collect();
     assert_eq!(lines, vec![2, 4, 6], "a blank line and an embedded CRLF both count as lines");
     let feed = detected_feed("quoted_crlf.csv", PlatformKind::Genesys);
     let skills: Vec<&str> = feed.records.iter().map(|r| r.skill.as_str()).collect();

@@ -5,7 +5,7 @@ use super::{Desk, Paths};
 use crate::dto::{DistinctValue, FeedView, MappingInput, MappingPreview, Platform, PreviewRow};
 use crate::error::{UiError, UiResult};
 use skillsync_core::export::{self, ExportLayout, ExportOptions};
-use skillsync_core::import::{self, Table};
+use skillsync_core::import::{self, FeedDigest, Table};
 use skillsync_core::mapping::Mapping;
 use skillsync_core::{Error, Events, PlatformKind, Target};
 use std::path::{Path, PathBuf};
@@ -21,12 +21,13 @@ const DEMO_MAPPINGS: [(&str, &str); 2] = [
     ("demo-cxone", include_str!("../../../examples/cxone-mapping.toml")),
 ];
 
-/// A feed read into memory: the table, its bytes (they identify the job in the journal), and
-/// the platform it was made for when the app knows it.
+/// A feed read into memory: the table, the digest of its bytes (it identifies the job in the
+/// journal; the bytes themselves are not kept), and the platform it was made for when the app
+/// knows it.
 pub struct OpenFeed {
     pub path: PathBuf,
     pub table: Table,
-    pub bytes: Vec<u8>,
+    pub digest: FeedDigest,
     pub suggested: Option<PlatformKind>,
 }
 
@@ -100,7 +101,7 @@ impl Desk {
         suggested: Option<PlatformKind>,
         mapping: Option<Mapping>,
     ) -> UiResult<FeedView> {
-        let (bytes, table) = import::read_file(path)?;
+        let (digest, table) = import::read_file(path)?;
         let (mapping, detect_error) = match mapping {
             Some(m) => (Some(m), None),
             None => match Mapping::detect(&table) {
@@ -113,14 +114,14 @@ impl Desk {
             file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             encoding: table.encoding.to_string(),
             delimiter: table.delimiter_name().to_string(),
-            rows: table.rows.len(),
+            rows: table.len(),
             headers: table.headers.clone(),
-            sample: table.rows.iter().take(SAMPLE_ROWS).map(|r| r.cells.clone()).collect(),
+            sample: table.rows().take(SAMPLE_ROWS).map(|r| r.cells().map(str::to_string).collect()).collect(),
             mapping: mapping.as_ref().map(MappingInput::from),
             detect_error,
             suggested_platform: suggested.map(Into::into),
         };
-        *self.feed.lock() = Some(Arc::new(OpenFeed { path: path.to_path_buf(), table, bytes, suggested }));
+        *self.feed.lock() = Some(Arc::new(OpenFeed { path: path.to_path_buf(), table, digest, suggested }));
         // A plan belongs to the feed it was made from.
         *self.plan.lock() = None;
         Ok(view)

@@ -65,7 +65,7 @@ impl Desk {
         let kind = conn.platform;
         let mapping = Mapping::from(mapping);
         let loaded =
-            blocking(move || LoadedFeed::new(&feed.path, feed.bytes.clone(), &feed.table, mapping, kind)).await?;
+            blocking(move || LoadedFeed::new(&feed.path, feed.digest.clone(), &feed.table, mapping, kind)).await?;
         let client = platform::client(&conn, HttpSettings::default())?;
         let mut plan_options = PlanOptions::for_platform(kind);
         plan_options.allow_remove = options.allow_remove || options.remove_unlisted;

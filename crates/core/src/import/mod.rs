@@ -12,10 +12,12 @@
 
 mod cells;
 mod decode;
+mod digest;
 pub(crate) mod headers;
 mod sniff;
 
 pub(crate) use cells::{clean, number, percent, shown};
+pub use digest::FeedDigest;
 
 use crate::error::{Error, Result};
 use std::path::Path;
@@ -25,6 +27,10 @@ use std::path::Path;
 pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
 
 /// A feed as text: the header's cells and every non-blank record after it.
+///
+/// The cells of all records live in one string, one after another, with the end of each cell and
+/// the start of each record in two arrays of `u32` (a feed is at most [`MAX_BYTES`]): a row costs
+/// 8 bytes and a cell 4 bytes beside its text, instead of a vector and a heap string per cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     /// The encoding the file was written in ("UTF-8", "UTF-8 (BOM)", "UTF-16LE", "UTF-16BE", "windows-1252").
@@ -34,17 +40,45 @@ pub struct Table {
     pub decimal_comma: bool,
     /// The header's cells, trimmed.
     pub headers: Vec<String>,
-    pub rows: Vec<TableRow>,
+    /// Every record's cells, as written, concatenated.
+    text: String,
+    /// Where each cell ends in `text` (the next one starts there).
+    ends: Vec<u32>,
+    /// Each record's line and its first cell's index in `ends`.
+    starts: Vec<(u32, u32)>,
 }
 
-/// One record of the file after the header.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TableRow {
+/// One record of the file after the header, borrowed from its [`Table`].
+#[derive(Debug, Clone, Copy)]
+pub struct TableRow<'t> {
     /// 1-based physical line where the record starts (the header is line 1 unless blank lines
     /// precede it); a record with an embedded newline spans more lines.
     pub line: usize,
-    /// The cells as written (untrimmed); may be fewer or more than the headers.
-    pub cells: Vec<String>,
+    table: &'t Table,
+    first: usize,
+    end: usize,
+}
+
+impl<'t> TableRow<'t> {
+    /// The number of cells as written: may be fewer or more than the headers.
+    pub fn len(&self) -> usize {
+        self.end - self.first
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.first == self.end
+    }
+
+    /// The cell at `index` as written (untrimmed), or `None` past the row's end.
+    pub fn cell(&self, index: usize) -> Option<&'t str> {
+        (index < self.len()).then(|| self.table.cell(self.first + index))
+    }
+
+    /// The cells as written (untrimmed).
+    pub fn cells(&self) -> impl ExactSizeIterator<Item = &'t str> + 't {
+        let table = self.table;
+        (self.first..self.end).map(move |i| table.cell(i))
+    }
 }
 
 impl Table {
@@ -58,6 +92,40 @@ impl Table {
             _ => "other",
         }
     }
+
+    /// The number of records after the header.
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// The record at `index` (0-based, in file order).
+    pub fn row(&self, index: usize) -> TableRow<'_> {
+        let (line, first) = self.starts[index];
+        let end = self.starts.get(index + 1).map_or(self.ends.len(), |&(_, next)| next as usize);
+        TableRow { line: line as usize, table: self, first: first as usize, end }
+    }
+
+    /// The records in file order.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = TableRow<'_>> + '_ {
+        (0..self.len()).map(|i| self.row(i))
+    }
+
+    /// Bytes the table holds on the heap (cells, offsets, headers): what keeping it open costs.
+    pub fn heap_bytes(&self) -> usize {
+        self.text.capacity()
+            + self.ends.capacity() * 4
+            + self.starts.capacity() * 8
+            + self.headers.iter().map(|h| h.capacity() + 24).sum::<usize>()
+    }
+
+    fn cell(&self, index: usize) -> &str {
+        let start = if index == 0 { 0 } else { self.ends[index - 1] as usize };
+        &self.text[start..self.ends[index] as usize]
+    }
 }
 
 /// Reads and parses the feed at `path`.
@@ -66,8 +134,9 @@ pub fn read_path(path: &Path) -> Result<Table> {
 }
 
 /// Reads the feed at `path` (refusing a folder or an oversized file before reading it) and parses
-/// it; the bytes come back too, since they identify the job in the journal.
-pub fn read_file(path: &Path) -> Result<(Vec<u8>, Table)> {
+/// it; the digest of its bytes comes back too (it identifies the job in the journal), and the
+/// bytes themselves are dropped before this returns.
+pub fn read_file(path: &Path) -> Result<(FeedDigest, Table)> {
     let context = || format!("cannot read the feed {}", path.display());
     let meta = std::fs::metadata(path).map_err(|e| Error::io(context(), e))?;
     if meta.is_dir() {
@@ -78,7 +147,7 @@ pub fn read_file(path: &Path) -> Result<(Vec<u8>, Table)> {
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(context(), e))?;
     let table = read_bytes(&bytes)?;
-    Ok((bytes, table))
+    Ok((FeedDigest::of(&bytes), table))
 }
 
 /// Parses a feed held in memory.
@@ -115,7 +184,11 @@ fn parse(text: &str, encoding: &'static str, delimiter: u8) -> Result<Table> {
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter::default();
     let mut headers: Option<(usize, Vec<String>)> = None;
-    let mut rows = Vec::new();
+    // The cells never take more than the text (quotes, delimiters and line breaks go): reserving
+    // that once and trimming at the end avoids regrowing a string the size of the file.
+    let mut cells = String::with_capacity(text.len());
+    let mut ends: Vec<u32> = Vec::new();
+    let mut starts: Vec<(u32, u32)> = Vec::new();
     let (mut comma_decimals, mut cells_seen) = (0usize, 0usize);
     loop {
         match reader.read_record(&mut record) {
@@ -143,18 +216,26 @@ fn parse(text: &str, encoding: &'static str, delimiter: u8) -> Result<Table> {
                 comma_decimals += usize::from(cell.contains(',') && sniff::is_comma_decimal(cell));
             }
         }
-        rows.push(TableRow { line, cells: record.iter().map(str::to_string).collect() });
+        // Both fit: the text is at most MAX_BYTES (256 MiB), and so are its line and cell counts.
+        starts.push((line as u32, ends.len() as u32));
+        for cell in record.iter() {
+            cells.push_str(cell);
+            ends.push(cells.len() as u32);
+        }
     }
     let Some((header_line, headers)) = headers else {
         return Err(Error::Unreadable("the file is empty (only blank lines): export the feed again".into()));
     };
-    if rows.is_empty() {
+    if starts.is_empty() {
         return Err(Error::Input(format!(
             "line {header_line} is a header ({}) and no data rows follow: the feed lists no agent or skill",
             headers.join(", ")
         )));
     }
-    Ok(Table { encoding, delimiter, decimal_comma: comma_decimals > 0, headers, rows })
+    cells.shrink_to_fit();
+    ends.shrink_to_fit();
+    starts.shrink_to_fit();
+    Ok(Table { encoding, delimiter, decimal_comma: comma_decimals > 0, headers, text: cells, ends, starts })
 }
 
 /// Turns byte offsets into 1-based line numbers in one forward pass: the csv reader's own line
@@ -189,7 +270,7 @@ mod tests {
     use super::*;
 
     fn lines_of(table: &Table) -> Vec<usize> {
-        table.rows.iter().map(|r| r.line).collect()
+        table.rows().map(|r| r.line).collect()
     }
 
     #[test]
@@ -197,7 +278,7 @@ mod tests {
         let text = "email,skill,level\r\n\r\na@x.com,Billing,4\r\n\"b@x.com\",\"Sales\nWest\",3\r\n\r\n  \r\nc@x.com,Chat,1\r\n";
         let table = read_bytes(text.as_bytes()).expect("parses");
         assert_eq!(lines_of(&table), vec![3, 4, 8], "physical start lines");
-        assert_eq!(table.rows[1].cells[1], "Sales\nWest", "embedded newline kept");
+        assert_eq!(table.row(1).cell(1), Some("Sales\nWest"), "embedded newline kept");
     }
 
     #[test]
@@ -226,8 +307,10 @@ mod tests {
     #[test]
     fn ragged_rows_keep_their_cells() {
         let table = read_bytes(b"email,skill,level\na,b\nc,d,1,extra\n").expect("parses");
-        assert_eq!(table.rows[0].cells.len(), 2);
-        assert_eq!(table.rows[1].cells.len(), 4);
+        assert_eq!(table.row(0).len(), 2);
+        assert_eq!(table.row(1).len(), 4);
+        assert_eq!(table.row(1).cells().collect::<Vec<_>>(), ["c", "d", "1", "extra"]);
+        assert_eq!(table.row(0).cell(2), None, "a short row has no third cell");
     }
 
     #[test]
