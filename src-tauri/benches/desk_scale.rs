@@ -1,7 +1,9 @@
 //! The app's steps at the largest tenant the product is for: a generated 20,000-agent, 300-skill
 //! sandbox (no rate limit, loopback), its assignments exported as a feed with every tenth row's
 //! level changed and new skills added up to 100,000 rows, then opened, previewed, planned and
-//! paged through the `Desk` — the same calls the screens make. Run: `cargo bench -p skillsync-app --bench desk_scale`.
+//! paged through the `Desk` — the same calls the screens make. Run: `cargo bench -p skillsync-app --bench desk_scale`
+//! (`DESK_SCALE_ROWS=1000000` for the largest feed, `DESK_SCALE_RUNS` for the runs per step). The
+//! process's resident memory is printed after each step, and its peak at the end.
 
 use skillsync_app::desk::{Desk, Paths};
 use skillsync_app::dto::{PlanOptionsInput, Platform, ProfileInput, RowQuery};
@@ -14,8 +16,20 @@ use std::time::{Duration, Instant};
 
 const AGENTS: usize = 20_000;
 const SKILLS: usize = 300;
-const ITERATIONS: usize = 5;
-const FEED_ROWS: usize = 100_000;
+
+/// A whole number from the environment, or the default.
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.replace('_', "").parse().ok()).unwrap_or(default)
+}
+
+/// A line of /proc/self/status in MB (VmRSS: resident now, VmHWM: the peak so far); 0 elsewhere.
+fn memory_mb(field: &str) -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':')?.trim().strip_suffix("kB")?.trim().parse::<f64>().ok());
+    kb.unwrap_or(0.0) * 1024.0 / 1e6
+}
 
 fn stats(name: &str, mut v: Vec<Duration>) {
     v.sort();
@@ -39,6 +53,8 @@ fn main() {
 }
 
 async fn run() {
+    let feed_rows = env_number("DESK_SCALE_ROWS", 100_000);
+    let iterations = env_number("DESK_SCALE_RUNS", 5).max(1);
     let mut config = SandboxConfig::new(skillsync_sandbox::Platform::Genesys);
     config.tenant = TenantSource::Generated { agents: AGENTS, skills: SKILLS, seed: 7 };
     config.rate_limit_per_minute = Some(0);
@@ -102,7 +118,7 @@ async fn run() {
     agents.sort();
     'fill: for k in 0..skills.len() {
         for a in &agents {
-            if rows >= FEED_ROWS {
+            if rows >= feed_rows {
                 break 'fill;
             }
             let skill = &skills[(k + a.len()) % skills.len()];
@@ -114,12 +130,14 @@ async fn run() {
     }
     let path = dir.path().join("nightly.csv");
     std::fs::write(&path, feed).unwrap();
+    drop((text, held));
+    println!("resident before the feed is opened     {:>8.0} MB", memory_mb("VmRSS"));
     let path = desk.grant_read(path);
 
     let mut open = Vec::new();
     let mut preview = Vec::new();
     let mut view = None;
-    for _ in 0..ITERATIONS {
+    for _ in 0..iterations {
         let (v, d) = timed(|| desk.open_feed(&path).unwrap());
         open.push(d);
         let m = v.mapping.clone().unwrap();
@@ -132,11 +150,12 @@ async fn run() {
     println!("feed: {} rows, {} bytes", view.rows, std::fs::metadata(&path).unwrap().len());
     stats("open_feed (read, detect)", open);
     stats("preview_mapping (whole feed)", preview);
+    println!("resident with the feed open            {:>8.0} MB", memory_mb("VmRSS"));
 
     let mapping = view.mapping.unwrap();
     let mut plans = Vec::new();
     let mut summary = None;
-    for _ in 0..ITERATIONS {
+    for _ in 0..iterations {
         let (p, d) = {
             let t = Instant::now();
             let p = desk.plan("big", &mapping, PlanOptionsInput::default(), Events::none()).await.unwrap();
@@ -157,10 +176,11 @@ async fn run() {
         s.estimate.writes
     );
     stats("plan (read tenant over HTTP, diff)", plans);
+    println!("resident with the feed and the plan    {:>8.0} MB", memory_mb("VmRSS"));
 
     let mut pages = Vec::new();
     let mut searches = Vec::new();
-    for i in 0..ITERATIONS {
+    for i in 0..iterations {
         let q = RowQuery { filter: Some("update".into()), search: None, offset: 100 * i, limit: 100 };
         pages.push(timed(|| desk.plan_rows(&q).unwrap()).1);
         let q = RowQuery { filter: None, search: Some("billing".into()), offset: 0, limit: 100 };
@@ -168,5 +188,6 @@ async fn run() {
     }
     stats("plan_rows (filtered page of 100)", pages);
     stats("plan_rows (search page of 100)", searches);
+    println!("peak resident (the sandbox's tenant and the generated feed included) {:>6.0} MB", memory_mb("VmHWM"));
     sb.shutdown().await;
 }
