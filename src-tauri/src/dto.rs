@@ -206,6 +206,10 @@ pub struct Columns {
     pub proficiency: Option<String>,
     pub skill_columns: Vec<String>,
     pub skill_pairs: Option<String>,
+    /// Long layout: the column saying `skill` or `language` (Genesys routing languages).
+    #[serde(default)]
+    #[ts(optional)]
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
@@ -480,6 +484,7 @@ impl From<&Mapping> for MappingInput {
                 proficiency: c.proficiency.clone(),
                 skill_columns: c.skill_columns.clone(),
                 skill_pairs: c.skill_pairs.clone(),
+                kind: c.kind.clone(),
             },
             values: m.values.clone(),
             scale: m.scale.map(|s| ScaleMap { from: s.from, to: s.to }),
@@ -505,6 +510,7 @@ impl From<&MappingInput> for Mapping {
                 proficiency: chosen(&c.proficiency),
                 skill_columns: c.skill_columns.clone(),
                 skill_pairs: chosen(&c.skill_pairs),
+                kind: chosen(&c.kind),
             },
             values: m.values.iter().filter(|(k, _)| !k.trim().is_empty()).map(|(k, v)| (k.clone(), *v)).collect(),
             scale: m.scale.map(|s| CoreScaleMap { from: s.from, to: s.to }),

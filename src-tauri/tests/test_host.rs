@@ -188,6 +188,7 @@ async fn steps_out_of_order_answer_with_state_codes() {
             proficiency: None,
             skill_columns: vec![],
             skill_pairs: None,
+            kind: None,
         },
         values: Default::default(),
         scale: None,

@@ -9,7 +9,9 @@
 use crate::error::{Error, Result};
 use crate::import::headers::{self, normalize};
 use crate::import::{self, Table, TableRow};
-use crate::model::{fmt_value, AgentKey, Exclude, Feed, FeedRecord, PlatformKind, Rename, RowProblem, Target};
+use crate::model::{
+    fmt_value, AgentKey, Exclude, Feed, FeedRecord, ItemKind, PlatformKind, Rename, RowProblem, Target,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -57,6 +59,10 @@ pub struct Columns {
     /// Packed layout: the column of `Skill:level` pairs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skill_pairs: Option<String>,
+    /// Long layout, optional: the column that says `skill` or `language` (Genesys keeps routing
+    /// languages apart; needed only where a name is both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 /// How a feed lays out its requests.
@@ -89,6 +95,7 @@ struct Resolved {
     proficiency: Option<(usize, String)>,
     skill_columns: Vec<(usize, String)>,
     skill_pairs: Option<(usize, String)>,
+    kind: Option<(usize, String)>,
 }
 
 impl Mapping {
@@ -147,6 +154,7 @@ impl Mapping {
             };
             columns.skill = Some(table.headers[skill].clone());
             columns.proficiency = Some(table.headers[proficiency].clone());
+            columns.kind = norms.iter().position(|n| headers::is_kind(n)).map(|k| table.headers[k].clone());
         } else if let Some(packed) = packed.filter(|&p| looks_packed(table, p)) {
             columns.layout = Layout::Packed;
             columns.skill_pairs = Some(table.headers[packed].clone());
@@ -311,11 +319,15 @@ impl Mapping {
             proficiency: None,
             skill_columns: Vec::new(),
             skill_pairs: None,
+            kind: None,
         };
         match columns.layout {
             Layout::Long => {
                 r.skill = Some(find("skill", &columns.skill)?);
                 r.proficiency = Some(find("proficiency", &columns.proficiency)?);
+                if columns.kind.is_some() {
+                    r.kind = Some(find("kind", &columns.kind)?);
+                }
             }
             Layout::Wide => {
                 if columns.skill_columns.is_empty() {
@@ -403,7 +415,17 @@ impl Output {
         self.problem(line, "missing_agent", &r.agent.1, what);
     }
 
-    fn record(&mut self, line: usize, agent: &str, skill: &str, raw: &str, column: &str, convert: &Converter) {
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        line: usize,
+        agent: &str,
+        skill: &str,
+        kind: Option<ItemKind>,
+        raw: &str,
+        column: &str,
+        convert: &Converter,
+    ) {
         let value = convert.convert(raw).map_err(|(code, what)| {
             let message = format!("line {line}, column '{column}': {what}");
             self.value_problems.push(RowProblem {
@@ -421,6 +443,7 @@ impl Output {
             raw_value: raw.to_string(),
             value_column: column.to_string(),
             value,
+            kind,
         });
     }
 
@@ -434,7 +457,24 @@ impl Output {
             let what = "the skill cell is empty: fill in the skill's name or id, or delete the row".to_string();
             return self.problem(row.line, "missing_skill", column_name(skill_col), what);
         }
-        self.record(row.line, agent, skill, cell(row, prof_col).trim(), column_name(prof_col), convert);
+        let kind = match &r.kind {
+            None => None,
+            Some(col) => {
+                let text = import::clean(cell(row, Some(col)));
+                match ItemKind::parse(text) {
+                    Some(k) => Some(k),
+                    None if text.is_empty() => None,
+                    None => {
+                        let what = format!(
+                            "'{}' is neither skill nor language: write one of the two",
+                            text.chars().take(40).collect::<String>()
+                        );
+                        return self.problem(row.line, "invalid_kind", &col.1, what);
+                    }
+                }
+            }
+        };
+        self.record(row.line, agent, skill, kind, cell(row, prof_col).trim(), column_name(prof_col), convert);
     }
 
     fn wide_row(&mut self, r: &Resolved, row: &TableRow, agent: &str, convert: &Converter) {
@@ -446,7 +486,7 @@ impl Output {
             return;
         }
         for c in filled() {
-            self.record(row.line, agent, &c.1, cell(row, Some(c)).trim(), &c.1, convert);
+            self.record(row.line, agent, &c.1, None, cell(row, Some(c)).trim(), &c.1, convert);
         }
     }
 
@@ -462,7 +502,7 @@ impl Output {
         for pair in pairs(import::clean(text)) {
             match pair.rsplit_once(':').map(|(s, v)| (s.trim(), v.trim())) {
                 Some((skill, level)) if !skill.is_empty() && !level.is_empty() => {
-                    self.record(row.line, agent, skill, level, &col.1, convert)
+                    self.record(row.line, agent, skill, None, level, &col.1, convert)
                 }
                 _ => {
                     let what = format!(

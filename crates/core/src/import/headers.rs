@@ -52,10 +52,16 @@ pub(crate) fn is_packed(norm: &str) -> bool {
     matches!(norm, "skills" | "skilllist" | "routingskills")
 }
 
+/// A column that says whether a row's name is a skill or a (Genesys routing) language.
+pub(crate) fn is_kind(norm: &str) -> bool {
+    matches!(norm, "kind" | "type" | "skilltype" | "skillkind" | "itemtype")
+}
+
 /// Columns a wide file carries beside its skills: never taken for a skill.
 pub(crate) fn is_non_skill(norm: &str) -> bool {
     agent_key(norm).is_some()
         || is_proficiency(norm)
+        || is_kind(norm)
         || matches!(
             norm,
             "team"
