@@ -8,7 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::import::headers::{self, normalize};
-use crate::import::{self, Table, TableRow};
+use crate::import::{self, SpecialCell, Table, TableRow};
 use crate::model::{fmt_value, AgentKey, Feed, FeedRecord, PlatformKind, RowProblem, Target};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -245,12 +245,13 @@ impl Mapping {
                 counts.entry(v.to_lowercase()).or_insert_with(|| (v.to_string(), 0)).1 += 1;
             }
         };
+        // A workbook's dates and formula errors are no values to map: their rows get a reason.
         for row in &table.rows {
             match r.layout {
-                Layout::Long => add(cell(row, r.proficiency.as_ref())),
-                Layout::Wide => r.skill_columns.iter().for_each(|c| add(cell(row, Some(c)))),
+                Layout::Long => add(plain(row, r.proficiency.as_ref())),
+                Layout::Wide => r.skill_columns.iter().for_each(|c| add(plain(row, Some(c)))),
                 Layout::Packed => {
-                    for pair in pairs(cell(row, r.skill_pairs.as_ref())) {
+                    for pair in pairs(plain(row, r.skill_pairs.as_ref())) {
                         if let Some((_, level)) = pair.rsplit_once(':') {
                             add(level);
                         }
@@ -395,8 +396,24 @@ impl Output {
         self.problem(line, "missing_agent", &r.agent.1, what);
     }
 
-    fn record(&mut self, line: usize, agent: &str, skill: &str, raw: &str, column: &str, convert: &Converter) {
-        let value = convert.convert(raw).map_err(|(code, what)| {
+    /// One request from a level cell; `special` is the cell's workbook kind when it holds no plain
+    /// value (a date, a formula's error), which no mapping can turn into a level.
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        line: usize,
+        agent: &str,
+        skill: &str,
+        raw: &str,
+        column: &str,
+        special: Option<&SpecialCell>,
+        convert: &Converter,
+    ) {
+        let converted = match special {
+            Some(s) => Err(s.reason(raw)),
+            None => convert.convert(raw),
+        };
+        let value = converted.map_err(|(code, what)| {
             let message = format!("line {line}, column '{column}': {what}");
             self.value_problems.push(RowProblem {
                 line,
@@ -426,7 +443,8 @@ impl Output {
             let what = "the skill cell is empty: fill in the skill's name or id, or delete the row".to_string();
             return self.problem(row.line, "missing_skill", column_name(skill_col), what);
         }
-        self.record(row.line, agent, skill, cell(row, prof_col).trim(), column_name(prof_col), convert);
+        let special = special(row, prof_col);
+        self.record(row.line, agent, skill, cell(row, prof_col).trim(), column_name(prof_col), special, convert);
     }
 
     fn wide_row(&mut self, r: &Resolved, row: &TableRow, agent: &str, convert: &Converter) {
@@ -438,7 +456,7 @@ impl Output {
             return;
         }
         for c in filled() {
-            self.record(row.line, agent, &c.1, cell(row, Some(c)).trim(), &c.1, convert);
+            self.record(row.line, agent, &c.1, cell(row, Some(c)).trim(), &c.1, special(row, Some(c)), convert);
         }
     }
 
@@ -451,10 +469,14 @@ impl Output {
             }
             return;
         }
+        if let Some(s) = special(row, Some(col)) {
+            let (code, what) = s.reason(text);
+            return self.problem(row.line, code, &col.1, what);
+        }
         for pair in pairs(import::clean(text)) {
             match pair.rsplit_once(':').map(|(s, v)| (s.trim(), v.trim())) {
                 Some((skill, level)) if !skill.is_empty() && !level.is_empty() => {
-                    self.record(row.line, agent, skill, level, &col.1, convert)
+                    self.record(row.line, agent, skill, level, &col.1, None, convert)
                 }
                 _ => {
                     let what = format!(
@@ -565,6 +587,21 @@ impl Converter {
 /// The cell of `column` in `row`, or "" for a short row.
 fn cell<'a>(row: &'a TableRow, column: Option<&(usize, String)>) -> &'a str {
     column.and_then(|(i, _)| row.cells.get(*i)).map_or("", String::as_str)
+}
+
+/// The workbook kind of the cell of `column` in `row`, when it holds no plain value.
+fn special<'a>(row: &'a TableRow, column: Option<&(usize, String)>) -> Option<&'a SpecialCell> {
+    let (i, _) = column?;
+    row.special.iter().find(|s| s.column == *i)
+}
+
+/// The cell's text, or "" for a workbook cell that holds no plain value.
+fn plain<'a>(row: &'a TableRow, column: Option<&(usize, String)>) -> &'a str {
+    if special(row, column).is_some() {
+        ""
+    } else {
+        cell(row, column)
+    }
 }
 
 fn column_name(column: Option<&(usize, String)>) -> &str {
