@@ -198,6 +198,16 @@ fn read(bytes: &[u8], extension: Option<&str>, options: &ReadOptions) -> Result<
     parse(&text, encoding, delimiter)
 }
 
+/// What identifies a feed for the journal: its bytes and, for a workbook, the sheet read (two
+/// sheets of one file are two jobs).
+pub fn identity(mut bytes: Vec<u8>, table: &Table) -> Vec<u8> {
+    if let Some(w) = &table.workbook {
+        bytes.extend_from_slice(b"\0sheet\0");
+        bytes.extend_from_slice(w.sheet.as_bytes());
+    }
+    bytes
+}
+
 fn too_large(len: u64) -> Error {
     Error::Unreadable(format!(
         "the file is {} MiB, over the {} MiB limit: split it into several feeds",
