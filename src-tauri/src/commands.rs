@@ -43,8 +43,8 @@ pub fn remove_profile(desk: State<'_, Desk>, name: String) -> UiResult<bool> {
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn open_feed(desk: State<'_, Desk>, path: PathBuf) -> UiResult<FeedView> {
-    desk.open_feed(&path)
+pub fn open_feed(desk: State<'_, Desk>, path: PathBuf, sheet: Option<String>) -> UiResult<FeedView> {
+    desk.open_feed_sheet(&path, sheet.as_deref())
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

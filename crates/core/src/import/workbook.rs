@@ -251,16 +251,14 @@ fn scan_range(
     rows: &mut Rows,
 ) -> Result<()> {
     let formula_at = |pos: (u32, u32)| formulas.and_then(|f| f.get_value(pos)).filter(|f| !f.is_empty());
-    let Some((top, left)) = values.start().or_else(|| formulas.and_then(|f| f.start())) else {
+    // The cells both grids cover: a formula with no value may lie outside the values' grid.
+    let bounds = [values.start().zip(values.end()), formulas.and_then(|f| f.start().zip(f.end()))];
+    let union = bounds.into_iter().flatten().reduce(|(s1, e1), (s2, e2)| {
+        ((s1.0.min(s2.0), s1.1.min(s2.1)), (e1.0.max(e2.0), e1.1.max(e2.1)))
+    });
+    let Some(((top, left), (bottom, right))) = union else {
         return rows.finish();
     };
-    let (bottom, right) = match (values.end(), formulas.and_then(|f| f.end())) {
-        (Some(a), Some(b)) => (a.0.max(b.0), a.1.max(b.1)),
-        (Some(a), None) | (None, Some(a)) => a,
-        (None, None) => return rows.finish(),
-    };
-    let top = formulas.and_then(|f| f.start()).map_or(top, |s| s.0.min(top));
-    let left = formulas.and_then(|f| f.start()).map_or(left, |s| s.1.min(left));
     for row in top..=bottom {
         for col in left..=right {
             let value = values.get_value((row, col)).unwrap_or(&Data::Empty);
