@@ -393,3 +393,59 @@ fn a_sheet_asked_of_a_csv_and_empty_workbooks_are_clear_errors() {
     assert_eq!(err.code(), "input.unreadable", "{err}");
     assert!(err.to_string().starts_with("this Excel workbook (.xlsx) cannot be read"), "{err}");
 }
+
+/// An `.ods` as a program that does not calculate writes it: the formula cell has no value.
+fn ods_without_results() -> Vec<u8> {
+    let cell =
+        |t: &str| format!("<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>");
+    let row = |cells: Vec<String>| format!("<table:table-row>{}</table:table-row>", cells.concat());
+    let rows = [
+        row(vec![cell("email"), cell("skill"), cell("proficiency")]),
+        row(vec![cell(ANA), cell(SALES), "<table:table-cell table:formula=\"of:=2*2\"/>".into()]),
+        row(vec![
+            cell(BO),
+            cell(RETENTION),
+            "<table:table-cell office:value-type=\"float\" office:value=\"4.5\"><text:p>4,5</text:p></table:table-cell>".into(),
+        ]),
+    ];
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\"><office:body>\
+         <office:spreadsheet><table:table table:name=\"Levels\">{}</table:table></office:spreadsheet>\
+         </office:body></office:document-content>",
+        rows.concat()
+    );
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest \
+         xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+         <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+         <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>";
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let files = [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet", stored),
+        ("META-INF/manifest.xml", manifest, zip::write::SimpleFileOptions::default()),
+        ("content.xml", content.as_str(), zip::write::SimpleFileOptions::default()),
+    ];
+    for (name, text, options) in files {
+        out.start_file(name, options).expect("entry starts");
+        out.write_all(text.as_bytes()).expect("entry written");
+    }
+    out.finish().expect("the archive is written").into_inner()
+}
+
+/// The same for OpenDocument, told by its `mimetype` entry whatever the file is called: a formula
+/// without a value is a reason, a number displayed as "4,5" is read as 4.5.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ods_formula_without_a_value_gets_a_reason_and_displayed_commas_do_not_matter() {
+    let kind = PlatformKind::Genesys;
+    let dir = support::temp();
+    let path = dir.path().join("levels.bin");
+    std::fs::write(&path, ods_without_results()).expect("workbook written");
+    let loaded = load(&path, None, kind);
+    let p = plan(kind, &loaded).await;
+    assert_eq!(row(&p, 3, RETENTION).requested, Some(4.5), "the value, not its display");
+    let message = message(&p, 2, SALES);
+    assert!(message.starts_with("line 2, column 'proficiency': cell C2 holds a formula (\"=2*2\")"), "{message}");
+}

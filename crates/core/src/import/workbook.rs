@@ -253,9 +253,10 @@ fn scan_range(
     let formula_at = |pos: (u32, u32)| formulas.and_then(|f| f.get_value(pos)).filter(|f| !f.is_empty());
     // The cells both grids cover: a formula with no value may lie outside the values' grid.
     let bounds = [values.start().zip(values.end()), formulas.and_then(|f| f.start().zip(f.end()))];
-    let union = bounds.into_iter().flatten().reduce(|(s1, e1), (s2, e2)| {
-        ((s1.0.min(s2.0), s1.1.min(s2.1)), (e1.0.max(e2.0), e1.1.max(e2.1)))
-    });
+    let union = bounds
+        .into_iter()
+        .flatten()
+        .reduce(|(s1, e1), (s2, e2)| ((s1.0.min(s2.0), s1.1.min(s2.1)), (e1.0.max(e2.0), e1.1.max(e2.1))));
     let Some(((top, left), (bottom, right))) = union else {
         return rows.finish();
     };
@@ -320,7 +321,9 @@ fn plain(s: String) -> CellText {
 /// A formula whose result the file does not hold (written by a program that does not calculate).
 fn uncalculated(formula: Option<&str>) -> CellText {
     let formula = formula?;
-    let shown = if formula.is_empty() { "=…".to_string() } else { format!("={}", formula.trim_start_matches('=')) };
+    // OpenDocument writes its formulas with a namespace ("of:=2*2").
+    let body = formula.strip_prefix("of:").unwrap_or(formula).trim_start_matches('=');
+    let shown = if body.is_empty() { "=…".to_string() } else { format!("={body}") };
     Some((shown, Some(SpecialKind::Uncalculated)))
 }
 
