@@ -2,7 +2,8 @@
 //! the columns and mapping every row (the step where the file's format matters), and the whole
 //! local work up to the plan, against a 20,000-agent snapshot in memory (no network). The workbook
 //! is written at run time with numbers as number cells and text as shared strings, as Excel writes
-//! them. Run: `cargo bench -p skillsync-core --bench workbook_read`.
+//! them. The two formats are measured in turn, iteration by iteration. Run:
+//! `cargo bench -p skillsync-core --bench workbook_read`.
 
 use rust_xlsxwriter::Workbook;
 use skillsync_core::import;
@@ -15,7 +16,7 @@ use std::time::{Duration, Instant};
 const AGENTS: usize = 20_000;
 const SKILLS: usize = 300;
 const ROWS_PER_AGENT: usize = 5;
-const ITERATIONS: usize = 7;
+const ITERATIONS: usize = 9;
 const PLATFORM: PlatformKind = PlatformKind::Genesys;
 
 /// A small deterministic generator, so every run measures the same data.
@@ -97,17 +98,22 @@ fn map(bytes: &[u8]) -> Feed {
     mapping.apply(&table, PLATFORM)
 }
 
-/// (min, median) of ITERATIONS runs.
-fn measure<T>(mut f: impl FnMut() -> T) -> (Duration, Duration) {
-    let mut times = Vec::with_capacity(ITERATIONS);
+/// (min, median) of ITERATIONS runs of each of `a` and `b`, taken in turn so that a change in the
+/// machine's load falls on both alike.
+fn measure_pair<A, B>(mut a: impl FnMut() -> A, mut b: impl FnMut() -> B) -> [(Duration, Duration); 2] {
+    let mut times = [Vec::with_capacity(ITERATIONS), Vec::with_capacity(ITERATIONS)];
     for _ in 0..ITERATIONS {
         let start = Instant::now();
-        let out = std::hint::black_box(f());
-        times.push(start.elapsed());
-        drop(out);
+        drop(std::hint::black_box(a()));
+        times[0].push(start.elapsed());
+        let start = Instant::now();
+        drop(std::hint::black_box(b()));
+        times[1].push(start.elapsed());
     }
-    times.sort();
-    (times[0], times[times.len() / 2])
+    times.map(|mut t| {
+        t.sort();
+        (t[0], t[t.len() / 2])
+    })
 }
 
 fn ms(d: Duration) -> String {
@@ -128,10 +134,11 @@ fn main() {
     assert!(same && from_csv.records.len() == from_xlsx.records.len(), "the workbook maps to the same records");
 
     let options = PlanOptions::for_platform(PLATFORM);
-    let csv_map = measure(|| map(&csv));
-    let xlsx_map = measure(|| map(&xlsx));
-    let csv_whole = measure(|| plan::build(PLATFORM, &map(&csv), &snap, &options));
-    let xlsx_whole = measure(|| plan::build(PLATFORM, &map(&xlsx), &snap, &options));
+    let [csv_map, xlsx_map] = measure_pair(|| map(&csv), || map(&xlsx));
+    let [csv_whole, xlsx_whole] = measure_pair(
+        || plan::build(PLATFORM, &map(&csv), &snap, &options),
+        || plan::build(PLATFORM, &map(&xlsx), &snap, &options),
+    );
 
     println!(
         "{} rows: CSV {:.1} MB, .xlsx {:.1} MB; the same {} records from both",
