@@ -621,6 +621,17 @@ fn extra_cells(table: &Table, row: &TableRow) -> Option<RowProblem> {
     let width = table.headers.len();
     let extra = row.cells.iter().enumerate().skip(width).find(|(_, c)| !c.trim().is_empty())?;
     let column = format!("column {}", extra.0 + 1);
+    if table.workbook.is_some() {
+        // A sheet cannot shift a row; the cell is simply under no header, so nothing can map it.
+        let cell = format!("{}{}", import::workbook::column_letters(extra.0), row.line);
+        let message = format!(
+            "line {}, {column}: cell {cell} holds {} under no header: name the column in the header row, or clear \
+             the cell",
+            row.line,
+            import::shown(extra.1.trim())
+        );
+        return Some(RowProblem { line: row.line, code: "extra_cells".into(), column, message });
+    }
     let message = format!(
         "line {}, {column}: the row has {} cells but the header names {width} (extra {}): quote cells that contain \
          the {} delimiter, or remove the extra cells",

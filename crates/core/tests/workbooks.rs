@@ -449,3 +449,25 @@ async fn an_ods_formula_without_a_value_gets_a_reason_and_displayed_commas_do_no
     let message = message(&p, 2, SALES);
     assert!(message.starts_with("line 2, column 'proficiency': cell C2 holds a formula (\"=2*2\")"), "{message}");
 }
+
+/// A value right of the header's last named column cannot be mapped: its row says which cell, so
+/// nothing in the sheet goes unread. Gaps in a row are blank cells, not missing ones.
+#[test]
+fn a_cell_under_no_header_is_a_reason_not_a_lost_value() {
+    let sheet = vec![
+        vec![s("email"), s("skill"), s("proficiency")],
+        vec![s(ANA), s(SALES), C::N(3.0), C::Blank, s("checked")],
+        vec![s(BO), s(SALES), C::N(2.0)],
+    ];
+    let table = import::read_bytes(&xlsx(&[("Levels", false, sheet)])).expect("reads");
+    assert_eq!(table.headers, ["email", "skill", "proficiency"]);
+    let mapping = Mapping::detect(&table).expect("detects");
+    let problems = mapping.diagnose(&table, PlatformKind::Genesys);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!((problems[0].line, problems[0].code.as_str()), (2, "extra_cells"));
+    assert_eq!(
+        problems[0].message,
+        "line 2, column 5: cell E2 holds \"checked\" under no header: name the column in the header row, or clear the cell"
+    );
+    assert_eq!(mapping.apply(&table, PlatformKind::Genesys).records.len(), 1, "Bo's row still plans");
+}

@@ -134,19 +134,23 @@ fn list(names: &[String]) -> String {
 /// The header (the first recognisable row among the first few, else the first row) and the rows
 /// after it. Table columns are sheet columns (0 is column A), so a cell's letter is its index.
 fn table(rows: Vec<TableRow>, choice: SheetChoice) -> Result<Table> {
-    let Some(width) = rows.iter().map(|r| r.cells.len()).max() else {
+    if rows.is_empty() {
         return Err(Error::Input(format!(
             "sheet '{}' is empty: choose the sheet that holds the feed (the workbook's sheets are {})",
             choice.sheet,
             list(&choice.sheets)
         )));
-    };
+    }
     let at = rows.iter().take(HEADER_SEARCH).position(|r| headers::recognisable(&r.cells)).unwrap_or(0);
     let mut rows = rows;
     let data = rows.split_off(at + 1);
     let header = rows.pop().expect("the header row exists: the sheet has a row at `at`");
+    // The header ends at its last named column: a filled cell further right is under no header,
+    // and the mapping flags its row rather than leave the value unread.
     let mut headers: Vec<String> = header.cells.iter().map(|h| h.trim().to_string()).collect();
-    headers.resize(width, String::new());
+    while headers.last().is_some_and(String::is_empty) {
+        headers.pop();
+    }
     if data.is_empty() {
         return Err(Error::Input(format!(
             "sheet '{}', row {} is a header ({}) and no data rows follow: the feed lists no agent or skill",
