@@ -162,7 +162,9 @@ function SheetPicker({ feed, disabled, onPick }: { feed: FeedView; disabled: boo
           </option>
         ))}
       </select>
-      <small>The workbook has {feed.sheets.length} sheets; the first whose top rows hold a recognisable header was read. Choose another if the feed is there.</small>
+      <small>
+        The workbook has {feed.sheets.length} sheets. Unless one is chosen, the first whose top rows hold a recognisable header is read; choose the sheet that holds the feed.
+      </small>
     </label>
   );
 }
