@@ -471,3 +471,39 @@ fn a_cell_under_no_header_is_a_reason_not_a_lost_value() {
     );
     assert_eq!(mapping.apply(&table, PlatformKind::Genesys).records.len(), 1, "Bo's row still plans");
 }
+
+/// Damaged workbooks — truncated, bytes changed — are one clear error or a table, never a panic.
+#[test]
+fn damaged_workbooks_never_panic() {
+    let mut state = 0x5eed_b00c_u64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for name in ["levels.xlsx", "levels.xls", "levels.ods"] {
+        let good = std::fs::read(fixture(name)).expect("fixture");
+        for round in 0..200 {
+            let mut bytes = good.clone();
+            if round % 4 == 0 {
+                bytes.truncate(next(bytes.len()));
+            } else {
+                for _ in 0..1 + next(8) {
+                    let at = next(bytes.len());
+                    bytes[at] = next(256) as u8;
+                }
+            }
+            let outcome = std::panic::catch_unwind(|| import::read_bytes(&bytes).map(|t| t.rows.len()));
+            match outcome {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => assert!(
+                    ["input.unreadable", "input.invalid"].contains(&e.code()),
+                    "{name} round {round}: {} {e}",
+                    e.code()
+                ),
+                Err(_) => panic!("{name} round {round}: reading panicked"),
+            }
+        }
+    }
+}

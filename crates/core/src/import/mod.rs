@@ -175,7 +175,16 @@ fn read(bytes: &[u8], extension: Option<&str>, options: &ReadOptions) -> Result<
         return Err(too_large(bytes.len() as u64));
     }
     if let Some(format) = workbook::sniff(bytes, extension) {
-        return workbook::read(bytes, format, options.sheet.as_deref());
+        // The spreadsheet parsers index into the file's own tables; a damaged file can make one
+        // panic, and a feed must never take the app or a nightly run down with it.
+        let sheet = options.sheet.as_deref();
+        return std::panic::catch_unwind(|| workbook::read(bytes, format, sheet)).unwrap_or_else(|_| {
+            Err(Error::Unreadable(format!(
+                "this {} is damaged and cannot be read: open it in its program and save it again, or export the \
+                 feed as CSV",
+                format.describe()
+            )))
+        });
     }
     if let Some(sheet) = &options.sheet {
         return Err(Error::Input(format!(
