@@ -375,6 +375,14 @@ impl Columns {
     }
 }
 
+/// A level as a row holds it: its text, its column's name, and its workbook kind when the cell holds
+/// no plain value (a date, a formula's error), which no mapping can turn into a level.
+struct Level<'a> {
+    raw: &'a str,
+    column: &'a str,
+    special: Option<&'a SpecialCell>,
+}
+
 /// The records and problems of a run, built row by row.
 struct Output {
     feed: Feed,
@@ -396,19 +404,9 @@ impl Output {
         self.problem(line, "missing_agent", &r.agent.1, what);
     }
 
-    /// One request from a level cell; `special` is the cell's workbook kind when it holds no plain
-    /// value (a date, a formula's error), which no mapping can turn into a level.
-    #[allow(clippy::too_many_arguments)]
-    fn record(
-        &mut self,
-        line: usize,
-        agent: &str,
-        skill: &str,
-        raw: &str,
-        column: &str,
-        special: Option<&SpecialCell>,
-        convert: &Converter,
-    ) {
+    /// One request from a level cell.
+    fn record(&mut self, line: usize, agent: &str, skill: &str, level: Level<'_>, convert: &Converter) {
+        let Level { raw, column, special } = level;
         let converted = match special {
             Some(s) => Err(s.reason(raw)),
             None => convert.convert(raw),
@@ -443,8 +441,9 @@ impl Output {
             let what = "the skill cell is empty: fill in the skill's name or id, or delete the row".to_string();
             return self.problem(row.line, "missing_skill", column_name(skill_col), what);
         }
-        let special = special(row, prof_col);
-        self.record(row.line, agent, skill, cell(row, prof_col).trim(), column_name(prof_col), special, convert);
+        let level =
+            Level { raw: cell(row, prof_col).trim(), column: column_name(prof_col), special: special(row, prof_col) };
+        self.record(row.line, agent, skill, level, convert);
     }
 
     fn wide_row(&mut self, r: &Resolved, row: &TableRow, agent: &str, convert: &Converter) {
@@ -456,7 +455,8 @@ impl Output {
             return;
         }
         for c in filled() {
-            self.record(row.line, agent, &c.1, cell(row, Some(c)).trim(), &c.1, special(row, Some(c)), convert);
+            let level = Level { raw: cell(row, Some(c)).trim(), column: &c.1, special: special(row, Some(c)) };
+            self.record(row.line, agent, &c.1, level, convert);
         }
     }
 
@@ -476,7 +476,7 @@ impl Output {
         for pair in pairs(import::clean(text)) {
             match pair.rsplit_once(':').map(|(s, v)| (s.trim(), v.trim())) {
                 Some((skill, level)) if !skill.is_empty() && !level.is_empty() => {
-                    self.record(row.line, agent, skill, level, &col.1, None, convert)
+                    self.record(row.line, agent, skill, Level { raw: level, column: &col.1, special: None }, convert)
                 }
                 _ => {
                     let what = format!(
