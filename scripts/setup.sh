@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Skillsync needs on a fresh Debian machine, skipping what is already there.
 # Sourced by scripts/main.sh and scripts/test.sh; safe to run again. Three parts:
-#   setup_base      Rust, a C toolchain, D-Bus headers, and a keychain (gnome-keyring) for tests
+#   setup_base      Rust, a C toolchain, D-Bus headers, a keychain (gnome-keyring) for tests, and
+#                   openssl, socat and tinyproxy for the company-network tests (TLS inspection, proxy)
 #   setup_app       WebKitGTK (the desktop app's webview), Node.js >= 20 and the npm packages
 #   setup_app_test  Xvfb and WebKitWebDriver, to drive the real app window in tests
 set -euo pipefail
@@ -27,6 +28,9 @@ setup_base() {
   # Build: a C toolchain, pkg-config and D-Bus headers (the keychain crate talks to Secret Service).
   # Tests: a D-Bus session and gnome-keyring, so the keychain tests run against a real keychain.
   apt_need build-essential pkg-config libdbus-1-dev ca-certificates curl git dbus gnome-keyring libsecret-tools
+  # The company-network tests: a private root CA (openssl), a TLS terminator (socat) and a
+  # CONNECT proxy (tinyproxy) on 127.0.0.1.
+  apt_need openssl socat tinyproxy
   if ! command -v cargo >/dev/null 2>&1; then
     if [ -x "$HOME/.cargo/bin/cargo" ]; then
       export PATH="$HOME/.cargo/bin:$PATH"

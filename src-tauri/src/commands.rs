@@ -8,7 +8,7 @@ use crate::error::UiResult;
 use skillsync_core::Events;
 use std::path::PathBuf;
 use tauri::ipc::{Channel, Invoke};
-use tauri::{Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 
 /// The engine's events, forwarded to the window. A closed window drops them.
 fn forward(channel: Channel<ProgressEvent>) -> Events {
@@ -40,6 +40,22 @@ pub async fn test_profile(desk: State<'_, Desk>, name: String) -> UiResult<Conne
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn remove_profile(desk: State<'_, Desk>, name: String) -> UiResult<bool> {
     desk.remove_profile(&name)
+}
+
+/// Opens the dialog for `purpose` from Rust and records the answer as chosen by the user: the
+/// only way a path the page names becomes one the app reads or writes (besides a drop).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn choose_file<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+    purpose: FilePurpose,
+) -> UiResult<Option<String>> {
+    Ok(crate::dialogs::choose(&app, purpose).await.map(|p| desk.grant(purpose, p).display().to_string()))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn about(desk: State<'_, Desk>) -> About {
+    desk.about()
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
@@ -146,6 +162,8 @@ pub fn open_undo(desk: State<'_, Desk>, run_id: String) -> UiResult<FeedView> {
 /// Every command above; `build.rs` lists the same names for their permissions.
 pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
+        about,
+        choose_file,
         list_profiles,
         test_connection,
         save_profile,

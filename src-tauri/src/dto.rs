@@ -99,6 +99,8 @@ pub struct ProfileView {
     pub api_version: Option<String>,
     /// Every secret the platform needs is in the keychain.
     pub has_secrets: bool,
+    /// The company root CA file trusted for this profile, if any.
+    pub ca_file: Option<String>,
 }
 
 /// The wizard's answers. Secrets travel once, to be tested or stored in the keychain.
@@ -113,6 +115,8 @@ pub struct ProfileInput {
     pub client_secret: String,
     pub access_key_id: Option<String>,
     pub access_key_secret: Option<String>,
+    /// A PEM file with the company's root CA, picked with `choose_file("ca_file")`.
+    pub ca_file: Option<String>,
 }
 
 impl std::fmt::Debug for ProfileInput {
@@ -124,6 +128,7 @@ impl std::fmt::Debug for ProfileInput {
             .field("region", &self.region)
             .field("base_url", &self.base_url)
             .field("client_id", &self.client_id)
+            .field("ca_file", &self.ca_file)
             .finish_non_exhaustive()
     }
 }
@@ -133,6 +138,31 @@ pub struct Check {
     pub name: String,
     pub ok: bool,
     pub detail: String,
+    /// The error code of a failed check (e.g. `connection.certificate`), for the UI's advice.
+    pub code: Option<String>,
+}
+
+/// What a file dialog is for: which dialog (open or save), its filters, and whether the answer
+/// may then be read or written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FilePurpose {
+    /// Open a feed to import.
+    Feed,
+    /// Open a PEM file with the company's root CA.
+    CaFile,
+    /// Save today's assignments as a feed.
+    Export,
+    /// Save the last run's report.
+    Report,
+}
+
+/// The app's version and where it keeps things, for the About line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct About {
+    pub version: String,
+    pub config_dir: String,
+    pub data_dir: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -483,6 +513,7 @@ impl From<&MappingInput> for Mapping {
             },
             values: m.values.iter().filter(|(k, _)| !k.trim().is_empty()).map(|(k, v)| (k.clone(), *v)).collect(),
             scale: m.scale.map(|s| CoreScaleMap { from: s.from, to: s.to }),
+            ..Mapping::default()
         }
     }
 }

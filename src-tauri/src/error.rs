@@ -46,6 +46,8 @@ pub mod codes {
     pub const UNKNOWN_PROFILE: &str = "profile.unknown";
     /// The system could not open a file (no default program for it).
     pub const OPEN_FAILED: &str = "open.failed";
+    /// The window named a file the user did not choose in a dialog or drop on the window.
+    pub const PATH_NOT_CHOSEN: &str = "path.not_chosen";
 }
 
 impl From<Error> for UiError {

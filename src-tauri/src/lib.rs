@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod desk;
+pub mod dialogs;
 pub mod dto;
 pub mod error;
 
@@ -11,11 +12,34 @@ use skillsync_core::profile::Keychain;
 use std::sync::Arc;
 use tauri::{Manager, Runtime};
 
-/// The app on any runtime: the dialog plugin, the desk as state, the commands, and a close that
-/// never cuts a run short (see `Desk::stop_for_close`).
+/// Files dropped on the window count as chosen by the user: recorded here, from the native
+/// event, before the page hears of the drop and asks to open them.
+fn record_drop<R: Runtime>(app: &tauri::AppHandle<R>, event: &tauri::DragDropEvent) {
+    if let tauri::DragDropEvent::Drop { paths, .. } = event {
+        let desk = app.state::<Desk>();
+        for p in paths {
+            desk.grant_read(p.clone());
+        }
+    }
+}
+
+/// The app on any runtime: the dialog plugin (used from Rust only), the desk as state, the
+/// commands, drops recorded as the user's choice, and a close that never cuts a run short (see
+/// `Desk::stop_for_close`).
 pub fn app<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri::Builder<R> {
-    builder.plugin(tauri_plugin_dialog::init()).manage(desk).invoke_handler(commands::handler()).on_window_event(
-        |window, event| {
+    builder
+        .plugin(tauri_plugin_dialog::init())
+        .manage(desk)
+        .invoke_handler(commands::handler())
+        .on_webview_event(|webview, event| {
+            if let tauri::WebviewEvent::DragDrop(drop) = event {
+                record_drop(webview.app_handle(), drop);
+            }
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(drop) = event {
+                record_drop(window.app_handle(), drop);
+            }
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
                 if window.state::<Desk>().stop_for_close() {
                     api.prevent_close();
@@ -28,8 +52,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri::Builder
                     });
                 }
             }
-        },
-    )
+        })
 }
 
 pub fn run() {

@@ -28,6 +28,8 @@ fn generated() -> Vec<(String, String)> {
         ProfileView,
         ProfileInput,
         Check,
+        FilePurpose,
+        About,
         ConnectionCheck,
         FeedView,
         Columns,

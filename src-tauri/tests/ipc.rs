@@ -51,7 +51,13 @@ fn commands_answer_json_and_failures_carry_a_stable_code() {
     assert_eq!(profiles[0]["name"], "sandbox-genesys", "{profiles}");
     assert_eq!(profiles[0]["builtin"], true);
 
-    let missing = call(&main, "open_feed", serde_json::json!({"path": dir.path().join("nope.csv")})).unwrap_err();
+    // A path the page names by itself is refused; once the user dropped it (recorded in Rust),
+    // the same call reads it and says why it cannot.
+    let nope = dir.path().join("nope.csv");
+    let refused = call(&main, "open_feed", serde_json::json!({"path": nope})).unwrap_err();
+    assert_eq!(refused["code"], "path.not_chosen", "{refused}");
+    app.state::<Desk>().grant_read(nope.clone());
+    let missing = call(&main, "open_feed", serde_json::json!({"path": nope})).unwrap_err();
     assert_eq!(missing["code"], "io.failed", "{missing}");
     assert!(missing["message"].as_str().unwrap().contains("nope.csv"), "the message names the file: {missing}");
 
@@ -86,11 +92,47 @@ fn the_window_may_not_call_what_it_was_not_granted() {
     let dir = tempfile::tempdir().unwrap();
     let app = app(dir.path());
     let main = window(&app);
-    // The dialog plugin is granted open and save only.
-    let refused = call(&main, "plugin:dialog|message", serde_json::json!({"message": "hi"})).unwrap_err();
-    assert!(refused.to_string().contains("not allowed"), "{refused}");
-    let refused = call(&main, "plugin:dialog|ask", serde_json::json!({"message": "hi"})).unwrap_err();
-    assert!(refused.to_string().contains("not allowed"), "{refused}");
+    // No dialog from the page at all: Rust opens them (`choose_file`), so the page never holds a
+    // path the user did not pick.
+    for cmd in ["plugin:dialog|open", "plugin:dialog|save", "plugin:dialog|message", "plugin:dialog|ask"] {
+        let refused = call(&main, cmd, serde_json::json!({"options": {}, "message": "hi"})).unwrap_err();
+        assert!(refused.to_string().contains("not allowed"), "{cmd}: {refused}");
+    }
+    // Nor may it write a report or an export where it likes.
+    let refused = call(&main, "save_report", serde_json::json!({"path": dir.path().join("r.html")})).unwrap_err();
+    assert_eq!(refused["code"], "state.no_run", "{refused}");
+    let target = dir.path().join("x.csv");
+    let refused = call(
+        &main,
+        "export_assignments",
+        serde_json::json!({"profile": "sandbox-genesys", "path": target, "layout": "long"}),
+    )
+    .unwrap_err();
+    assert_eq!(refused["code"], "path.not_chosen", "{refused}");
+    assert!(!target.exists(), "nothing was written");
+}
+
+/// The dialog's answer (here the stand-in the end-to-end tests use) is what makes a path usable.
+#[test]
+fn a_file_chosen_in_the_dialog_opens_and_a_cancelled_dialog_answers_null() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    let main = window(&app);
+    let feed = dir.path().join("feed.csv");
+    std::fs::write(&feed, "email,skill,proficiency\nana.ruiz@example.com,Retention,3\n").unwrap();
+    let answer = dir.path().join("answer.txt");
+    std::fs::write(&answer, feed.display().to_string()).unwrap();
+    std::env::set_var(skillsync_app::dialogs::STANDIN_VAR, &answer);
+    let chosen = call(&main, "choose_file", serde_json::json!({"purpose": "feed"})).expect("the dialog answers");
+    assert_eq!(chosen, serde_json::json!(feed.display().to_string()));
+    let opened = call(&main, "open_feed", serde_json::json!({"path": chosen})).expect("the chosen file opens");
+    assert_eq!(opened["rows"], 1, "{opened}");
+    std::fs::write(&answer, "").unwrap();
+    let cancelled = call(&main, "choose_file", serde_json::json!({"purpose": "export"})).expect("answers");
+    assert_eq!(cancelled, serde_json::Value::Null, "a cancelled dialog is null");
+    std::env::remove_var(skillsync_app::dialogs::STANDIN_VAR);
+    let about = call(&main, "about", serde_json::json!({})).expect("about answers");
+    assert_eq!(about["version"], env!("CARGO_PKG_VERSION"));
 }
 
 /// The command list lives in three places that must agree: the handler, the permissions of

@@ -138,6 +138,7 @@ fn input(sb: &Sandbox, name: &str, secret: &str) -> ProfileInput {
         client_secret: secret.to_string(),
         access_key_id: c.access_key_id.clone(),
         access_key_secret: c.access_key_secret.clone(),
+        ca_file: None,
     }
 }
 
@@ -197,14 +198,16 @@ async fn steps_out_of_order_answer_with_state_codes() {
     assert_eq!(h.desk.apply(ApplyInput::default(), Events::none()).await.unwrap_err().code, "state.no_plan");
     assert_eq!(h.desk.run_rows(&query(None)).unwrap_err().code, "state.no_run");
     assert_eq!(h.desk.save_report(&h.dir.path().join("r.html")).unwrap_err().code, "state.no_run");
-    let missing = h.desk.open_feed(&h.dir.path().join("nope.csv")).unwrap_err();
+    let nope = h.desk.grant_read(h.dir.path().join("nope.csv"));
+    let missing = h.desk.open_feed(&nope).unwrap_err();
     assert_eq!(missing.code, "io.failed", "{missing}");
 }
 
 fn write(h: &Host, name: &str, text: &str) -> std::path::PathBuf {
     let p = h.dir.path().join(name);
     std::fs::write(&p, text).unwrap();
-    p
+    // The test is the user here: it hands the file over as a drop or the dialog would.
+    h.desk.grant_read(p)
 }
 
 /// A feed that gives every agent of the demo tenant one skill: enough write calls (one per agent at
@@ -339,7 +342,7 @@ async fn a_cancelled_apply_accounts_for_every_row_and_refuses_a_second_job_meanw
 #[tokio::test]
 async fn an_export_of_the_tenant_plans_as_zero_changes() {
     let h = host();
-    let out = h.dir.path().join("today.csv");
+    let out = h.desk.grant_write(h.dir.path().join("today.csv"));
     let feed = h.desk.export_assignments(BUILTIN_CXONE, &out, "long").await.unwrap();
     assert!(feed.rows > 0 && feed.suggested_platform == Some(Platform::Cxone), "{feed:?}");
     let plan = h.desk.plan(BUILTIN_CXONE, &feed.mapping.unwrap(), no_remove(), Events::none()).await.unwrap();
@@ -367,10 +370,105 @@ async fn closing_the_window_mid_apply_stops_the_run_cleanly_and_keeps_its_report
     assert!(!desk.stop_for_close(), "idle again");
 }
 
+#[path = "../../tests/support/corporate.rs"]
+mod corporate;
+
+/// The page cannot name a file of its own: reading, writing and a CA file all need the user's
+/// choice (a dialog answer or a drop), recorded in Rust.
+#[tokio::test]
+async fn a_path_the_user_did_not_choose_is_refused() {
+    let h = host();
+    let secret = h.dir.path().join("secret.csv");
+    std::fs::write(&secret, "email,skill,proficiency\nana.ruiz@example.com,Retention,3\n").unwrap();
+    let e = h.desk.open_feed(&secret).unwrap_err();
+    assert_eq!(e.code, "path.not_chosen", "{e}");
+    assert!(e.message.contains("dialog") && e.message.contains("dropped"), "the message says how to choose: {e}");
+    assert_eq!(h.desk.open_feed(std::path::Path::new("/etc/passwd")).unwrap_err().code, "path.not_chosen");
+
+    // A file chosen for reading is not thereby writable, and a save answer is not readable.
+    let target = h.desk.grant_read(h.dir.path().join("export.csv"));
+    let e = h.desk.export_assignments(BUILTIN_GENESYS, &target, "long").await.unwrap_err();
+    assert_eq!(e.code, "path.not_chosen", "{e}");
+    assert!(!target.exists(), "nothing was written");
+    let out = h.desk.grant_write(h.dir.path().join("out.csv"));
+    assert_eq!(h.desk.open_feed(&out).unwrap_err().code, "path.not_chosen");
+
+    // The wizard's CA file too.
+    let mut wizard = ProfileInput {
+        name: "office".into(),
+        platform: Platform::Genesys,
+        region: Some("eu_west_1".into()),
+        base_url: None,
+        client_id: "id".into(),
+        api_version: None,
+        client_secret: "s".into(),
+        access_key_id: None,
+        access_key_secret: None,
+        ca_file: Some("/etc/ssl/private/key.pem".into()),
+    };
+    assert_eq!(h.desk.test_connection(&wizard).await.unwrap_err().code, "path.not_chosen");
+    wizard.ca_file = Some(secret.display().to_string());
+    assert_eq!(h.desk.save_profile(&wizard).await.unwrap_err().code, "path.not_chosen");
+
+    // Once chosen, the same file opens; a report goes only where the save dialog said.
+    h.desk.grant_read(secret.clone());
+    assert_eq!(h.desk.open_feed(&secret).unwrap().rows, 1);
+    let m = h.desk.open_sample(Some(Platform::Genesys)).unwrap().mapping.unwrap();
+    h.desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap();
+    h.desk.apply(ApplyInput::default(), Events::none()).await.unwrap();
+    let e = h.desk.save_report(&h.dir.path().join("report.html")).unwrap_err();
+    assert_eq!(e.code, "path.not_chosen", "{e}");
+    let chosen = h.desk.grant_write(h.dir.path().join("chosen.html"));
+    assert_eq!(h.desk.save_report(&chosen).unwrap().len(), 4, "html, csv, json and the undo file");
+}
+
+/// The wizard's Test connection on a company network: a sandbox behind TLS with a private root CA
+/// fails with the certificate code and advice, and passes once the CA file is picked.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_wizard_explains_an_untrusted_certificate_and_trusts_a_chosen_ca_file() {
+    if !corporate::tools_present() {
+        return;
+    }
+    let h = host();
+    let mut config = SandboxConfig::new(skillsync_sandbox::Platform::Genesys);
+    config.rate_limit_per_minute = Some(0);
+    let sb = Sandbox::start(config).await.unwrap();
+    let pki = corporate::make_pki(h.dir.path());
+    let (_tls, https) = corporate::tls_terminator(&pki, corporate::port_of(sb.base_url()));
+    let c = sb.credentials();
+    let mut wizard = ProfileInput {
+        name: "office".into(),
+        platform: Platform::Genesys,
+        region: None,
+        base_url: Some(https.clone()),
+        client_id: c.client_id.clone(),
+        api_version: None,
+        client_secret: c.client_secret.clone(),
+        access_key_id: None,
+        access_key_secret: None,
+        ca_file: None,
+    };
+    let check = h.desk.test_connection(&wizard).await.unwrap();
+    assert!(!check.ok, "{check:?}");
+    let sign_in = &check.checks[0];
+    assert_eq!(sign_in.code.as_deref(), Some("connection.certificate"), "{sign_in:?}");
+    assert!(sign_in.detail.contains("not trusted"), "{sign_in:?}");
+
+    let ca = h.desk.grant_read(pki.ca.clone());
+    wizard.ca_file = Some(ca.display().to_string());
+    let check = h.desk.test_connection(&wizard).await.unwrap();
+    assert!(check.ok, "with the company CA the test passes: {check:?}");
+    let saved = h.desk.save_profile(&wizard).await.unwrap();
+    assert_eq!(saved.ca_file.as_deref(), Some(ca.display().to_string().as_str()));
+    assert!(h.desk.test_profile("office").await.unwrap().ok, "the saved profile keeps trusting the CA");
+}
+
 #[tokio::test]
 async fn a_workbook_opens_its_first_sheet_with_a_header_and_another_sheet_on_request() {
     let h = host();
     let book = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/workbooks/levels.xlsx");
+    assert_eq!(h.desk.open_feed_sheet(&book, Some("Wide")).unwrap_err().code, "path.not_chosen", "a sheet too");
+    let book = h.desk.grant_read(book);
     let feed = h.desk.open_feed(&book).unwrap();
     assert_eq!(feed.sheet.as_deref(), Some("Long"), "'Read me' holds no header: {feed:?}");
     assert_eq!(feed.sheets, ["Read me", "Long", "Wide", "Packed"], "every sheet is offered");

@@ -4,6 +4,7 @@
 // shows what the engine decides rather than a copy of today's figures.
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { GiveUp, waitFor } from "./webdriver.mjs";
 
@@ -115,6 +116,18 @@ const tileNumber = async (s, id) => Number((await textOf(s, tid(`${id}-value`)))
 const DEMO_MAPPINGS = { genesys: "examples/genesys-mapping.toml", cxone: "examples/cxone-mapping.toml" };
 
 /** Starts `skillsync sandbox` and returns its one JSON line (URL and credentials). */
+/** Whether something accepts connections on 127.0.0.1:port (null when not yet). */
+function listening(port) {
+  return new Promise((resolve) => {
+    const sock = connect(port, "127.0.0.1");
+    sock.once("connect", () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once("error", () => resolve(null));
+  });
+}
+
 async function startSandbox(ctx, args) {
   const proc = ctx.spawn(ctx.cli, ["sandbox", ...args], { stdout: "pipe" });
   let out = "";
@@ -183,10 +196,13 @@ async function wholeJob(ctx, { profile, platformName, values, scale }) {
     await waitText(s, tid("profile-sandbox-genesys-use"), "Use");
   }
   await waitText(s, tid("active-profile-platform"), platformName);
+  await waitText(s, tid("about-line"), /^Skillsync \d+\.\d+\.\d+/);
+  await snap(s, `${platform}-connection`);
 
   // Import: the sample feed, which goes straight on to Map.
   await click(s, tid("step-import"));
   await find(s, tid("import-step"));
+  await snap(s, `${platform}-import`);
   await click(s, tid("use-sample"));
   await settle(s, tid("map-step"), tid("import-error"));
   await waitText(s, tid("feed-name"), "demo-feed.csv");
@@ -253,6 +269,16 @@ async function wholeJob(ctx, { profile, platformName, values, scale }) {
   expectEqual(await count(s, tid("run-row")), expected.rows, "result rows listed");
   expect((await count(s, `${tid("results-report-files")} li`)) > 0, "the run's report files are listed");
   await snap(s, `${platform}-results`);
+
+  // Save the report where the user says in the (app's own) save dialog: four files, CSVs Excel-ready.
+  const chosen = join(ctx.tmp, `${platform}-report.html`);
+  await ctx.answerDialog(chosen);
+  await click(s, tid("results-save-report"));
+  await settle(s, tid("results-saved-files"), tid("results-error"), STEP_MS);
+  expectEqual(await count(s, `${tid("results-saved-files")} li`), 4, "saved report files");
+  const csv = await readFile(join(ctx.tmp, `${platform}-report.csv`));
+  expect(csv[0] === 0xef && csv[1] === 0xbb && csv[2] === 0xbf, "the saved CSV report starts with a UTF-8 BOM");
+  expect(existsSync(join(ctx.tmp, `${platform}-report.undo.csv`)), "the undo file is saved beside the report");
 
   // History: this run, and only it, with its counts; its files are in the fresh data folder.
   await click(s, tid("step-history"));
@@ -366,7 +392,8 @@ async function credentialWizard(ctx) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Test 4: files that are not feeds, given to the Import step the way a drop gives them.
+// Test 4: files only from the user: paths the page names are refused, files picked in the app's
+// dialog that are not feeds are refused with the reason, a real feed opens.
 
 /**
  * Delivers the window events a native file drop produces (enter, over, drop) to the page's
@@ -426,23 +453,36 @@ async function badFile(ctx) {
     "the Import step to listen for dropped files",
   );
 
+  // A path the page names by itself (a drop Rust never saw, or a direct call) is refused.
+  const notChosen = await openFeedDirect(s, good);
+  expectEqual(notChosen.err && notChosen.err.code, "path.not_chosen", `open_feed of a path the user did not choose: ${JSON.stringify(notChosen).slice(0, 300)}`);
+  const passwd = await openFeedDirect(s, "/etc/passwd");
+  expectEqual(passwd.err && passwd.err.code, "path.not_chosen", "open_feed of /etc/passwd");
+  await drop(s, good);
+  await waitText(s, tid("import-error-code"), "path.not_chosen");
+  expect(/not chosen by you/.test(await textOf(s, tid("import-error-message"))), "the banner says the file was not chosen");
+  expect(await absent(s, tid("map-step")), "a refused path does not open Map");
+  await click(s, `${tid("import-error")} button[aria-label="Dismiss"]`);
+  await waitFor(() => absent(s, tid("import-error")), STEP_MS, "the dismissed banner to go");
+
+  // Unreadable files the user picked in the dialog: refused with the reason, nothing held.
   for (const [path, words] of [
     [empty, /empty/],
     [binary, /binary/],
   ]) {
+    await ctx.answerDialog(path);
+    await click(s, tid("choose-file"));
+    const code = await waitText(s, tid("import-error-code"), "input.unreadable");
+    const message = await textOf(s, tid("import-error-message"));
+    expect(words.test(message), `the message says why (${words}): ${message}`);
+    // Now chosen, the same call from the page reads it and answers the same.
     const direct = await openFeedDirect(s, path);
-    expect(direct.err && typeof direct.err.code === "string" && typeof direct.err.message === "string", `open_feed refuses ${path} with {code, message}: ${JSON.stringify(direct).slice(0, 300)}`);
-    expectEqual(direct.err.code, "input.unreadable", `open_feed's code for ${path}`);
-    expect(words.test(direct.err.message), `open_feed's message says why (${words}): ${direct.err.message}`);
-
-    await drop(s, path);
-    await waitText(s, tid("import-error-code"), direct.err.code);
-    await waitText(s, tid("import-error-message"), direct.err.message);
+    expectEqual(direct.err && direct.err.code, code, `open_feed's code for ${path} once chosen`);
+    expectEqual(direct.err.message, message, "the banner shows open_feed's own message");
     const banner = await find(s, tid("import-error"));
-    expectEqual(await s.attribute(banner, "data-code"), direct.err.code, "the banner's data-code");
+    expectEqual(await s.attribute(banner, "data-code"), code, "the banner's data-code");
     expectEqual(await s.attribute(banner, "role"), "alert", "the banner's role");
     expect((await s.text(banner)).includes("The file could not be opened"), "the banner has its title");
-    expect(!/drop-zone-hover/.test(await s.attribute(await s.find(tid("drop-zone")), "class")), "the hover ends with the drop");
     expect(await absent(s, tid("map-step")), "a refused file does not open Map");
     expect(await absent(s, tid("current-feed")), "no feed is held after a refused file");
     // The banner's Dismiss button has no test id; its accessible name is stable.
@@ -450,13 +490,74 @@ async function badFile(ctx) {
     await waitFor(() => absent(s, tid("import-error")), STEP_MS, "the dismissed banner to go");
   }
 
-  // The same path with a real feed opens it: the drop reached the real handler, not a dead end.
-  await drop(s, good);
+  // A cancelled dialog does nothing.
+  await ctx.answerDialog("");
+  await click(s, tid("choose-file"));
+  await waitFor(async () => !(await disabled(s, tid("choose-file"))), STEP_MS, "the button to come back");
+  expect(await absent(s, tid("import-error")) && (await absent(s, tid("map-step"))), "cancel opens nothing");
+
+  // A real feed picked in the dialog opens; so does a drop of it once chosen.
+  await ctx.answerDialog(good);
+  await click(s, tid("choose-file"));
   await settle(s, tid("map-step"), tid("import-error"));
   await waitText(s, tid("feed-name"), "good.csv");
   await click(s, tid("step-import"));
   await find(s, tid("current-feed"));
   expect(await absent(s, tid("import-error")), "the error is cleared once a file opens");
+  await drop(s, good);
+  await settle(s, tid("map-step"), tid("import-error"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Test 6: the wizard on a company network. A sandbox process behind a TLS terminator (socat) whose
+// certificate comes from a private root CA, as TLS inspection does.
+
+async function companyNetwork(ctx) {
+  const { s } = ctx;
+  const sb = await startSandbox(ctx, ["--platform", "genesys", "--port", "0"]);
+  const pem = (n) => join(ctx.tmp, n);
+  const openssl = (args) => ctx.exec("openssl", args);
+  await openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", pem("ca.key"), "-out", pem("ca.pem"), "-days", "2", "-subj", "/CN=Skillsync E2E Inspection Root", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+  await openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", pem("srv.key"), "-out", pem("srv.csr"), "-subj", "/CN=127.0.0.1"]);
+  await writeFile(pem("srv.ext"), "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  await openssl(["x509", "-req", "-in", pem("srv.csr"), "-CA", pem("ca.pem"), "-CAkey", pem("ca.key"), "-CAcreateserial", "-days", "2", "-extfile", pem("srv.ext"), "-out", pem("srv.pem")]);
+  const backend = Number(new URL(sb.base_url).port);
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  ctx.spawn("socat", [`OPENSSL-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork,cert=${pem("srv.pem")},key=${pem("srv.key")},verify=0`, `TCP:127.0.0.1:${backend}`]);
+  const https = `https://127.0.0.1:${port}`;
+  await waitFor(() => listening(port), STEP_MS, `socat to listen on ${port}`, 100);
+
+  await find(s, tid("connection-step"));
+  await click(s, tid("add-connection"));
+  await find(s, tid("wizard"));
+  await click(s, tid("wizard-platform-genesys"));
+  await click(s, tid("wizard-next"));
+  await click(s, tid("wizard-where-custom"));
+  await type(s, tid("wizard-base-url"), https);
+  await click(s, tid("wizard-next"));
+  await type(s, tid("wizard-client-id"), sb.client_id);
+  await type(s, tid("wizard-client-secret"), sb.client_secret);
+  await click(s, tid("wizard-next"));
+
+  // Without the company CA: a certificate failure, named and explained.
+  await click(s, tid("wizard-test"));
+  await settle(s, tid("wizard-check"), tid("wizard-error"));
+  await waitText(s, tid("wizard-check-code"), "connection.certificate");
+  await waitText(s, tid("wizard-check-advice"), /root certificate/);
+  expect(/not trusted/.test(await textOf(s, tid("wizard-check"))), "the check says the certificate is not trusted");
+  expect(await disabled(s, tid("wizard-save")), "Save stays disabled");
+  await snap(s, "wizard-certificate");
+
+  // The CA file picked in the app's dialog: the test passes over https.
+  await click(s, tid("wizard-back"));
+  await ctx.answerDialog(pem("ca.pem"));
+  await click(s, tid("wizard-ca-choose"));
+  await waitText(s, tid("wizard-ca-file"), pem("ca.pem"));
+  await click(s, tid("wizard-next"));
+  await click(s, tid("wizard-test"));
+  await settle(s, tid("wizard-check"), tid("wizard-error"));
+  await finalText(s, tid("wizard-check-verdict"), `Connected to ${https}`);
+  expect(await absent(s, tid("wizard-check-advice")), "no advice once it works");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -521,6 +622,7 @@ export const CASES = [
       }),
   },
   { name: "credential-wizard", title: "the credential wizard against a sandbox process, and the keychain", run: credentialWizard },
-  { name: "bad-file", title: "unreadable files dropped on the Import step", run: badFile },
+  { name: "bad-file", title: "files only from the user's dialog or drop; unreadable files refused with the reason", run: badFile },
+  { name: "company-network", title: "the wizard behind TLS inspection: a certificate failure explained, then the company CA picked", run: companyNetwork },
   { name: "close-mid-apply", title: "closing the window mid-apply keeps the run's verified calls, report and history", run: closeMidApply },
 ];

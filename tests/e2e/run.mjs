@@ -267,6 +267,8 @@ async function runCase(test, active) {
       SKILLSYNC_CONFIG_DIR: configDir,
       SKILLSYNC_DATA_DIR: dataDir,
       SKILLSYNC_SANDBOX_LATENCY_MS: "5",
+      // The user at the file dialogs: each dialog answers with the path written in this file.
+      SKILLSYNC_DIALOG_STANDIN: join(tmp, "dialog-answer.txt"),
     };
     const driver = await startDriver(env, logFd);
     children.push(driver.child);
@@ -279,6 +281,8 @@ async function runCase(test, active) {
       tmp,
       configDir,
       dataDir,
+      /** What the next file dialog answers: a path, or "" for "cancelled". */
+      answerDialog: (path) => writeFile(env.SKILLSYNC_DIALOG_STANDIN, path),
       spawn: (cmd, args, { stdout = "ignore" } = {}) => {
         if (closed) throw new Error(`${test.name} is over: not starting ${cmd}`);
         const child = spawnGroup(cmd, args, { env, stdio: ["ignore", stdout, logFd] });

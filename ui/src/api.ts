@@ -1,9 +1,11 @@
 // Typed wrappers over the app's Tauri commands: one function per command, so argument keys and
 // answer types are written once and every failure reaches the UI as a UiError.
 import { Channel, invoke } from "@tauri-apps/api/core";
+import type { About } from "./bindings/About";
 import type { ApplyInput } from "./bindings/ApplyInput";
 import type { ConnectionCheck } from "./bindings/ConnectionCheck";
 import type { FeedView } from "./bindings/FeedView";
+import type { FilePurpose } from "./bindings/FilePurpose";
 import type { HistoryEntry } from "./bindings/HistoryEntry";
 import type { MappingInput } from "./bindings/MappingInput";
 import type { MappingPreview } from "./bindings/MappingPreview";
@@ -58,6 +60,14 @@ function channel(onEvent: (event: ProgressEvent) => void): Channel<ProgressEvent
   events.onmessage = onEvent;
   return events;
 }
+
+export const about = () => call<About>("about");
+/**
+ * Opens the file dialog for `purpose` (the app opens it, not the page) and answers the path the
+ * user picked, or null when cancelled. Only such a path (or a dropped file) may then be opened or
+ * written: the page cannot name one of its own.
+ */
+export const chooseFile = (purpose: FilePurpose) => call<string | null>("choose_file", { purpose });
 
 export const listProfiles = () => call<ProfileView[]>("list_profiles");
 export const testConnection = (input: ProfileInput) => call<ConnectionCheck>("test_connection", { input });

@@ -54,6 +54,14 @@ pub struct ConnArgs {
     /// Seconds before a request counts as timed out (then retried).
     #[arg(long, default_value_t = 30.0)]
     pub timeout: f64,
+    /// Retries of a failed call, and further rounds for items that failed inside an accepted call,
+    /// each after a growing pause.
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub retries: u32,
+    /// A PEM file with extra root CAs to trust (a company's TLS inspection CA), beside the OS
+    /// certificate store. Overrides the profile's `ca_file`.
+    #[arg(long, value_name = "PATH")]
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -156,6 +164,12 @@ pub struct SandboxArgs {
     /// Comma list of KIND=PROBABILITY; kinds 429 500 502 503 409 timeout reset itemerror.
     #[arg(long)]
     pub faults: Option<String>,
+    /// No listing page holds more than N items, whatever the client asks (at least 1).
+    #[arg(long)]
+    pub page_cap: Option<usize>,
+    /// Genesys: the share (0 to 1) of users listed with expand=skills that come back without skills.
+    #[arg(long, default_value_t = 0.0)]
+    pub expand_drop: f64,
 }
 
 #[derive(Args, Debug)]
@@ -179,6 +193,9 @@ pub enum ProfileCommand {
         client_id: String,
         #[arg(long)]
         api_version: Option<String>,
+        /// A PEM file with the company's root CA, trusted for this profile beside the OS store.
+        #[arg(long, value_name = "PATH")]
+        ca_file: Option<PathBuf>,
         /// Check the connection before saving.
         #[arg(long)]
         test: bool,

@@ -70,5 +70,22 @@ pub fn settings(args: &ConnArgs) -> Result<HttpSettings> {
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         return Err(Error::Config("--timeout must be a positive number of seconds".into()));
     }
-    Ok(HttpSettings { timeout: Duration::from_secs_f64(args.timeout), ..HttpSettings::default() })
+    Ok(HttpSettings {
+        timeout: Duration::from_secs_f64(args.timeout),
+        max_retries: args.retries,
+        ca_file: args.ca_file.clone(),
+        ..HttpSettings::default()
+    })
+}
+
+/// A connection failure of a run, replaced by what a direct probe of the tenant finds: an
+/// untrusted certificate or a proxy failure in plain words, or the whole cause chain.
+pub async fn explained<T>(result: Result<T>, args: &ConnArgs) -> Result<T> {
+    match result {
+        Err(e @ Error::Connection(_)) => {
+            let (Ok(resolved), Ok(settings)) = (resolve(args), settings(args)) else { return Err(e) };
+            Err(skillsync_core::platform::net::explain(e, &resolved.connection, &settings).await)
+        }
+        other => other,
+    }
 }

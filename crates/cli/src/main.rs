@@ -1,6 +1,7 @@
 //! `skillsync`: the command line over the engine, for nightly runs and scripts. Argument parsing,
 //! prompts and printing only; the work is `skillsync_core::job`. Exit codes follow the SPEC:
-//! 0 done, 1 some rows failed, 2 invalid input or configuration, 3 authentication or connection.
+//! 0 done, 1 some rows failed, 2 invalid input or configuration, 3 authentication or connection
+//! (an untrusted certificate or a proxy failure included), 4 a saved plan no longer matches.
 
 mod args;
 mod connect;
@@ -24,9 +25,18 @@ fn main() -> ExitCode {
     };
     let code = rt.block_on(async move {
         match cli.command {
-            args::Command::Plan(a) => run::plan(a).await,
-            args::Command::Apply(a) => run::apply(a).await,
-            args::Command::Export(a) => run::export(a).await,
+            args::Command::Plan(a) => {
+                let conn = a.conn.clone();
+                connect::explained(run::plan(a).await, &conn).await
+            }
+            args::Command::Apply(a) => {
+                let conn = a.conn.clone();
+                connect::explained(run::apply(a).await, &conn).await
+            }
+            args::Command::Export(a) => {
+                let conn = a.conn.clone();
+                connect::explained(run::export(a).await, &conn).await
+            }
             args::Command::Sandbox(a) => sandbox_cmd::run(a).await,
             args::Command::Profile(a) => profile_cmd::run(a).await,
         }

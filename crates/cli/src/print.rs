@@ -75,6 +75,7 @@ pub fn json_summary(s: &RunSummary, report: Option<&str>) {
     let v = serde_json::json!({
         "rows": s.rows,
         "invalid": s.invalid,
+        "excluded": s.excluded,
         "unchanged": s.unchanged,
         "added": s.added,
         "updated": s.updated,
@@ -107,8 +108,9 @@ pub fn plan(loaded: &LoadedFeed, p: &Prepared, tenant: &str) {
         plan.platform,
         tenant
     );
+    let excluded = if s.excluded > 0 { format!(" ({} excluded by the mapping)", s.excluded) } else { String::new() };
     println!(
-        "Plan: {} rows — {} add, {} update, {} remove, {} unchanged, {} invalid",
+        "Plan: {} rows — {} add, {} update, {} remove, {} unchanged, {} invalid{excluded}",
         s.rows, s.add, s.update, s.remove, s.unchanged, s.invalid
     );
     let e = &p.estimate;

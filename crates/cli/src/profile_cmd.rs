@@ -28,9 +28,13 @@ fn ask_secret(kind: SecretKind, env: &str) -> Result<Secret> {
 pub async fn run(args: ProfileArgs) -> Result<i32> {
     let profiles = Profiles::open_default()?;
     match args.command {
-        ProfileCommand::Add { name, platform, region, base_url, client_id, api_version, test } => {
+        ProfileCommand::Add { name, platform, region, base_url, client_id, api_version, ca_file, test } => {
             let platform: PlatformKind = platform.parse().map_err(Error::Config)?;
-            let profile = Profile { platform, region, base_url, client_id, api_version };
+            if let Some(p) = &ca_file {
+                platform::net::load_ca_file(p)?;
+            }
+            let ca_file = ca_file.map(|p| std::path::absolute(&p).unwrap_or(p));
+            let profile = Profile { platform, region, base_url, client_id, api_version, ca_file };
             profile.base_url()?;
             let mut secrets =
                 vec![(SecretKind::ClientSecret, ask_secret(SecretKind::ClientSecret, "SKILLSYNC_CLIENT_SECRET")?)];
@@ -85,8 +89,11 @@ pub async fn run(args: ProfileArgs) -> Result<i32> {
 
 /// Connects and reads the tenant: proves the credentials and the read permissions.
 async fn check(conn: &platform::Connection) -> Result<()> {
-    let client = platform::client(conn, HttpSettings::default())?;
-    client.connect().await?;
+    let settings = HttpSettings::default();
+    let client = platform::client(conn, settings.clone())?;
+    if let Err(e) = client.connect().await {
+        return Err(platform::net::explain(e, conn, &settings).await);
+    }
     let snap = client.snapshot(&Events::none()).await?;
     println!(
         "ok: {} at {} — {} skills, {} agents, {} assignments ({} reads)",

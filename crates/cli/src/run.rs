@@ -120,9 +120,21 @@ pub async fn apply(args: ApplyArgs) -> Result<i32> {
     };
     let control = Control::default();
     let ctrl_c = control.clone();
+    let interactive = !args.feed.json;
     tokio::spawn(async move {
+        // The first Ctrl-C stops sending and ends every wait at once; the calls already sent are
+        // verified and the report lists what was skipped. A second one exits at once: the journal
+        // already holds every call's intent, so `--resume` picks up from there.
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        ctrl_c.cancel();
+        if interactive {
+            eprintln!("\ncancelling: no new calls; verifying what was sent (Ctrl-C again to quit at once)");
+        }
         if tokio::signal::ctrl_c().await.is_ok() {
-            ctrl_c.cancel();
+            eprintln!("\nquit: resume later with --resume");
+            std::process::exit(130);
         }
     });
     let progress = print::Progress::new(!args.feed.json);

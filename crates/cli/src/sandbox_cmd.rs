@@ -23,6 +23,8 @@ pub async fn run(args: SandboxArgs) -> Result<i32> {
         config.token_ttl = Duration::from_secs(ttl.max(1));
     }
     config.latency = Duration::from_millis(args.latency_ms);
+    config.page_cap = args.page_cap;
+    config.expand_drop = args.expand_drop;
     if let Some(spec) = &args.faults {
         config.faults = spec.parse::<Faults>().map_err(bad)?;
     }

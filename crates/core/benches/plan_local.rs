@@ -107,7 +107,7 @@ fn snapshot(rng: &mut Rng) -> Snapshot {
             assignments.insert((a.id.clone(), s.id.clone()), (1 + rng.below(5)) as f64);
         }
     }
-    Snapshot { skills, agents, assignments }
+    Snapshot { skills, agents, assignments, ..Snapshot::default() }
 }
 
 /// A long feed `email,skill,proficiency`: mostly the current state (a nightly re-run), with

@@ -1,5 +1,6 @@
 //! The engine's errors. Each variant has a stable `code()` (the CLI's JSON and the app's UI key on
-//! it) and an `exit_code()` per the CLI contract: 2 for input/configuration, 3 for auth/connection.
+//! it) and an `exit_code()` per the CLI contract: 2 for input/configuration, 3 for auth/connection
+//! (certificate and proxy failures included).
 
 use thiserror::Error;
 
@@ -20,6 +21,12 @@ pub enum Error {
     /// The platform could not be reached.
     #[error("cannot reach the platform: {0}")]
     Connection(String),
+    /// The server's TLS certificate is not trusted (TLS inspection, a missing company CA).
+    #[error("untrusted certificate: {0}")]
+    Certificate(String),
+    /// The proxy refused or failed the connection.
+    #[error("proxy failure: {0}")]
+    Proxy(String),
     /// The platform answered with an error the engine cannot work around.
     #[error("{method} {path} answered {status}: {message}{}", correlation_id.as_deref().map(|c| format!(" (correlation id {c})")).unwrap_or_default())]
     Api { method: String, path: String, status: u16, message: String, correlation_id: Option<String> },
@@ -47,6 +54,8 @@ impl Error {
             Error::Config(_) => "config.invalid",
             Error::Auth(_) => "auth.failed",
             Error::Connection(_) => "connection.failed",
+            Error::Certificate(_) => "connection.certificate",
+            Error::Proxy(_) => "connection.proxy",
             Error::Api { .. } => "api.error",
             Error::Permission(_) => "auth.permission",
             Error::Keychain(_) => "keychain.unavailable",
@@ -59,7 +68,7 @@ impl Error {
     /// The CLI's exit code for a run that ended with this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Auth(_) | Error::Connection(_) | Error::Permission(_) => 3,
+            Error::Auth(_) | Error::Connection(_) | Error::Certificate(_) | Error::Proxy(_) | Error::Permission(_) => 3,
             Error::Api { .. } | Error::Cancelled => 1,
             _ => 2,
         }
@@ -84,6 +93,8 @@ mod tests {
             (Error::Config("x".into()), "config.invalid", 2),
             (Error::Auth("x".into()), "auth.failed", 3),
             (Error::Connection("x".into()), "connection.failed", 3),
+            (Error::Certificate("x".into()), "connection.certificate", 3),
+            (Error::Proxy("x".into()), "connection.proxy", 3),
             (Error::Permission("x".into()), "auth.permission", 3),
             (Error::Keychain("x".into()), "keychain.unavailable", 2),
             (Error::Journal("x".into()), "journal.invalid", 2),

@@ -86,11 +86,8 @@ pub fn write_feed(path: &Path, snapshot: &Snapshot, options: &ExportOptions) -> 
             per_agent.entry(agent.as_str()).or_default().push((name, *v));
         }
     }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-    }
-    let mut w =
-        csv::Writer::from_path(path).map_err(|e| Error::io(format!("creating {}", path.display()), e.into()))?;
+    // With a BOM, so a spreadsheet reads accented names right and saves them back intact.
+    let mut w = csv::Writer::from_writer(crate::report::create_csv(path)?);
     let io = |e: csv::Error| Error::io(format!("writing {}", path.display()), e.into());
     let mut rows = 0;
     match options.layout {
@@ -173,7 +170,10 @@ mod tests {
         let p = dir.path().join("out.csv");
         let n = write_feed(&p, &snap(), &ExportOptions::default()).unwrap();
         assert_eq!(n, 1);
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "email,skill,proficiency\nana@x.com,Billing - English,4.5\n");
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "\u{feff}email,skill,proficiency\nana@x.com,Billing - English,4.5\n"
+        );
     }
 
     #[test]
@@ -181,7 +181,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("out.csv");
         write_feed(&p, &snap(), &ExportOptions { layout: ExportLayout::Wide, ..Default::default() }).unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "email,Billing - English,Retention\nana@x.com,4.5,\n");
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "\u{feff}email,Billing - English,Retention\nana@x.com,4.5,\n");
     }
 
     #[test]

@@ -8,13 +8,13 @@ use crate::events::{Event, Events, Phase};
 use crate::import::Table;
 use crate::journal::{JobId, Journal, Previous};
 use crate::mapping::Mapping;
-use crate::model::{Action, Change, Feed, Outcome, PlatformKind, RequestCounts, RowResult, Snapshot, Target};
+use crate::model::{Change, Feed, Outcome, PlatformKind, RequestCounts, RowResult, Snapshot, Target};
 use crate::plan::{self, Plan, PlanOptions};
 use crate::platform::PlatformClient;
 use crate::report::{Report, RunSummary};
 use crate::verify;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -139,7 +139,9 @@ pub async fn execute(
     started: Instant,
 ) -> Result<Run> {
     let events = &options.apply.events;
+    let control = &options.apply.control;
     client.set_events(events.clone());
+    client.set_cancel(control.token());
     let plan = &prepared.plan;
     events.emit(Event::Phase { phase: Phase::Apply });
     let batches = client.batches(&plan.changes);
@@ -148,76 +150,163 @@ pub async fn execute(
     events.emit(Event::Phase { phase: Phase::Verify });
     let mut states = verify::collect(&plan.changes, &applied);
     verify::read_back(client, &plan.changes, &mut states).await?;
+    let mut cancelled = applied.cancelled;
 
-    // Second chance, once: items that failed inside an accepted call (CXone's 200 with a failed
-    // item), or were accepted but did not land, are re-planned from what the platform now holds.
-    if !applied.cancelled {
+    // Items that failed inside an accepted call (CXone's 200 with a failed item), or were accepted
+    // but did not land, go again — re-planned from what the read-back shows, with backoff, within
+    // the same retry budget a failed call gets.
+    let budget = client.session().settings().max_retries;
+    let mut round = 0;
+    while !cancelled && round < budget {
         let again: Vec<usize> = (0..plan.changes.len())
             .filter(|&i| {
                 let s = &states[i];
                 s.attempted && !s.call_failed && !s.reached(plan.changes[i].target) && s.after.is_some()
             })
             .collect();
-        if !again.is_empty() {
-            events
-                .emit(Event::Note { message: format!("{} item(s) did not land; sending them once more", again.len()) });
-            let retry: Vec<Change> = again
-                .iter()
-                .map(|&i| Change { before: states[i].after.flatten(), ..plan.changes[i].clone() })
-                .collect();
-            let batches = client.batches(&retry);
-            let second = apply::run(client, &retry, batches, &options.apply, options.journal.as_ref()).await;
-            journal_errors.extend(second.journal_errors.iter().cloned());
-            let mut s2 = verify::collect(&retry, &second);
-            verify::read_back(client, &retry, &mut s2).await?;
-            for (k, &i) in again.iter().enumerate() {
-                let s = &mut states[i];
-                s.correlation_ids.extend(s2[k].correlation_ids.iter().cloned());
-                s.errors.extend(s2[k].errors.iter().cloned());
-                if s2[k].attempted {
-                    s.after = s2[k].after.or(s.after);
-                    s.accepted = s2[k].accepted;
+        if again.is_empty() {
+            break;
+        }
+        round += 1;
+        events.emit(Event::Note {
+            message: format!("{} item(s) did not land; sending them again (round {round} of {budget})", again.len()),
+        });
+        if client.session().wait_until(tokio::time::Instant::now() + round_backoff(client, round)).await.is_err() {
+            cancelled = true;
+            break;
+        }
+        let retry: Vec<Change> = again
+            .iter()
+            .map(|&i| {
+                let now = states[i].after.flatten();
+                let c = &plan.changes[i];
+                Change {
+                    before: now,
+                    active: if now.is_some() { states[i].active.or(c.active) } else { None },
+                    ..c.clone()
                 }
-            }
+            })
+            .collect();
+        let batches = client.batches(&retry);
+        let next = apply::run(client, &retry, batches, &options.apply, options.journal.as_ref()).await;
+        journal_errors.extend(next.journal_errors.iter().cloned());
+        cancelled |= next.cancelled;
+        let mut s2 = verify::collect(&retry, &next);
+        verify::read_back(client, &retry, &mut s2).await?;
+        for (k, &i) in again.iter().enumerate() {
+            states[i].absorb(&s2[k]);
         }
     }
 
     events.emit(Event::Phase { phase: Phase::Report });
-    let mut rows = verify::results(plan, &states, applied.cancelled);
+    let mut rows = verify::results(plan, &states, cancelled);
     if let Some(prev) = &options.previous {
-        merge_previous(&mut rows, plan, prev);
+        merge_previous(&mut rows, plan, &prepared.snapshot, prev);
     }
     if let Some(j) = &options.journal {
-        if !applied.cancelled {
+        if !cancelled {
             if let Err(e) = j.finish() {
                 journal_errors.push(e.to_string());
             }
         }
     }
-    let summary = RunSummary::from_rows(&rows, client.counts(), started.elapsed().as_millis() as u64);
-    Ok(Run { rows, summary, cancelled: applied.cancelled, journal_errors })
+    let summary = RunSummary {
+        excluded: plan.summary.excluded,
+        ..RunSummary::from_rows(&rows, client.counts(), started.elapsed().as_millis() as u64)
+    };
+    Ok(Run { rows, summary, cancelled, journal_errors })
 }
 
-/// After `--resume`: rows the interrupted run already changed now plan as unchanged. Report them
-/// as what they were — added or updated, with the original before value and correlation ids.
-fn merge_previous(rows: &mut [RowResult], plan: &Plan, prev: &Previous) {
-    let by_line: HashMap<usize, &crate::model::PlanRow> = plan.rows.iter().map(|r| (r.line, r)).collect();
-    for r in rows.iter_mut().filter(|r| r.outcome == Outcome::Unchanged) {
-        let (Some(a), Some(s)) = (&r.agent_id, &r.skill_id) else { continue };
-        let Some(p) = prev.items.get(&(a.clone(), s.clone())) else { continue };
-        if !p.accepted || !verify::reaches(r.after, p.target) {
-            continue;
+/// The pause before another round of failed items: doubling from the session's shortest backoff,
+/// capped at its longest, with jitter so many clients do not retry in step.
+fn round_backoff(client: &dyn PlatformClient, round: u32) -> std::time::Duration {
+    use rand::Rng;
+    let s = client.session().settings();
+    let base = s.min_backoff.saturating_mul(1 << round.min(16)).min(s.max_backoff);
+    base.mul_f64(rand::rng().random_range(0.5..1.0))
+}
+
+/// After `--resume`: the report and undo file cover every pair any attempt of the job changed.
+/// Rows are matched to the journal by (agent, skill), never by line (a wide or packed line holds
+/// many pairs). A pair the earlier attempt already changed plans as unchanged now: it is reported
+/// as what it was, with the value before the job's first call. Pairs no row of this plan names
+/// (removals of unlisted skills done before the crash) get rows of their own.
+fn merge_previous(rows: &mut Vec<RowResult>, plan: &Plan, snapshot: &Snapshot, prev: &Previous) {
+    let mut seen: HashSet<(String, String)> = HashSet::new();
+    for (r, pr) in rows.iter_mut().zip(&plan.rows) {
+        // Rows with a problem (invalid, or a duplicate of the pair's first row) never carry the
+        // pair's change.
+        let (Some(a), Some(s), None) = (&r.agent_id, &r.skill_id, &pr.problem) else { continue };
+        let key = (a.clone(), s.clone());
+        let Some(p) = prev.items.get(&key) else { continue };
+        let first_row_of_pair = seen.insert(key);
+        match r.outcome {
+            // Done by an earlier attempt: a call carried the pair (whatever its answer said: a
+            // write can land and its answer be lost) and the platform now holds the target.
+            Outcome::Unchanged if first_row_of_pair && verify::reaches(r.after, p.target) => {
+                r.outcome = outcome_of(p.target, p.before);
+                r.before = p.before;
+                r.correlation_ids = p.correlation_ids.clone();
+                r.attempts += p.calls;
+            }
+            Outcome::Added | Outcome::Updated | Outcome::Removed => {
+                r.outcome = outcome_of(p.target, p.before);
+                r.before = p.before;
+                r.correlation_ids.splice(0..0, p.correlation_ids.iter().cloned());
+                r.attempts += p.calls;
+            }
+            Outcome::Failed | Outcome::Skipped => {
+                r.before = p.before;
+                r.correlation_ids.splice(0..0, p.correlation_ids.iter().cloned());
+                r.attempts += p.calls;
+            }
+            _ => {}
         }
-        if by_line.get(&r.line).is_some_and(|pr| pr.action != Action::Unchanged || pr.problem.is_some()) {
-            continue;
-        }
-        r.outcome = match (p.target, p.before) {
-            (Target::Remove, _) => Outcome::Removed,
-            (Target::Set(_), None) => Outcome::Added,
-            (Target::Set(_), Some(_)) => Outcome::Updated,
-        };
-        r.before = p.before;
-        r.correlation_ids = p.correlation_ids.clone();
+    }
+    let agents: HashMap<&str, &crate::model::Agent> = snapshot.agents.iter().map(|a| (a.id.as_str(), a)).collect();
+    let skills: HashMap<&str, &str> = snapshot.skills.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect();
+    let mut extra: Vec<RowResult> = prev
+        .items
+        .iter()
+        .filter(|(key, _)| !seen.contains(*key))
+        .filter_map(|((a, s), p)| {
+            let now = snapshot.assignments.get(&(a.clone(), s.clone())).copied();
+            if !verify::reaches(now, p.target) {
+                return None;
+            }
+            let agent =
+                agents.get(a.as_str()).map(|x| if x.email.is_empty() { x.username.clone() } else { x.email.clone() });
+            Some(RowResult {
+                line: 0,
+                agent: agent.unwrap_or_else(|| a.clone()),
+                skill: skills.get(s.as_str()).map_or_else(|| s.clone(), |n| n.to_string()),
+                agent_id: Some(a.clone()),
+                skill_id: Some(s.clone()),
+                before: p.before,
+                requested: match p.target {
+                    Target::Set(v) => Some(v),
+                    Target::Remove => None,
+                },
+                after: now,
+                outcome: outcome_of(p.target, p.before),
+                error: None,
+                correlation_ids: p.correlation_ids.clone(),
+                attempts: p.calls,
+            })
+        })
+        .collect();
+    if !extra.is_empty() {
+        extra.sort_by(|x, y| (&x.agent_id, &x.skill_id).cmp(&(&y.agent_id, &y.skill_id)));
+        rows.extend(extra);
+        rows.sort_by_key(|r| r.line);
+    }
+}
+
+fn outcome_of(target: Target, before: Option<f64>) -> Outcome {
+    match (target, before) {
+        (Target::Remove, _) => Outcome::Removed,
+        (Target::Set(_), None) => Outcome::Added,
+        (Target::Set(_), Some(_)) => Outcome::Updated,
     }
 }
 
@@ -264,6 +353,7 @@ pub fn plan_summary(prepared: &Prepared, elapsed_ms: u64) -> RunSummary {
     RunSummary {
         rows: s.rows,
         invalid: s.invalid,
+        excluded: s.excluded,
         unchanged: s.unchanged,
         added: s.add,
         updated: s.update,

@@ -1,7 +1,8 @@
-//! The apply journal: one JSON line per completed write call, flushed to disk before the call
-//! counts as done, so a crash or kill never loses track of what was sent. `--resume` reads it back
-//! to finish the job and to report, for the rows done before the crash, their original before
-//! values and correlation ids. It holds ids and values only — never a secret.
+//! The apply journal: for every write call, its intent (the pairs and their before values) flushed
+//! to disk before the call is sent, and its outcome after, so a crash or kill never loses track of
+//! what was sent or what must be put back. `--resume` reads it back to finish the job and to report,
+//! for every pair any attempt changed, its original before value and correlation ids. It holds ids
+//! and values only — never a secret.
 
 use crate::error::{Error, Result};
 use crate::model::{Change, PlatformKind, Target};
@@ -55,9 +56,54 @@ pub fn default_path(job: &JobId) -> Result<PathBuf> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Entry {
-    Start { job: JobId, started_at: String },
-    Batch { op: String, items: Vec<JournalItem>, correlation_ids: Vec<String>, error: Option<String> },
-    Finish { finished_at: String },
+    Start {
+        job: JobId,
+        started_at: String,
+    },
+    /// A later attempt of the same job (`--resume`) starts here.
+    Resume {
+        resumed_at: String,
+    },
+    /// A call about to be sent, with the values its pairs had before: written and flushed before
+    /// the call leaves, so a kill mid-call never loses what must be put back.
+    Intent {
+        call: u64,
+        op: String,
+        items: Vec<IntentItem>,
+    },
+    /// What that call came to.
+    Outcome {
+        call: u64,
+        items: Vec<OutcomeItem>,
+        correlation_ids: Vec<String>,
+        error: Option<String>,
+    },
+    /// A completed call, as journals written before intents were kept record it.
+    Batch {
+        op: String,
+        items: Vec<JournalItem>,
+        correlation_ids: Vec<String>,
+        error: Option<String>,
+    },
+    Finish {
+        finished_at: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IntentItem {
+    pub agent_id: String,
+    pub skill_id: String,
+    pub before: Option<f64>,
+    pub target: Target,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeItem {
+    pub agent_id: String,
+    pub skill_id: String,
+    pub accepted: bool,
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,34 +116,59 @@ pub struct JournalItem {
     pub error: Option<String>,
 }
 
-/// What an earlier, interrupted run of the same job sent, per (agent id, skill id).
+/// Every pair an earlier, interrupted attempt of the same job wrote to, keyed by (agent id, skill id).
 #[derive(Debug, Default, Clone)]
 pub struct Previous {
     pub items: HashMap<(String, String), PreviousItem>,
     pub finished: bool,
+    /// Attempts of the job before this one.
+    pub attempts: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreviousItem {
-    /// The value before the first run touched it.
+    /// The value before the job's first call touched the pair.
     pub before: Option<f64>,
     pub target: Target,
+    /// Some call carrying the pair was accepted.
     pub accepted: bool,
+    /// A call carrying the pair was sent (or about to be) and its outcome never recorded: the
+    /// platform's state now tells whether it landed.
+    pub in_flight: bool,
     pub correlation_ids: Vec<String>,
+    /// Write calls that carried the pair.
+    pub calls: u32,
 }
 
 impl std::fmt::Debug for Journal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Journal").field("path", &self.path).finish()
+        f.debug_struct("Journal").field("path", &self.inner.path).finish()
     }
 }
 
+/// An open journal. Cheap to clone; writes are serialised and each is on disk before it returns.
+#[derive(Clone)]
 pub struct Journal {
+    inner: std::sync::Arc<Inner>,
+}
+
+struct Inner {
     path: PathBuf,
     file: parking_lot::Mutex<std::fs::File>,
+    next_call: std::sync::atomic::AtomicU64,
 }
 
 impl Journal {
+    fn open(path: &Path, file: std::fs::File, next_call: u64) -> Journal {
+        Journal {
+            inner: std::sync::Arc::new(Inner {
+                path: path.to_path_buf(),
+                file: parking_lot::Mutex::new(file),
+                next_call: std::sync::atomic::AtomicU64::new(next_call),
+            }),
+        }
+    }
+
     /// Starts a new journal (replacing an old one at `path`).
     pub fn create(path: &Path, job: &JobId) -> Result<Journal> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -105,48 +176,80 @@ impl Journal {
         }
         let file =
             std::fs::File::create(path).map_err(|e| Error::io(format!("creating journal {}", path.display()), e))?;
-        let j = Journal { path: path.to_path_buf(), file: parking_lot::Mutex::new(file) };
+        let j = Journal::open(path, file, 1);
         j.append(&Entry::Start { job: job.clone(), started_at: now() })?;
         Ok(j)
     }
 
-    /// Opens an existing journal of the same job to continue it, with what it already holds.
+    /// Opens an existing journal of the same job to continue it, with what it already holds. A torn
+    /// last line (the kill came mid-write) is cut off first, so the next entry starts on a line
+    /// of its own.
     pub fn resume(path: &Path, job: &JobId) -> Result<(Journal, Previous)> {
-        let previous = read(path, job)?;
+        let (previous, last_call) = read_with_calls(path, job)?;
         let file = std::fs::OpenOptions::new()
+            .read(true)
             .append(true)
             .open(path)
             .map_err(|e| Error::io(format!("opening journal {}", path.display()), e))?;
-        Ok((Journal { path: path.to_path_buf(), file: parking_lot::Mutex::new(file) }, previous))
+        cut_torn_tail(&file).map_err(|e| Error::io(format!("repairing journal {}", path.display()), e))?;
+        let j = Journal::open(path, file, last_call + 1);
+        j.append(&Entry::Resume { resumed_at: now() })?;
+        Ok((j, previous))
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.inner.path
     }
 
-    /// Appends one completed call and flushes it to disk before returning.
-    pub fn record(&self, batch: &Batch, result: &BatchResult, changes: &[Change]) -> Result<()> {
+    /// Records the call about to be sent and returns its number for [`Journal::outcome`].
+    pub async fn intent(&self, batch: &Batch, changes: &[Change]) -> Result<u64> {
+        let call = self.inner.next_call.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let items = batch
+            .items
+            .iter()
+            .filter_map(|&i| changes.get(i))
+            .map(|c| IntentItem {
+                agent_id: c.agent_id.clone(),
+                skill_id: c.skill_id.clone(),
+                before: c.before,
+                target: c.target,
+            })
+            .collect();
+        self.append_off_thread(Entry::Intent { call, op: format!("{:?}", batch.op), items }).await?;
+        Ok(call)
+    }
+
+    /// Records what call `call` came to.
+    pub async fn outcome(&self, call: u64, result: &BatchResult, changes: &[Change]) -> Result<()> {
         let items = result
             .items
             .iter()
             .filter_map(|it| {
                 let c = changes.get(it.change)?;
-                Some(JournalItem {
+                Some(OutcomeItem {
                     agent_id: c.agent_id.clone(),
                     skill_id: c.skill_id.clone(),
-                    before: c.before,
-                    target: c.target,
                     accepted: it.accepted,
                     error: it.error.clone(),
                 })
             })
             .collect();
-        self.append(&Entry::Batch {
-            op: format!("{:?}", batch.op),
+        self.append_off_thread(Entry::Outcome {
+            call,
             items,
             correlation_ids: result.correlation_ids.clone(),
             error: result.error.clone(),
         })
+        .await
+    }
+
+    /// Writes and flushes on a blocking thread: an fsync must not stall the async workers that
+    /// keep the other calls moving.
+    async fn append_off_thread(&self, e: Entry) -> Result<()> {
+        let j = self.clone();
+        tokio::task::spawn_blocking(move || j.append(&e))
+            .await
+            .map_err(|e| Error::Journal(format!("the journal writer stopped: {e}")))?
     }
 
     pub fn finish(&self) -> Result<()> {
@@ -154,26 +257,58 @@ impl Journal {
     }
 
     fn append(&self, e: &Entry) -> Result<()> {
+        let path = &self.inner.path;
         let mut line = serde_json::to_vec(e).map_err(|e| Error::Journal(e.to_string()))?;
         line.push(b'\n');
-        let mut f = self.file.lock();
-        f.write_all(&line).map_err(|e| Error::io(format!("writing journal {}", self.path.display()), e))?;
-        f.sync_data().map_err(|e| Error::io(format!("flushing journal {}", self.path.display()), e))
+        let mut f = self.inner.file.lock();
+        f.write_all(&line).map_err(|e| Error::io(format!("writing journal {}", path.display()), e))?;
+        f.sync_data().map_err(|e| Error::io(format!("flushing journal {}", path.display()), e))
     }
 }
 
+/// Cuts everything after the last newline: the remains of a write the kill interrupted.
+fn cut_torn_tail(file: &std::fs::File) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(());
+    }
+    let mut f = file;
+    let tail = len.min(1 << 20);
+    f.seek(SeekFrom::Start(len - tail))?;
+    let mut buf = Vec::with_capacity(tail as usize);
+    f.take(tail).read_to_end(&mut buf)?;
+    if buf.last() == Some(&b'\n') {
+        return Ok(());
+    }
+    let keep = match buf.iter().rposition(|&b| b == b'\n') {
+        Some(i) => len - tail + i as u64 + 1,
+        None if tail == len => 0,
+        None => return Ok(()), // a line over 1 MiB: leave it, the reader skips it
+    };
+    file.set_len(keep)?;
+    file.sync_data()
+}
+
 /// Reads a journal; refuses one that belongs to another job. A torn last line (the crash came
-/// mid-write) is ignored: that call's result was never recorded, so it will be re-planned.
+/// mid-write) is ignored: what it would have said is recovered from the platform's state.
 pub fn read(path: &Path, job: &JobId) -> Result<Previous> {
+    read_with_calls(path, job).map(|(p, _)| p)
+}
+
+fn read_with_calls(path: &Path, job: &JobId) -> Result<(Previous, u64)> {
     let f = std::fs::File::open(path).map_err(|e| Error::io(format!("opening journal {}", path.display()), e))?;
     let mut prev = Previous::default();
     let mut started = false;
-    for (n, line) in std::io::BufReader::new(f).lines().enumerate() {
+    let mut last_call = 0;
+    // Pairs of each call whose outcome is not recorded yet.
+    let mut open: HashMap<u64, Vec<(String, String)>> = HashMap::new();
+    for (n, line) in std::io::BufReader::new(f).split(b'\n').enumerate() {
         let line = line.map_err(|e| Error::io(format!("reading journal {}", path.display()), e))?;
-        if line.trim().is_empty() {
+        if line.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        let Ok(entry) = serde_json::from_str::<Entry>(&line) else {
+        let Ok(entry) = serde_json::from_slice::<Entry>(&line) else {
             tracing::warn!(line = n + 1, "ignoring an unreadable journal line (torn write)");
             continue;
         };
@@ -189,17 +324,52 @@ pub fn read(path: &Path, job: &JobId) -> Result<Previous> {
                     )));
                 }
                 started = true;
+                prev.attempts = 1;
             }
-            Entry::Batch { items, correlation_ids, .. } => {
+            Entry::Resume { .. } => prev.attempts += 1,
+            Entry::Intent { call, items, .. } => {
+                last_call = last_call.max(call);
+                let mut pairs = Vec::with_capacity(items.len());
                 for it in items {
                     let key = (it.agent_id, it.skill_id);
-                    let e = prev.items.entry(key).or_insert(PreviousItem {
+                    let e = prev.items.entry(key.clone()).or_insert(PreviousItem {
                         before: it.before,
                         target: it.target,
                         accepted: false,
+                        in_flight: false,
                         correlation_ids: vec![],
+                        calls: 0,
                     });
                     e.target = it.target;
+                    e.in_flight = true;
+                    e.calls += 1;
+                    pairs.push(key);
+                }
+                open.insert(call, pairs);
+            }
+            Entry::Outcome { call, items, correlation_ids, .. } => {
+                let accepted: HashMap<(String, String), bool> =
+                    items.into_iter().map(|it| ((it.agent_id, it.skill_id), it.accepted)).collect();
+                for key in open.remove(&call).unwrap_or_default() {
+                    if let Some(e) = prev.items.get_mut(&key) {
+                        e.in_flight = false;
+                        e.accepted |= accepted.get(&key).copied().unwrap_or(false);
+                        e.correlation_ids.extend(correlation_ids.iter().cloned());
+                    }
+                }
+            }
+            Entry::Batch { items, correlation_ids, .. } => {
+                for it in items {
+                    let e = prev.items.entry((it.agent_id, it.skill_id)).or_insert(PreviousItem {
+                        before: it.before,
+                        target: it.target,
+                        accepted: false,
+                        in_flight: false,
+                        correlation_ids: vec![],
+                        calls: 0,
+                    });
+                    e.target = it.target;
+                    e.calls += 1;
                     e.accepted |= it.accepted;
                     e.correlation_ids.extend(correlation_ids.iter().cloned());
                 }
@@ -210,7 +380,7 @@ pub fn read(path: &Path, job: &JobId) -> Result<Previous> {
     if !started {
         return Err(Error::Journal(format!("{} is not a Skillsync journal", path.display())));
     }
-    Ok(prev)
+    Ok((prev, last_call))
 }
 
 fn now() -> String {
@@ -223,11 +393,11 @@ mod tests {
     use crate::platform::{ItemResult, WriteOp};
 
     fn change(a: &str, s: &str, before: Option<f64>, v: f64) -> Change {
-        Change { agent_id: a.into(), skill_id: s.into(), before, target: Target::Set(v), lines: vec![2] }
+        Change { agent_id: a.into(), skill_id: s.into(), before, target: Target::Set(v), lines: vec![2], active: None }
     }
 
-    #[test]
-    fn records_survive_and_resume_keeps_the_first_before_value() {
+    #[tokio::test]
+    async fn records_survive_and_resume_keeps_the_first_before_value() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("j.jsonl");
         let job = JobId::new(PlatformKind::Genesys, "http://127.0.0.1:1", b"feed", "");
@@ -240,20 +410,36 @@ mod tests {
             ],
             correlation_ids: vec!["c-1".into()],
             error: None,
+            unsent: false,
         };
         {
             let j = Journal::create(&path, &job).unwrap();
-            j.record(&batch, &result, &changes).unwrap();
+            let call = j.intent(&batch, &changes).await.unwrap();
+            j.outcome(call, &result, &changes).await.unwrap();
+            // A second call in flight at the kill: its intent is on disk, its outcome never came.
+            let in_flight = Batch { op: WriteOp::GenesysPatch { agent_id: "u3".into() }, items: vec![2] };
+            j.intent(&in_flight, &[changes.clone(), vec![change("u3", "s9", Some(2.0), 5.0)]].concat()).await.unwrap();
         }
         // Simulate a torn last line from a crash mid-write.
-        std::fs::OpenOptions::new().append(true).open(&path).unwrap().write_all(b"{\"type\":\"batch\",\"op").unwrap();
-        let (_j, prev) = Journal::resume(&path, &job).unwrap();
+        std::fs::OpenOptions::new().append(true).open(&path).unwrap().write_all(b"{\"type\":\"outcome\",\"ca").unwrap();
+        let (j, prev) = Journal::resume(&path, &job).unwrap();
         let p = &prev.items[&("u1".to_string(), "s1".to_string())];
-        assert!(p.accepted);
+        assert!(p.accepted && !p.in_flight);
         assert_eq!(p.before, Some(1.0));
         assert_eq!(p.correlation_ids, vec!["c-1".to_string()]);
         assert!(!prev.items[&("u2".to_string(), "s1".to_string())].accepted);
+        let flying = &prev.items[&("u3".to_string(), "s9".to_string())];
+        assert!(flying.in_flight && !flying.accepted, "{flying:?}");
+        assert_eq!(flying.before, Some(2.0), "the intent keeps the before value of a call cut off mid-flight");
         assert!(!prev.finished);
+        assert_eq!(prev.attempts, 1);
+        // The torn tail is cut, so the next entry is a line of its own and the whole file reads.
+        j.finish().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.lines().all(|l| serde_json::from_str::<Entry>(l).is_ok()), "{text}");
+        let again = read(&path, &job).unwrap();
+        assert!(again.finished);
+        assert_eq!(again.attempts, 2);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 use crate::error::{Error, Result};
 use crate::import::headers::{self, normalize};
 use crate::import::{self, SpecialCell, Table, TableRow};
-use crate::model::{fmt_value, AgentKey, Feed, FeedRecord, PlatformKind, RowProblem, Target};
+use crate::model::{fmt_value, AgentKey, Exclude, Feed, FeedRecord, PlatformKind, Rename, RowProblem, Target};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -26,6 +26,12 @@ pub struct Mapping {
     /// A linear rescale of numeric source values onto the platform scale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<ScaleMap>,
+    /// Feed names corrected to the platform's (`[rename.skills]`, `[rename.agents]`).
+    #[serde(default, skip_serializing_if = "Rename::is_empty")]
+    pub rename: Rename,
+    /// Rows left out (`[exclude] agents`, `skills`, `rows`).
+    #[serde(default, skip_serializing_if = "Exclude::is_empty")]
+    pub exclude: Exclude,
 }
 
 /// Which columns hold what. Column names match the header trimmed, then case-insensitively.
@@ -343,6 +349,8 @@ impl Mapping {
         };
         out.feed.agent_key = r.agent_key;
         out.feed.agent_column = r.agent.1.clone();
+        out.feed.rename = self.rename.clone();
+        out.feed.exclude = self.exclude.clone();
         out.feed.skill_column = match r.layout {
             Layout::Long => r.skill.as_ref().map(|c| c.1.clone()).unwrap_or_default(),
             Layout::Wide => String::new(),

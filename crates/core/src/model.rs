@@ -3,7 +3,7 @@
 //! from one of these to the next.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The contact-center platform a job targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -144,9 +144,23 @@ pub struct Snapshot {
     pub agents: Vec<Agent>,
     /// (agent id, skill id) → current proficiency on the platform's scale.
     pub assignments: HashMap<(String, String), f64>,
+    /// Assignments that exist but are switched off (CXone's per-assignment `isActive`). They count
+    /// as assigned everywhere; an update sends their state back unchanged.
+    #[serde(default)]
+    pub disabled: HashSet<(String, String)>,
 }
 
 impl Snapshot {
+    /// The on/off state of an existing assignment on a platform that keeps one (`None` where the
+    /// platform has no such state or the pair is not assigned).
+    pub fn active_of(&self, agent_id: &str, skill_id: &str) -> Option<bool> {
+        if self.disabled.is_empty() {
+            return None;
+        }
+        let key = (agent_id.to_string(), skill_id.to_string());
+        self.assignments.contains_key(&key).then(|| !self.disabled.contains(&key))
+    }
+
     /// Number of skills each agent holds now (Genesys refuses more than 50).
     pub fn skill_counts(&self) -> HashMap<&str, usize> {
         let mut m: HashMap<&str, usize> = HashMap::new();
@@ -272,6 +286,10 @@ pub struct RowResult {
     pub error: Option<String>,
     /// Correlation ids of every request that carried this row (retries included).
     pub correlation_ids: Vec<String>,
+    /// Write calls that carried this row, over every round and every attempt of the job (HTTP
+    /// retries of one call show as its several correlation ids).
+    #[serde(default)]
+    pub attempts: u32,
 }
 
 /// Request counts of a run. `write` counts write calls the job needed (one per batch); retries of a
@@ -282,6 +300,50 @@ pub struct RequestCounts {
     pub write: u64,
     pub retried: u64,
     pub throttled: u64,
+}
+
+/// Names the analyst corrected: feed text (matched trimmed and case-insensitively) → the name on
+/// the platform, as the app's "did you mean" writes them into the mapping template.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rename {
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub skills: std::collections::BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub agents: std::collections::BTreeMap<String, String>,
+}
+
+/// Rows the analyst chose to leave out: by agent, by skill, or one agent's one skill. Excluded
+/// rows are counted apart, never invalid and never sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclude {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub agents: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<ExcludedRow>,
+}
+
+/// One agent's one skill, as the feed names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExcludedRow {
+    pub agent: String,
+    pub skill: String,
+}
+
+impl Rename {
+    pub fn is_empty(&self) -> bool {
+        self.skills.is_empty() && self.agents.is_empty()
+    }
+}
+
+impl Exclude {
+    pub fn is_empty(&self) -> bool {
+        self.agents.is_empty() && self.skills.is_empty() && self.rows.is_empty()
+    }
 }
 
 /// The feed after import and mapping: one record per (agent, skill) request, plus the rows that
@@ -299,6 +361,12 @@ pub struct Feed {
     /// wide files, where each skill is its own column.
     #[serde(default)]
     pub skill_column: String,
+    /// Name corrections from the mapping, applied when names are resolved.
+    #[serde(default)]
+    pub rename: Rename,
+    /// Rows to leave out, from the mapping.
+    #[serde(default)]
+    pub exclude: Exclude,
 }
 
 /// One write the apply must make: an (agent, skill) pair and its new state, with the feed lines it
@@ -310,4 +378,8 @@ pub struct Change {
     pub before: Option<f64>,
     pub target: Target,
     pub lines: Vec<usize>,
+    /// The assignment's own on/off state, sent back unchanged on an update (CXone); `None` for a
+    /// new assignment or a platform without such a state.
+    #[serde(default)]
+    pub active: Option<bool>,
 }

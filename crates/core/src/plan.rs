@@ -7,7 +7,7 @@
 //! duplicates that disagree send nothing for the pair.
 
 use crate::model::{fmt_value, Action, Change, Feed, FeedRecord, PlanRow, PlatformKind, RowProblem, Snapshot, Target};
-use crate::resolve::{AgentMatch, Directory, SkillMatch};
+use crate::resolve::{fold, AgentMatch, Directory, SkillMatch};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
@@ -53,6 +53,9 @@ pub struct Plan {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanSummary {
     pub rows: usize,
+    /// Feed rows the mapping's `[exclude]` left out: not plan rows, never sent.
+    #[serde(default)]
+    pub excluded: usize,
     pub add: usize,
     pub update: usize,
     pub remove: usize,
@@ -79,6 +82,62 @@ pub struct UnresolvedName {
     pub input: String,
     pub lines: Vec<usize>,
     pub suggestions: Vec<String>,
+}
+
+/// The mapping's name corrections, folded once: renames applied before resolution, exclusions
+/// checked on the feed's text and on the corrected name alike.
+struct Corrections<'f> {
+    skills: HashMap<String, &'f str>,
+    agents: HashMap<String, &'f str>,
+    excluded_agents: HashSet<String>,
+    excluded_skills: HashSet<String>,
+    excluded_rows: HashSet<(String, String)>,
+}
+
+impl<'f> Corrections<'f> {
+    fn new(feed: &'f Feed) -> Self {
+        let map = |m: &'f std::collections::BTreeMap<String, String>| {
+            m.iter().map(|(from, to)| (fold(from).into_owned(), to.as_str())).collect()
+        };
+        let set = |v: &[String]| v.iter().map(|s| fold(s).into_owned()).collect();
+        Corrections {
+            skills: map(&feed.rename.skills),
+            agents: map(&feed.rename.agents),
+            excluded_agents: set(&feed.exclude.agents),
+            excluded_skills: set(&feed.exclude.skills),
+            excluded_rows: feed
+                .exclude
+                .rows
+                .iter()
+                .map(|r| (fold(&r.agent).into_owned(), fold(&r.skill).into_owned()))
+                .collect(),
+        }
+    }
+
+    fn skill<'a>(&'a self, name: &'a str) -> &'a str {
+        if self.skills.is_empty() {
+            return name;
+        }
+        self.skills.get(fold(name).as_ref()).copied().unwrap_or(name)
+    }
+
+    fn agent<'a>(&'a self, name: &'a str) -> &'a str {
+        if self.agents.is_empty() {
+            return name;
+        }
+        self.agents.get(fold(name).as_ref()).copied().unwrap_or(name)
+    }
+
+    fn excludes(&self, rec: &FeedRecord) -> bool {
+        if self.excluded_agents.is_empty() && self.excluded_skills.is_empty() && self.excluded_rows.is_empty() {
+            return false;
+        }
+        let (agent, skill) = (fold(&rec.agent), fold(&rec.skill));
+        let (to_agent, to_skill) = (fold(self.agent(&rec.agent)), fold(self.skill(&rec.skill)));
+        [agent.as_ref(), to_agent.as_ref()].iter().any(|a| self.excluded_agents.contains(*a))
+            || [skill.as_ref(), to_skill.as_ref()].iter().any(|s| self.excluded_skills.contains(*s))
+            || self.excluded_rows.contains(&(agent.into_owned(), skill.into_owned()))
+    }
 }
 
 /// Collects each distinct unresolved input once, in order of first use.
@@ -130,10 +189,20 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
     let mut names = Collected::default();
     let mut rows: Vec<PlanRow> = Vec::with_capacity(feed.records.len() + feed.problems.len());
     let mut valid: Vec<Option<Valid<'_>>> = Vec::with_capacity(feed.records.len());
+    let corrections = Corrections::new(feed);
+    let mut excluded = 0;
 
+    let mut kept: Vec<&FeedRecord> = Vec::with_capacity(feed.records.len());
     for rec in &feed.records {
-        let agent = agents.entry(rec.agent.as_str()).or_insert_with(|| dir.agent(&rec.agent, feed.agent_key));
-        let skill = skills.entry(rec.skill.as_str()).or_insert_with(|| dir.skill(&rec.skill));
+        if corrections.excludes(rec) {
+            excluded += 1;
+            continue;
+        }
+        kept.push(rec);
+        let agent = agents
+            .entry(rec.agent.as_str())
+            .or_insert_with(|| dir.agent(corrections.agent(&rec.agent), feed.agent_key));
+        let skill = skills.entry(rec.skill.as_str()).or_insert_with(|| dir.skill(corrections.skill(&rec.skill)));
         let mut row = PlanRow {
             line: rec.line,
             agent: rec.agent.clone(),
@@ -173,10 +242,15 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
         rows.push(row);
     }
 
-    let mut changes = diff(&mut rows, &feed.records, &valid, snapshot, options);
+    let mut changes = diff(&mut rows, &kept, &valid, snapshot);
+    // Unlisted removals are planned before the skill limit is checked: the room they make counts.
     if options.remove_unlisted {
         remove_unlisted(&mut rows, &mut changes, snapshot);
     }
+    if let Some(max) = options.max_skills_per_agent {
+        enforce_skill_limit(&mut rows, &mut changes, snapshot, max);
+    }
+    let mut changes: Vec<Change> = changes.into_iter().map(|(c, _)| c).collect();
     if !feed.problems.is_empty() {
         let agent_by_line: HashMap<usize, &str> =
             feed.records.iter().rev().map(|r| (r.line, r.agent.as_str())).collect();
@@ -186,7 +260,7 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
     }
     rows.sort_by_key(|r| r.line);
     changes.sort_by(|a, b| (a.agent_id.as_str(), a.skill_id.as_str()).cmp(&(b.agent_id.as_str(), b.skill_id.as_str())));
-    let summary = summarize(&rows);
+    let summary = PlanSummary { excluded, ..summarize(&rows) };
     let unresolved = Unresolved {
         unknown_skills: names.unknown_skills.list,
         unknown_agents: names.unknown_agents.list,
@@ -354,15 +428,14 @@ fn show_target(t: Target) -> String {
     }
 }
 
-/// Groups valid rows by (agent, skill), settles duplicates and conflicts, diffs each pair against
-/// the current assignment and applies the per-agent skill limit. Returns the changes to send.
+/// Groups valid rows by (agent, skill), settles duplicates and conflicts and diffs each pair against
+/// the current assignment. Returns the changes to send, each with the rows it came from.
 fn diff(
     rows: &mut [PlanRow],
-    records: &[FeedRecord],
+    records: &[&FeedRecord],
     valid: &[Option<Valid<'_>>],
     snapshot: &Snapshot,
-    options: &PlanOptions,
-) -> Vec<Change> {
+) -> Vec<(Change, Vec<usize>)> {
     let mut groups: HashMap<(&str, &str), Vec<usize>> = HashMap::with_capacity(valid.len());
     let mut order: Vec<(&str, &str)> = Vec::new();
     for (i, v) in valid.iter().enumerate() {
@@ -416,17 +489,15 @@ fn diff(
         }
         if action != Action::Unchanged {
             let lines = members.iter().map(|&i| rows[i].line).collect();
-            let change = Change { agent_id: pair.0.into(), skill_id: pair.1.into(), before, target, lines };
+            let active = before.and_then(|_| snapshot.active_of(pair.0, pair.1));
+            let change = Change { agent_id: pair.0.into(), skill_id: pair.1.into(), before, target, lines, active };
             changes.push((change, members.clone()));
         }
     }
-    if let Some(max) = options.max_skills_per_agent {
-        enforce_skill_limit(rows, &mut changes, snapshot, max);
-    }
-    changes.into_iter().map(|(c, _)| c).collect()
+    changes
 }
 
-fn mark_conflict(rows: &mut [PlanRow], records: &[FeedRecord], valid: &[Option<Valid<'_>>], members: &[usize]) {
+fn mark_conflict(rows: &mut [PlanRow], records: &[&FeedRecord], valid: &[Option<Valid<'_>>], members: &[usize]) {
     let listing: Vec<String> = members
         .iter()
         .filter_map(|&i| valid[i].map(|v| format!("line {} ({})", rows[i].line, show_target(v.target))))
@@ -503,7 +574,7 @@ fn enforce_skill_limit(rows: &mut [PlanRow], changes: &mut Vec<(Change, Vec<usiz
 /// The confirmed "feed is the whole truth" mode: every current skill of a listed agent that the
 /// feed does not mention is removed. Any row naming the skill (even an invalid one) keeps it, so
 /// a typo in a value never turns into a removal.
-fn remove_unlisted(rows: &mut Vec<PlanRow>, changes: &mut Vec<Change>, snapshot: &Snapshot) {
+fn remove_unlisted(rows: &mut Vec<PlanRow>, changes: &mut Vec<(Change, Vec<usize>)>, snapshot: &Snapshot) {
     let mut listed: HashMap<&str, (String, HashSet<&str>)> = HashMap::new();
     let mut live: HashSet<&str> = HashSet::new();
     for r in rows.iter() {
@@ -537,13 +608,15 @@ fn remove_unlisted(rows: &mut Vec<PlanRow>, changes: &mut Vec<Change>, snapshot:
             action: Action::Remove,
             problem: None,
         });
-        changes.push(Change {
+        let change = Change {
             agent_id: agent_id.clone(),
             skill_id: skill_id.clone(),
             before: Some(value),
             target: Target::Remove,
             lines: Vec::new(),
-        });
+            active: snapshot.active_of(agent_id, skill_id),
+        };
+        changes.push((change, Vec::new()));
     }
     // The snapshot's map has no order; the plan must be deterministic.
     extra.sort_by(|a, b| (&a.agent_id, &a.skill_id).cmp(&(&b.agent_id, &b.skill_id)));

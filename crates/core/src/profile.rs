@@ -1,6 +1,8 @@
 //! Connection profiles: the non-secret settings in `profiles.toml` under the OS config directory,
 //! the secrets in the OS keychain (`keyring`). A missing keychain entry is `None`, not an error;
-//! keychain failures map to the `keychain.unavailable` code with what to do.
+//! keychain failures map to the `keychain.unavailable` code with what to do. A saved secret is read
+//! back before the save counts: a keychain that accepts a secret and keeps nothing (keyring's mock
+//! store, on a build without the OS's store) fails the save instead of pretending.
 
 use crate::error::{Error, Result};
 use crate::model::PlatformKind;
@@ -47,6 +49,32 @@ fn entry(profile: &str, kind: SecretKind) -> Result<keyring::Entry> {
     keyring::Entry::new(KEYCHAIN_SERVICE, &format!("{profile}:{}", kind.as_str())).map_err(keychain_error)
 }
 
+/// What a save that did not persist says, whichever store it was.
+fn not_kept(profile: &str, kind: SecretKind, why: &str) -> Error {
+    Error::Keychain(format!(
+        "the {} of profile '{profile}' was handed to the OS keychain but {why}, so nothing was saved; \
+         check that the keychain is unlocked and that this build uses the OS's own store, or for \
+         headless runs pass the secrets in the environment",
+        kind.as_str()
+    ))
+}
+
+/// Writes through one entry and reads back through a fresh one, as the next run will.
+fn set_and_read_back(
+    make: &dyn Fn() -> Result<keyring::Entry>,
+    profile: &str,
+    kind: SecretKind,
+    value: &Secret,
+) -> Result<()> {
+    make()?.set_password(value.expose()).map_err(keychain_error)?;
+    match make()?.get_password() {
+        Ok(back) if back == value.expose() => Ok(()),
+        Ok(_) => Err(not_kept(profile, kind, "a fresh read gave back another value")),
+        Err(keyring::Error::NoEntry) => Err(not_kept(profile, kind, "a fresh read found no entry")),
+        Err(e) => Err(keychain_error(e)),
+    }
+}
+
 fn keychain_error(e: keyring::Error) -> Error {
     Error::Keychain(match e {
         keyring::Error::NoStorageAccess(inner) => format!(
@@ -66,7 +94,7 @@ impl SecretStore for Keychain {
         }
     }
     fn set(&self, profile: &str, kind: SecretKind, value: &Secret) -> Result<()> {
-        entry(profile, kind)?.set_password(value.expose()).map_err(keychain_error)
+        set_and_read_back(&|| entry(profile, kind), profile, kind, value)
     }
     fn delete(&self, profile: &str, kind: SecretKind) -> Result<()> {
         match entry(profile, kind)?.delete_credential() {
@@ -107,6 +135,9 @@ pub struct Profile {
     /// CXone Admin API version, e.g. "v33.0".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_version: Option<String>,
+    /// A PEM file with the company's root CA, trusted for this profile beside the OS store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Profile {
@@ -140,6 +171,7 @@ impl Profile {
         if let Some(v) = &self.api_version {
             c.api_version = v.clone();
         }
+        c.ca_file = self.ca_file.clone();
         Ok(c)
     }
 }
@@ -211,7 +243,8 @@ impl Profiles {
         })
     }
 
-    /// Saves the profile and its secrets (secrets first: a profile never points at nothing).
+    /// Saves the profile and its secrets (secrets first: a profile never points at nothing). Each
+    /// secret is read back from the store before the profile is written, whatever the store.
     pub fn add(
         &self,
         name: &str,
@@ -222,6 +255,11 @@ impl Profiles {
         validate_name(name)?;
         for (kind, value) in secrets {
             store.set(name, *kind, value)?;
+            match store.get(name, *kind)? {
+                Some(back) if back == *value => {}
+                Some(_) => return Err(not_kept(name, *kind, "reading it back gave another value")),
+                None => return Err(not_kept(name, *kind, "reading it back found nothing")),
+            }
         }
         let mut f = self.load()?;
         f.profiles.insert(name.to_string(), profile);
@@ -267,6 +305,7 @@ mod tests {
             base_url: None,
             client_id: "cid".into(),
             api_version: None,
+            ca_file: None,
         };
         profiles.add("prod", p.clone(), &[(SecretKind::ClientSecret, Secret::new("s3cr3t-value"))], &store).unwrap();
         let text = std::fs::read_to_string(profiles.path()).unwrap();
@@ -288,9 +327,57 @@ mod tests {
             base_url: None,
             client_id: "c".into(),
             api_version: None,
+            ca_file: None,
         };
         let e = p.connection("x", &MemoryStore::default()).unwrap_err();
         assert!(e.to_string().contains("skillsync profile add x"), "{e}");
+    }
+
+    /// A store that accepts every secret and keeps none, as keyring's mock does.
+    struct Forgetful;
+    impl SecretStore for Forgetful {
+        fn get(&self, _: &str, _: SecretKind) -> Result<Option<Secret>> {
+            Ok(None)
+        }
+        fn set(&self, _: &str, _: SecretKind, _: &Secret) -> Result<()> {
+            Ok(())
+        }
+        fn delete(&self, _: &str, _: SecretKind) -> Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_store_that_keeps_nothing_fails_the_save_and_no_profile_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let profiles = Profiles::at(dir.path());
+        let p = Profile {
+            platform: PlatformKind::Genesys,
+            region: Some("eu_west_1".into()),
+            base_url: None,
+            client_id: "cid".into(),
+            api_version: None,
+            ca_file: None,
+        };
+        let e = profiles.add("prod", p, &[(SecretKind::ClientSecret, Secret::new("s"))], &Forgetful).unwrap_err();
+        assert_eq!(e.code(), "keychain.unavailable", "{e}");
+        assert!(e.to_string().contains("nothing was saved"), "the message says the save did not happen: {e}");
+        assert!(profiles.get("prod").is_err(), "no profile points at a secret that is not there");
+    }
+
+    #[test]
+    fn the_keychain_read_back_catches_a_mock_store() {
+        // keyring's mock keeps a secret only inside the entry that wrote it: a fresh entry finds
+        // nothing, which is what a build without the OS's store does.
+        let mock = || -> Result<keyring::Entry> {
+            let cred = keyring::mock::default_credential_builder()
+                .build(None, KEYCHAIN_SERVICE, "t:client_secret")
+                .map_err(keychain_error)?;
+            Ok(keyring::Entry::new_with_credential(cred))
+        };
+        let e = set_and_read_back(&mock, "t", SecretKind::ClientSecret, &Secret::new("v")).unwrap_err();
+        assert_eq!(e.code(), "keychain.unavailable");
+        assert!(e.to_string().contains("a fresh read found no entry"), "{e}");
     }
 
     #[test]

@@ -306,6 +306,9 @@ impl Candidates {
             }
             compared += 1;
             let (_, _, text, index) = &self.entries[pos];
+            if !near_miss(folded, text) {
+                continue;
+            }
             let sim = strsim::normalized_damerau_levenshtein(folded, text);
             if sim >= bar(&scored) {
                 scored.push((sim, *index));
@@ -319,6 +322,25 @@ impl Candidates {
             .take(MAX_SUGGESTIONS)
             .map(|(_, i)| i)
             .collect()
+    }
+}
+
+/// Only a near miss is worth suggesting: a few edits for the name's length (one for every five
+/// characters, at least one), and for an email the same domain, with the edits before the `@`. A
+/// new hire's address is similar to many colleagues' but a near miss of none, so it gets nothing
+/// to pick by mistake.
+fn near_miss(input: &str, candidate: &str) -> bool {
+    let few_edits = |a: &str, b: &str| {
+        let longest = a.chars().count().max(b.chars().count());
+        strsim::damerau_levenshtein(a, b) <= (longest / 5).max(1)
+    };
+    match (input.rsplit_once('@'), candidate.rsplit_once('@')) {
+        // A typo in the name before the `@`, or in the domain of the very same name.
+        (Some((local_a, domain_a)), Some((local_b, domain_b))) => {
+            (domain_a == domain_b && few_edits(local_a, local_b))
+                || (local_a == local_b && few_edits(domain_a, domain_b))
+        }
+        _ => few_edits(input, candidate),
     }
 }
 
@@ -362,6 +384,7 @@ mod tests {
                 agent("a4", "Old Timer", "old@example.com", false),
             ],
             assignments: HashMap::new(),
+            ..Snapshot::default()
         }
     }
 
@@ -393,6 +416,27 @@ mod tests {
             other => panic!("expected unknown, got {other:?}"),
         }
         assert_eq!(dir.skill("zzzzzz"), SkillMatch::Unknown { suggestions: vec![] }, "nothing near");
+        assert_eq!(
+            dir.skill("Billing - Frenchy"),
+            SkillMatch::Unknown { suggestions: vec![] },
+            "another language is a new skill, not a typo of English or Spanish"
+        );
+    }
+
+    #[test]
+    fn new_hires_get_no_look_alike_colleagues() {
+        let snap = snapshot();
+        let dir = Directory::new(&snap);
+        let unknown = |email: &str| match dir.agent(email, AgentKey::Email) {
+            AgentMatch::Unknown { suggestions } => suggestions,
+            other => panic!("{email}: expected unknown, got {other:?}"),
+        };
+        assert_eq!(unknown("ana@other.org"), Vec::<String>::new(), "another domain is another person");
+        assert_eq!(unknown("ana@exampel.com"), vec!["ana@example.com".to_string()], "a typo in the domain");
+        assert_eq!(unknown("bon@example.com"), vec!["ben@example.com".to_string()], "a typo is a near miss");
+        assert_eq!(unknown("ann.new@example.com"), Vec::<String>::new(), "a new name shares only the domain");
+        assert!(near_miss("jane.doe@example.com", "jane.dow@example.com"));
+        assert!(!near_miss("jane.doe@example.com", "john.roe@example.com"), "four edits in eight characters");
     }
 
     #[test]

@@ -24,9 +24,26 @@ pub struct ChangeState {
     pub correlation_ids: Vec<String>,
     /// The call as a whole failed (after its own retries), rather than one item in it.
     pub call_failed: bool,
+    /// Write calls that carried it.
+    pub attempts: u32,
+    /// The assignment's own on/off state as read back (CXone), when it exists.
+    pub active: Option<bool>,
 }
 
 impl ChangeState {
+    /// Folds a later round for the same change into this one.
+    pub fn absorb(&mut self, later: &ChangeState) {
+        self.correlation_ids.extend(later.correlation_ids.iter().cloned());
+        self.errors.extend(later.errors.iter().cloned());
+        self.attempts += later.attempts;
+        if later.attempted {
+            self.after = later.after.or(self.after);
+            self.accepted = later.accepted;
+            self.call_failed = later.call_failed;
+            self.active = later.active.or(self.active);
+        }
+    }
+
     pub fn reached(&self, target: Target) -> bool {
         matches!(self.after, Some(after) if reaches(after, target))
     }
@@ -47,6 +64,7 @@ pub fn collect(changes: &[Change], applied: &Applied) -> Vec<ChangeState> {
         for item in &result.items {
             let Some(s) = states.get_mut(item.change) else { continue };
             s.attempted = true;
+            s.attempts += 1;
             s.accepted = item.accepted;
             s.call_failed = result.error.is_some();
             s.correlation_ids.extend(result.correlation_ids.iter().cloned());
@@ -76,7 +94,9 @@ pub async fn read_back(client: &dyn PlatformClient, changes: &[Change], states: 
     match client.read_back(&pairs).await {
         Ok((current, ids)) => {
             for (&i, pair) in need.iter().zip(&pairs) {
-                states[i].after = Some(current.get(pair).copied());
+                let value = current.values.get(pair).copied();
+                states[i].after = Some(value);
+                states[i].active = value.map(|_| !current.disabled.contains(pair));
                 states[i].correlation_ids.extend(ids.iter().cloned());
             }
         }
@@ -120,6 +140,7 @@ fn row_result(row: &PlanRow, change: Option<(&Change, &ChangeState)>, cancelled:
         outcome: Outcome::Unchanged,
         error: row.problem.as_ref().map(|p| p.message.clone()),
         correlation_ids: vec![],
+        attempts: 0,
     };
     match row.action {
         Action::Invalid => {
@@ -135,6 +156,7 @@ fn row_result(row: &PlanRow, change: Option<(&Change, &ChangeState)>, cancelled:
             };
             r.correlation_ids = s.correlation_ids.clone();
             r.correlation_ids.dedup();
+            r.attempts = s.attempts;
             if s.reached(c.target) {
                 r.after = s.after.flatten();
                 r.outcome = match row.action {
@@ -181,7 +203,14 @@ mod tests {
     use crate::platform::{Batch, BatchResult, ItemResult, WriteOp};
 
     fn change(v: f64) -> Change {
-        Change { agent_id: "a".into(), skill_id: "s".into(), before: None, target: Target::Set(v), lines: vec![2] }
+        Change {
+            agent_id: "a".into(),
+            skill_id: "s".into(),
+            before: None,
+            target: Target::Set(v),
+            lines: vec![2],
+            active: None,
+        }
     }
 
     #[test]
@@ -199,6 +228,7 @@ mod tests {
                     }],
                     correlation_ids: vec!["c1".into()],
                     error: None,
+                    unsent: false,
                 },
             )],
             ..Default::default()

@@ -38,6 +38,7 @@ fn snapshot() -> Snapshot {
             agent("a5", "Dee Gone", "dee@example.com", false),
         ],
         assignments,
+        ..Snapshot::default()
     }
 }
 
@@ -348,6 +349,7 @@ fn result(line: usize, agent: &str, outcome: Outcome, before: Option<f64>, after
         outcome,
         error: None,
         correlation_ids: vec![format!("c-{line}a"), format!("c-{line}b")],
+        attempts: 1,
     }
 }
 
@@ -428,7 +430,7 @@ fn undo_file_restores_before_values_and_removes_additions() {
     let n = report::write_undo(&path, &sample_report().rows).expect("written");
     assert_eq!(n, 3, "added, updated and removed rows only");
     let text = std::fs::read_to_string(&path).expect("read");
-    assert_eq!(text, "agent_id,skill_id,proficiency\nid-2,s3,remove\nid-3,s3,1.5\nid-4,s3,2\n");
+    assert_eq!(text, "\u{feff}agent_id,skill_id,proficiency\nid-2,s3,remove\nid-3,s3,1.5\nid-4,s3,2\n");
 }
 
 #[test]
@@ -444,4 +446,43 @@ fn row_messages_name_the_columns_as_the_file_heads_them() {
     let skill = row_at(&p, 3).problem.as_ref().expect("unknown skill");
     assert_eq!(skill.column, "Routing Skill");
     assert!(skill.message.starts_with("line 3, column 'Routing Skill': no skill is named"), "{}", skill.message);
+}
+
+/// The app's "did you mean" and "exclude" land in the mapping template; the nightly run reads the
+/// same TOML and plans the next file the same way.
+#[test]
+fn renames_and_exclusions_from_the_mapping_template_plan_the_next_file_alike() {
+    let snap = snapshot();
+    let mapping = skillsync_core::mapping::Mapping::from_toml(
+        r#"
+[rename.skills]
+"Biling - English" = "Billing - English"
+[rename.agents]
+"ana.old@example.com" = "ana@example.com"
+[exclude]
+agents = ["nobody@example.com"]
+skills = ["Legacy Support"]
+rows = [{ agent = "ben@example.com", skill = "Sales" }]
+"#,
+    )
+    .expect("the template parses");
+    let text = mapping.to_toml();
+    assert!(text.contains("[rename.skills]") && text.contains("[exclude]"), "the template writes back:\n{text}");
+    assert_eq!(skillsync_core::mapping::Mapping::from_toml(&text).expect("round trip"), mapping);
+    let mut f = feed(vec![
+        rec(2, "ANA.OLD@example.com", "  biling - english ", set(4.0)),
+        rec(3, "nobody@example.com", "Sales", set(2.0)),
+        rec(4, "ben@example.com", "Legacy Support", set(2.0)),
+        rec(5, "ben@example.com", "sales", set(2.0)),
+        rec(6, "ben@example.com", "Billing - Spanish", set(2.0)),
+    ]);
+    f.rename = mapping.rename.clone();
+    f.exclude = mapping.exclude.clone();
+    let p = plan_cxone(&f, &snap);
+    assert_eq!(p.summary.excluded, 3, "lines 3, 4 and 5 are left out: {:?}", p.summary);
+    assert_eq!((p.summary.rows, p.summary.invalid), (2, 0), "excluded rows are neither rows nor invalid");
+    assert_eq!(row_at(&p, 2).action, Action::Update, "renamed agent and skill resolve: {:?}", row_at(&p, 2));
+    assert_eq!(row_at(&p, 2).skill_id.as_deref(), Some("s1"));
+    assert_eq!(row_at(&p, 6).action, Action::Add);
+    assert!(p.changes.iter().all(|c| c.agent_id != "a2" || c.skill_id != "s3"), "an excluded row is never sent");
 }

@@ -409,11 +409,9 @@ async fn resume_after_a_kill_finishes_without_redoing_confirmed_work(kind: Platf
     let first_writes = first.summary.requests.write;
     assert!(first_writes >= 3 && first_writes < AGENTS as u64, "stopped mid-run after {first_writes} writes");
     let journal_text = std::fs::read_to_string(&journal_path).expect("journal readable");
-    assert_eq!(
-        journal_text.lines().filter(|l| l.contains("\"type\":\"batch\"")).count() as u64,
-        first_writes,
-        "every completed call is journaled:\n{journal_text}"
-    );
+    let entries = |kind: &str| journal_text.lines().filter(|l| l.contains(&format!("\"type\":\"{kind}\""))).count();
+    assert_eq!(entries("intent") as u64, first_writes, "every call's intent is journaled:\n{journal_text}");
+    assert_eq!(entries("outcome") as u64, first_writes, "every completed call's outcome is journaled:\n{journal_text}");
 
     // Resume: a fresh session plans what is left, the journal tells what was done before.
     let (journal, previous) = Journal::resume(&journal_path, &job_id).expect("the journal belongs to this job");

@@ -2,7 +2,7 @@
 //! `skillsync sandbox` exists: prints the same JSON line, then serves until Ctrl-C.
 //!
 //! `serve genesys|cxone [--port N] [--agents N] [--skills N] [--seed N] [--tenant FILE]
-//!  [--rate-limit N] [--token-ttl SECONDS] [--latency-ms N] [--faults SPEC]`
+//!  [--rate-limit N] [--token-ttl SECONDS] [--latency-ms N] [--faults SPEC] [--page-cap N] [--expand-drop P]`
 
 use std::time::{Duration, Instant};
 
@@ -10,7 +10,7 @@ use skillsync_sandbox::{Platform, Sandbox, SandboxConfig, TenantSource};
 
 fn usage(problem: &str) -> ! {
     eprintln!("{problem}");
-    eprintln!("usage: serve genesys|cxone [--port N] [--agents N] [--skills N] [--seed N] [--tenant FILE] [--rate-limit N] [--token-ttl SECONDS] [--latency-ms N] [--faults SPEC]");
+    eprintln!("usage: serve genesys|cxone [--port N] [--agents N] [--skills N] [--seed N] [--tenant FILE] [--rate-limit N] [--token-ttl SECONDS] [--latency-ms N] [--faults SPEC] [--page-cap N] [--expand-drop P]");
     std::process::exit(2);
 }
 
@@ -35,6 +35,8 @@ fn config_from_args() -> SandboxConfig {
             "--rate-limit" => config.rate_limit_per_minute = Some(number(&flag, args.next())),
             "--token-ttl" => config.token_ttl = Duration::from_secs(number(&flag, args.next())),
             "--latency-ms" => config.latency = Duration::from_millis(number(&flag, args.next())),
+            "--page-cap" => config.page_cap = Some(number(&flag, args.next())),
+            "--expand-drop" => config.expand_drop = number(&flag, args.next()),
             "--faults" => {
                 let spec = args.next().unwrap_or_else(|| usage("--faults needs a spec"));
                 config.faults = spec.parse().unwrap_or_else(|e| usage(&format!("{e}")));

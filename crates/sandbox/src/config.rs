@@ -85,8 +85,15 @@ pub struct SandboxConfig {
     /// Added to every platform response.
     pub latency: Duration,
     pub faults: Faults,
-    /// Drives the fault draws, so a run with faults repeats exactly.
+    /// Drives the fault draws and the `expand_drop` choice, so a run repeats exactly.
     pub seed: u64,
+    /// No listing page holds more than this many items, whatever the client asks (Genesys
+    /// `pageSize`, CXone `top`); the paging metadata tells the capped size. `None` = no cap.
+    pub page_cap: Option<usize>,
+    /// Genesys: the share (0 to 1) of users listed with `expand=skills` that come back without a
+    /// `skills` field, as the SDK warns expands are best effort. The same users every time for a
+    /// seed.
+    pub expand_drop: f64,
 }
 
 impl SandboxConfig {
@@ -101,7 +108,23 @@ impl SandboxConfig {
             latency: Duration::ZERO,
             faults: Faults::none(),
             seed: 1,
+            page_cap: None,
+            expand_drop: 0.0,
         }
+    }
+
+    /// Refuses settings that make no sense: a page cap of 0, an `expand_drop` outside 0 to 1.
+    pub(crate) fn check(&self) -> Result<(), SandboxError> {
+        if self.page_cap == Some(0) {
+            return Err(SandboxError::BadOption("the page cap must be at least 1".into()));
+        }
+        if !(0.0..=1.0).contains(&self.expand_drop) {
+            return Err(SandboxError::BadOption(format!(
+                "expand_drop is a share from 0 to 1, got {}",
+                self.expand_drop
+            )));
+        }
+        Ok(())
     }
 }
 

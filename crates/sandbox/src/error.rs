@@ -15,6 +15,9 @@ pub enum SandboxError {
     /// The `--faults` spec is malformed.
     #[error("invalid fault spec: {0}")]
     BadFaultSpec(String),
+    /// A quirk setting is out of range (`page_cap` 0, `expand_drop` outside 0 to 1).
+    #[error("invalid option: {0}")]
+    BadOption(String),
     /// The platform name is neither `genesys` nor `cxone`.
     #[error("unknown platform `{0}` (expected genesys or cxone)")]
     UnknownPlatform(String),
@@ -30,6 +33,7 @@ impl SandboxError {
             SandboxError::TenantFile { .. } => "sandbox.tenant_file",
             SandboxError::BadTenant(_) => "sandbox.bad_tenant",
             SandboxError::BadFaultSpec(_) => "sandbox.bad_faults",
+            SandboxError::BadOption(_) => "sandbox.bad_option",
             SandboxError::UnknownPlatform(_) => "sandbox.unknown_platform",
             SandboxError::Bind { .. } => "sandbox.bind",
         }
@@ -47,6 +51,7 @@ mod tests {
             (SandboxError::TenantFile { path: "t.json".into(), reason: "x".into() }, "sandbox.tenant_file"),
             (SandboxError::BadTenant("x".into()), "sandbox.bad_tenant"),
             (SandboxError::BadFaultSpec("x".into()), "sandbox.bad_faults"),
+            (SandboxError::BadOption("x".into()), "sandbox.bad_option"),
             (SandboxError::UnknownPlatform("x".into()), "sandbox.unknown_platform"),
             (SandboxError::Bind { port: 1, source: io() }, "sandbox.bind"),
         ];

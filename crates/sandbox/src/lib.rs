@@ -23,7 +23,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{Credentials, FaultKind, Faults, Platform, SandboxConfig, TenantSource};
 pub use error::SandboxError;
-pub use tenant::{TenantAssignment, TenantFile, TenantSkill, TenantUser};
+pub use tenant::{TenantAssignment, TenantFile, TenantLanguage, TenantLanguageAssignment, TenantSkill, TenantUser};
 
 use state::{Shared, SharedParts};
 
@@ -40,6 +40,7 @@ pub struct Sandbox {
 impl Sandbox {
     /// Builds the tenant, binds 127.0.0.1 and starts serving.
     pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
+        config.check()?;
         let platform = config.platform;
         let tenant = tenant::load(&config.tenant, platform)?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port))
@@ -61,6 +62,8 @@ impl Sandbox {
             rate_limit: config.rate_limit_per_minute.unwrap_or(platform.default_rate_limit()),
             faults: config.faults,
             seed: config.seed,
+            page_cap: config.page_cap,
+            expand_drop: config.expand_drop,
             shutdown: stopped.clone(),
         }));
         let app = Router::new().fallback(http::dispatch).with_state(shared.clone());
@@ -119,6 +122,11 @@ impl Sandbox {
     /// Replaces the injected faults from the next request on.
     pub fn set_faults(&self, faults: Faults) {
         self.shared.set_faults(faults);
+    }
+
+    /// Revokes every token issued so far (tests of how a client renews a refused token).
+    pub fn revoke_tokens(&self) {
+        self.shared.revoke_tokens();
     }
 
     /// Changes the per-token limit (0 = unlimited) from the next request on.

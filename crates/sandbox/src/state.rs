@@ -1,7 +1,7 @@
 //! The running sandbox's shared state: tenant, tokens, per-token rate windows, fault RNG, counters
 //! and the per-user write tracking behind Genesys' version conflicts.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,6 +10,7 @@ use parking_lot::{Mutex, RwLock};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 
 use crate::config::{Credentials, FaultKind, Faults, Platform};
@@ -19,8 +20,6 @@ use crate::tenant::Tenant;
 const WINDOW: Duration = Duration::from_secs(60);
 /// What `inin-ratelimit-allowed` says when the limit is off.
 pub(crate) const UNLIMITED_ALLOWED: u32 = 1_000_000;
-/// A write to a user starting this soon after another one started is a version conflict.
-const CONFLICT_WINDOW: Duration = Duration::from_millis(10);
 
 pub(crate) struct Shared {
     pub platform: Platform,
@@ -33,12 +32,18 @@ pub(crate) struct Shared {
     pub tenant: RwLock<Tenant>,
     pub token_ttl: Duration,
     pub latency: Duration,
+    /// The largest page any listing serves, if capped.
+    pub page_cap: Option<usize>,
+    /// Share of users whose `skills` expand is dropped (Genesys).
+    expand_drop: f64,
+    seed: u64,
     tokens: RwLock<HashMap<String, Arc<Token>>>,
     rate_limit: AtomicU32,
     faults: RwLock<Faults>,
     rng: Mutex<ChaCha8Rng>,
     pub stats: Stats,
-    writes: Mutex<HashMap<usize, WriteSlot>>,
+    /// Users with a write in flight (Genesys): a second write to one of them is a version conflict.
+    writes: Mutex<HashSet<usize>>,
     pub shutdown: watch::Receiver<bool>,
 }
 
@@ -76,6 +81,8 @@ pub(crate) struct SharedParts {
     pub rate_limit: u32,
     pub faults: Faults,
     pub seed: u64,
+    pub page_cap: Option<usize>,
+    pub expand_drop: f64,
     pub shutdown: watch::Receiver<bool>,
 }
 
@@ -90,12 +97,15 @@ impl Shared {
             tenant: RwLock::new(p.tenant),
             token_ttl: p.token_ttl,
             latency: p.latency,
+            page_cap: p.page_cap,
+            expand_drop: p.expand_drop,
+            seed: p.seed,
             tokens: RwLock::new(HashMap::new()),
             rate_limit: AtomicU32::new(p.rate_limit),
             faults: RwLock::new(p.faults),
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(p.seed)),
             stats: Stats::default(),
-            writes: Mutex::new(HashMap::new()),
+            writes: Mutex::new(HashSet::new()),
             shutdown: p.shutdown,
         }
     }
@@ -126,6 +136,12 @@ impl Shared {
 
     pub(crate) fn rate_limit(&self) -> u32 {
         self.rate_limit.load(Ordering::Relaxed)
+    }
+
+    /// Forgets every token issued so far: the next request with one gets 401, as after an
+    /// administrator revoked the OAuth client's tokens.
+    pub(crate) fn revoke_tokens(&self) {
+        self.tokens.write().clear();
     }
 
     pub(crate) fn set_rate_limit(&self, per_minute: u32) {
@@ -185,25 +201,33 @@ impl Shared {
         self.rng.lock().random_range(0..n)
     }
 
-    /// Starts a write to a user's skills, or `None` when it collides with another write (a
-    /// Genesys version conflict). The write counts as in flight until the guard drops.
-    pub(crate) fn begin_write(&self, user: usize) -> Option<WriteGuard<'_>> {
-        let now = Instant::now();
-        let mut writes = self.writes.lock();
-        let slot = writes.entry(user).or_insert(WriteSlot { started: None, in_flight: 0 });
-        let recent = slot.started.is_some_and(|s| now.duration_since(s) < CONFLICT_WINDOW);
-        if slot.in_flight > 0 || recent {
-            return None;
-        }
-        slot.in_flight += 1;
-        slot.started = Some(now);
-        Some(WriteGuard { shared: self, user })
+    /// A page size after the cap: what the client asked, or less.
+    pub(crate) fn capped(&self, size: usize) -> usize {
+        self.page_cap.map_or(size, |cap| size.min(cap))
     }
-}
 
-struct WriteSlot {
-    started: Option<Instant>,
-    in_flight: u32,
+    /// Whether a user's `skills` expand is left out of listings. Chosen per user from the seed
+    /// (a hash, not the fault RNG), so the same users miss it on every request.
+    pub(crate) fn drops_expand(&self, user: &uuid::Uuid) -> bool {
+        if self.expand_drop <= 0.0 {
+            return false;
+        }
+        let digest = Sha256::new().chain_update(self.seed.to_le_bytes()).chain_update(user.as_bytes()).finalize();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        // The top 53 bits as a uniform draw in [0, 1).
+        let draw = (u64::from_le_bytes(first) >> 11) as f64 / (1u64 << 53) as f64;
+        draw < self.expand_drop
+    }
+
+    /// Starts a write to a user's skills or languages, or `None` while another write to the same
+    /// user is in flight (a Genesys version conflict). The write stays in flight until the guard
+    /// drops; a write that starts after the previous one finished never conflicts.
+    pub(crate) fn begin_write(&self, user: usize) -> Option<WriteGuard<'_>> {
+        let started = self.writes.lock().insert(user);
+        // Built only when the user was free: dropping a guard releases the user.
+        started.then(|| WriteGuard { shared: self, user })
+    }
 }
 
 pub(crate) struct WriteGuard<'a> {
@@ -213,9 +237,7 @@ pub(crate) struct WriteGuard<'a> {
 
 impl Drop for WriteGuard<'_> {
     fn drop(&mut self) {
-        if let Some(slot) = self.shared.writes.lock().get_mut(&self.user) {
-            slot.in_flight = slot.in_flight.saturating_sub(1);
-        }
+        self.shared.writes.lock().remove(&self.user);
     }
 }
 

@@ -324,8 +324,8 @@ async fn state_lists_assignments_by_email_then_skill_on_the_platform_scale() {
     assert_eq!(rows, sorted, "sorted by email then skill");
     assert_eq!(
         body["assignments"][0],
-        json!({"email": "ana.lee@example.com", "skill": "Billing - English", "proficiency": 3}),
-        "CXone integers"
+        json!({"email": "ana.lee@example.com", "skill": "Billing - English", "proficiency": 3, "active": true}),
+        "CXone integers, and the assignment's active flag"
     );
 }
 

@@ -193,16 +193,16 @@ async fn agents_and_assignment_listings_have_the_contract_shapes() {
     let agent = &agents["agents"][0];
     assert_eq!(agent["agentId"], 5001, "agent ids from 5001 in file order");
     for key in
-        ["agentId", "userName", "emailAddress", "firstName", "lastName", "isActive", "userId", "teamId", "teamName"]
+        ["agentId", "userName", "emailAddress", "firstName", "lastName", "isActive", "userID", "teamId", "teamName"]
     {
         assert!(agent.get(key).is_some(), "agent lacks {key}: {agent}");
     }
-    assert!(uuid::Uuid::parse_str(agent["userId"].as_str().expect("userId")).is_ok(), "userId is a uuid");
+    assert!(uuid::Uuid::parse_str(agent["userID"].as_str().expect("userID")).is_ok(), "userID is a uuid");
     let active: Value = get(format!("{api}/agents?isActive=true")).await.json().await.expect("json");
     assert_eq!(active["totalRecords"], 3, "isActive filter");
 
     let all: Value = get(format!("{api}/agents/skills?top=10000")).await.json().await.expect("json");
-    assert_eq!(all["totalRecords"], 4, "every assignment");
+    assert_eq!(all["totalRecords"], 3, "every assignment but the inactive agent's (filters default to true)");
     let a = &all["agentSkillAssignments"][0];
     for key in [
         "agentId",
@@ -212,6 +212,7 @@ async fn agents_and_assignment_listings_have_the_contract_shapes() {
         "agentProficiencyName",
         "isActive",
         "isSkillActive",
+        "isAgentActive",
     ] {
         assert!(a.get(key).is_some(), "assignment lacks {key}: {a}");
     }
@@ -283,7 +284,7 @@ async fn skill_writes_answer_200_with_per_item_results() {
 
     let body = send(
         reqwest::Method::PUT,
-        json!({"agents": [{"agentId": 5002, "proficiency": 7}, {"agentId": 5004, "proficiency": 7}]}),
+        json!({"agents": [{"agentId": 5002, "proficiency": 7, "isActive": true}, {"agentId": 5004, "proficiency": 7, "isActive": true}]}),
     )
     .await;
     assert_eq!(body["resultSet"]["agentResults"][1]["error"], "Agent is not assigned to skill", "PUT of a missing one");
@@ -321,13 +322,23 @@ async fn agent_writes_report_skill_results() {
     let body: Value = r.json().await.expect("json");
     assert_eq!(body["resultSet"]["errorCount"], 1, "unknown skill in an item");
     assert_eq!(body["resultSet"]["skillResults"][0]["skillId"], 1001, "skillResults echo the skill id");
-    let listed: Value = client().get(&url).bearer_auth(&token).send().await.expect("get").json().await.expect("json");
+    let r = client().get(&url).bearer_auth(&token).send().await.expect("get");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT, "a disabled assignment is left out by default");
+    let listed: Value = client()
+        .get(format!("{url}?isActive=false"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(listed["agentSkillAssignments"][0]["isActive"], false, "isActive of the assignment kept");
     for method in [reqwest::Method::PUT, reqwest::Method::DELETE] {
         let r = client()
             .request(method.clone(), &url)
             .bearer_auth(&token)
-            .json(&json!({"skills": [{"skillId": 1001, "proficiency": 4}]}))
+            .json(&json!({"skills": [{"skillId": 1001, "proficiency": 4, "isActive": false}]}))
             .send()
             .await
             .expect("write");

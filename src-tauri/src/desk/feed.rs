@@ -60,13 +60,17 @@ fn template_path(paths: &Paths, name: &str) -> UiResult<PathBuf> {
 }
 
 impl Desk {
+    /// Opens a feed the user chose in the dialog or dropped on the window; any other path is
+    /// refused before it is read.
     pub fn open_feed(&self, path: &Path) -> UiResult<FeedView> {
         self.open_feed_sheet(path, None)
     }
 
-    /// Opens a feed; for a workbook, `sheet` by name (`None`: the first sheet whose first rows hold
-    /// a recognisable header). The view lists the sheets so the import screen can offer the others.
+    /// [`Desk::open_feed`]; for a workbook, `sheet` by name (`None`: the first sheet whose first
+    /// rows hold a recognisable header). The view lists the sheets so the import screen can offer
+    /// the others; another sheet of a file already chosen needs no new choice.
     pub fn open_feed_sheet(&self, path: &Path, sheet: Option<&str>) -> UiResult<FeedView> {
+        self.check_read(path)?;
         self.open_feed_as(path, None, None, sheet)
     }
 
@@ -85,7 +89,9 @@ impl Desk {
 
     /// Writes what the profile's tenant holds today as a feed at `path` and opens it: a starting
     /// point that plans as zero changes until edited.
+    /// `path` must be where the user chose in the save dialog.
     pub async fn export_assignments(&self, profile: &str, path: &Path, layout: &str) -> UiResult<FeedView> {
+        self.check_write(path)?;
         let layout: ExportLayout = layout.parse()?;
         let (conn, _) = self.connection(profile).await?;
         let kind = conn.platform;
@@ -96,7 +102,7 @@ impl Desk {
         self.open_feed_as(path, Some(kind), None, None)
     }
 
-    fn open_feed_as(
+    pub(super) fn open_feed_as(
         &self,
         path: &Path,
         suggested: Option<PlatformKind>,

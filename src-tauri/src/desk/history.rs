@@ -95,7 +95,8 @@ impl Desk {
             .iter()
             .find(|f| f.ends_with(".undo.csv"))
             .ok_or_else(|| Error::Input(format!("run {run_id} has no undo file")))?;
-        let mut view = self.open_feed(Path::new(undo))?;
+        // The undo file lies in the app's own runs folder: no dialog needed.
+        let mut view = self.open_feed_as(Path::new(undo), None, None, None)?;
         view.suggested_platform = Some(entry.platform);
         Ok(view)
     }

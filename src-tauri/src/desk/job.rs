@@ -36,8 +36,17 @@ pub struct Finished {
     pub platform: PlatformKind,
     pub tenant: String,
     pub feed: PathBuf,
-    pub run: Run,
+    pub run: Arc<Run>,
     pub report_files: Vec<String>,
+}
+
+/// Runs file and parsing work on a blocking thread, off the async workers that keep the window's
+/// other commands and the run's calls moving.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Error> + Send + 'static) -> UiResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Input(format!("the background task stopped: {e}")))?
+        .map_err(Into::into)
 }
 
 impl Desk {
@@ -54,7 +63,9 @@ impl Desk {
         let feed = self.current_feed()?;
         let (conn, tenant) = self.connection(profile).await?;
         let kind = conn.platform;
-        let loaded = LoadedFeed::new(&feed.path, feed.bytes.clone(), &feed.table, Mapping::from(mapping), kind)?;
+        let mapping = Mapping::from(mapping);
+        let loaded =
+            blocking(move || LoadedFeed::new(&feed.path, feed.bytes.clone(), &feed.table, mapping, kind)).await?;
         let client = platform::client(&conn, HttpSettings::default())?;
         let mut plan_options = PlanOptions::for_platform(kind);
         plan_options.allow_remove = options.allow_remove || options.remove_unlisted;
@@ -72,7 +83,10 @@ impl Desk {
         let job_id = job::job_id(kind, &conn.base_url, &loaded);
         let journal_path = self.paths.journals().join(format!("{}.jsonl", job_id.file_stem()));
         // An unfinished journal of this very job: the last apply was cut off.
-        let resumable = journal_path.exists() && journal::read(&journal_path, &job_id).is_ok_and(|p| !p.finished);
+        let resumable = {
+            let (path, id) = (journal_path.clone(), job_id.clone());
+            blocking(move || Ok(path.exists() && journal::read(&path, &id).is_ok_and(|p| !p.finished))).await?
+        };
         let plan = &prepared.plan;
         let u = &plan.unresolved;
         let names = |v: &[skillsync_core::plan::UnresolvedName]| v.iter().map(Into::into).collect();
@@ -150,14 +164,18 @@ impl Desk {
             .into());
         }
         let writes = planned.prepared.estimate.writes;
-        let (journal, previous) = if input.resume {
-            let (j, p) = Journal::resume(&planned.journal_path, &planned.job_id)?;
-            (Some(j), Some(p))
-        } else if writes > 0 {
-            (Some(Journal::create(&planned.journal_path, &planned.job_id)?), None)
-        } else {
-            (None, None)
-        };
+        let (path, id, resume) = (planned.journal_path.clone(), planned.job_id.clone(), input.resume);
+        let (journal, previous) = blocking(move || {
+            Ok(if resume {
+                let (j, p) = Journal::resume(&path, &id)?;
+                (Some(j), Some(p))
+            } else if writes > 0 {
+                (Some(Journal::create(&path, &id)?), None)
+            } else {
+                (None, None)
+            })
+        })
+        .await?;
         let control = Control::default();
         *self.control.lock() = Some(control.clone());
         let options =
@@ -171,7 +189,12 @@ impl Desk {
         let kind = planned.client.kind();
         let id = super::history::new_run_id(started_at);
         let dir = self.paths.runs().join(&id);
-        let files = job::write_report(&dir.join("report.html"), kind, &planned.tenant, &planned.loaded.path, &run)?;
+        let run = Arc::new(run);
+        let files = {
+            let (path, tenant, feed, run) =
+                (dir.join("report.html"), planned.tenant.clone(), planned.loaded.path.clone(), run.clone());
+            blocking(move || job::write_report(&path, kind, &tenant, &feed, &run)).await?
+        };
         let report_files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
         let mut summary: crate::dto::RunSummary = (&run.summary).into();
         summary.skipped = run.rows.iter().filter(|r| r.outcome == skillsync_core::Outcome::Skipped).count();
@@ -245,10 +268,11 @@ impl Desk {
         })
     }
 
-    /// Writes the last run's report where the user chose (its format by extension), with the
-    /// two other formats and the undo file beside it.
+    /// Writes the last run's report where the user chose in the save dialog (its format by
+    /// extension), with the two other formats and the undo file beside it.
     pub fn save_report(&self, path: &std::path::Path) -> UiResult<Vec<String>> {
         let f = self.run.lock().clone().ok_or_else(UiError::no_run)?;
+        self.check_write(path)?;
         let files = job::write_report(path, f.platform, &f.tenant, &f.feed, &f.run)?;
         Ok(files.iter().map(|p| p.display().to_string()).collect())
     }

@@ -2,6 +2,7 @@
 //! method, so the whole app runs in a plain test host (`tests/test_host.rs`) against the sandbox.
 
 mod feed;
+mod files;
 mod history;
 mod job;
 mod profiles;
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use feed::OpenFeed;
+pub use files::Chosen;
 pub use job::{Finished, Planned};
 pub use profiles::{BUILTIN_CXONE, BUILTIN_GENESYS};
 
@@ -75,6 +77,8 @@ pub struct Desk {
     busy: Mutex<Option<&'static str>>,
     /// Woken whenever a long step ends, for a window that waits to close.
     idle: tokio::sync::Notify,
+    /// The files the user chose or dropped: the only ones the window may name.
+    chosen: Mutex<Chosen>,
 }
 
 impl Desk {
@@ -92,6 +96,7 @@ impl Desk {
             plan_cancel: Default::default(),
             busy: Default::default(),
             idle: tokio::sync::Notify::new(),
+            chosen: Default::default(),
         };
         // The demo mappings as templates, so the sample feed maps with one click; a failure here
         // only means they are missing from the list.
@@ -103,6 +108,15 @@ impl Desk {
 
     pub fn paths(&self) -> &Paths {
         &self.paths
+    }
+
+    /// The version and folders, for the About line.
+    pub fn about(&self) -> crate::dto::About {
+        crate::dto::About {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            config_dir: self.paths.config.display().to_string(),
+            data_dir: self.paths.data.display().to_string(),
+        }
     }
 
     /// Marks a long step as running; a second one is refused until the guard drops.

@@ -41,6 +41,7 @@ fn builtin_view(kind: PlatformKind, url: Option<&str>) -> ProfileView {
         client_id: "sandbox".into(),
         api_version: None,
         has_secrets: true,
+        ca_file: None,
     }
 }
 
@@ -63,6 +64,7 @@ impl ProfileInput {
             base_url: nonblank(&self.base_url).map(|u| u.trim_end_matches('/').to_string()),
             client_id: self.client_id.trim().to_string(),
             api_version: nonblank(&self.api_version),
+            ca_file: nonblank(&self.ca_file).map(std::path::PathBuf::from),
         }
     }
 
@@ -115,14 +117,24 @@ impl Desk {
                 client_id: p.client_id.clone(),
                 api_version: p.api_version.clone(),
                 has_secrets,
+                ca_file: p.ca_file.as_ref().map(|f| f.display().to_string()),
                 name,
             });
         }
         Ok(out)
     }
 
+    /// A CA file in the wizard's answers must be one the user picked in the dialog.
+    fn check_ca_file(&self, input: &ProfileInput) -> UiResult<()> {
+        match nonblank(&input.ca_file) {
+            Some(f) => self.check_read(std::path::Path::new(&f)),
+            None => Ok(()),
+        }
+    }
+
     /// Tests the wizard's answers without saving anything.
     pub async fn test_connection(&self, input: &ProfileInput) -> UiResult<ConnectionCheck> {
+        self.check_ca_file(input)?;
         let conn = input.connection()?;
         let tenant = conn.base_url.clone();
         Ok(check(conn, tenant).await)
@@ -134,6 +146,7 @@ impl Desk {
         if builtin(name).is_some() {
             return Err(Error::Config(format!("'{name}' is the built-in sandbox's name: pick another")).into());
         }
+        self.check_ca_file(input)?;
         input.connection()?;
         self.profiles.add(name, input.profile(), &input.secrets(), self.secrets.as_ref())?;
         self.list_profiles().await?.into_iter().find(|p| p.name == name).ok_or_else(|| UiError::unknown_profile(name))
@@ -217,20 +230,27 @@ async fn check(conn: Connection, tenant: String) -> ConnectionCheck {
         elapsed_ms: 0,
         checks: Vec::new(),
     };
-    let fail = |e: Error| format!("{e} [{}]", e.code());
-    let client = match platform::client(&conn, HttpSettings { max_retries: 1, ..HttpSettings::default() }) {
+    let failed = |name: &str, e: Error| Check {
+        name: name.into(),
+        ok: false,
+        detail: format!("{e} [{}]", e.code()),
+        code: Some(e.code().to_string()),
+    };
+    let passed = |name: &str, detail: String| Check { name: name.into(), ok: true, detail, code: None };
+    let settings = HttpSettings { max_retries: 1, ..HttpSettings::default() };
+    let client = match platform::client(&conn, settings.clone()) {
         Ok(c) => c,
         Err(e) => {
-            out.checks.push(Check { name: "sign in".into(), ok: false, detail: fail(e) });
+            out.checks.push(failed("sign in", e));
             return out;
         }
     };
     match client.connect().await {
-        Ok(()) => {
-            out.checks.push(Check { name: "sign in".into(), ok: true, detail: "the credentials were accepted".into() })
-        }
+        Ok(()) => out.checks.push(passed("sign in", "the credentials were accepted".into())),
         Err(e) => {
-            out.checks.push(Check { name: "sign in".into(), ok: false, detail: fail(e) });
+            // A certificate or proxy failure is told apart from "cannot connect" by a probe.
+            let e = platform::net::explain(e, &conn, &settings).await;
+            out.checks.push(failed("sign in", e));
             out.elapsed_ms = started.elapsed().as_millis() as u64;
             return out;
         }
@@ -240,18 +260,12 @@ async fn check(conn: Connection, tenant: String) -> ConnectionCheck {
             out.skills = s.skills.len();
             out.agents = s.agents.len();
             out.assignments = s.assignments.len();
-            out.checks.push(Check { name: "read skills".into(), ok: true, detail: format!("{} skills", out.skills) });
-            out.checks.push(Check { name: "read agents".into(), ok: true, detail: format!("{} agents", out.agents) });
-            out.checks.push(Check {
-                name: "read assignments".into(),
-                ok: true,
-                detail: format!("{} skill assignments", out.assignments),
-            });
+            out.checks.push(passed("read skills", format!("{} skills", out.skills)));
+            out.checks.push(passed("read agents", format!("{} agents", out.agents)));
+            out.checks.push(passed("read assignments", format!("{} skill assignments", out.assignments)));
             out.ok = true;
         }
-        Err(e) => {
-            out.checks.push(Check { name: "read skills, agents and assignments".into(), ok: false, detail: fail(e) })
-        }
+        Err(e) => out.checks.push(failed("read skills, agents and assignments", e)),
     }
     out.elapsed_ms = started.elapsed().as_millis() as u64;
     out
@@ -272,6 +286,7 @@ mod tests {
             client_secret: "s3cret".into(),
             access_key_id: None,
             access_key_secret: None,
+            ca_file: None,
         }
     }
 

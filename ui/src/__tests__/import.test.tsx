@@ -41,22 +41,38 @@ describe("Import", () => {
     expect(screen.queryByTestId("use-sample")).toBeNull();
   });
 
-  it("opens the file chosen in the dialog, with the CSV filter", async () => {
+  it("opens the file chosen in the app's feed dialog, never a dialog of the page's own", async () => {
     const backend = mockBackend({
-      "plugin:dialog|open": () => "/home/ana/feeds/iex-nightly.csv",
+      choose_file: () => "/home/ana/feeds/iex-nightly.csv",
       open_feed: (args) => feed({ path: args.path as string }),
     });
     const user = await openImport();
     await user.click(screen.getByTestId("choose-file"));
     await screen.findByTestId("map-step");
+    expect(backend.last("choose_file")).toEqual({ purpose: "feed" });
     expect(backend.last("open_feed")).toEqual({ path: "/home/ana/feeds/iex-nightly.csv" });
-    const options = backend.last("plugin:dialog|open").options;
-    expect(options.multiple).toBe(false);
-    expect(options.filters[0].extensions).toEqual(expect.arrayContaining(["csv", "txt"]));
+    expect(backend.calls.some((c) => c.cmd.startsWith("plugin:dialog"))).toBe(false);
+  });
+
+  it("shows the refusal of a file the user did not choose", async () => {
+    mockWindows("main");
+    mockBackend(
+      { open_feed: () => fail("path.not_chosen", "/etc/passwd was not chosen by you: the app opens only files picked in its dialog or dropped on the window") },
+      { events: true },
+    );
+    await openImport();
+    await waitFor(async () => {
+      await act(() => emit("tauri://drag-enter", { paths: ["/etc/passwd"], position: { x: 1, y: 1 } }));
+      expect(screen.getByTestId("drop-zone")).toHaveClass("drop-zone-hover");
+    });
+    await act(() => emit("tauri://drag-drop", { paths: ["/etc/passwd"], position: { x: 1, y: 1 } }));
+    const banner = await screen.findByTestId("import-error");
+    expect(within(banner).getByTestId("import-error-code")).toHaveTextContent("path.not_chosen");
+    expect(screen.getByTestId("step-map")).toBeDisabled();
   });
 
   it("does nothing when the dialog is cancelled", async () => {
-    const backend = mockBackend({ "plugin:dialog|open": () => null });
+    const backend = mockBackend({ choose_file: () => null });
     const user = await openImport();
     await user.click(screen.getByTestId("choose-file"));
     await waitFor(() => expect(screen.getByTestId("choose-file")).toBeEnabled());
@@ -80,7 +96,7 @@ describe("Import", () => {
 
   it("shows an unreadable file's message and code, and stays on Import", async () => {
     mockBackend({
-      "plugin:dialog|open": () => "/tmp/photo.png",
+      choose_file: () => "/tmp/photo.png",
       open_feed: () => fail("input.unreadable", "photo.png is not a text file (binary content at byte 0)"),
     });
     const user = await openImport();
@@ -93,12 +109,13 @@ describe("Import", () => {
 
   it("starts from an export of the active profile in the long layout", async () => {
     const backend = mockBackend({
-      "plugin:dialog|save": () => "/home/ana/today.csv",
+      choose_file: () => "/home/ana/today.csv",
       export_assignments: () => feed({ file_name: "today.csv", suggested_platform: "genesys" }),
     });
     const user = await openImport();
     await user.click(screen.getByTestId("start-export"));
     await screen.findByTestId("map-step");
+    expect(backend.last("choose_file")).toEqual({ purpose: "export" });
     expect(backend.last("export_assignments")).toEqual({ profile: "sandbox-genesys", path: "/home/ana/today.csv", layout: "long" });
     expect(screen.getByTestId("feed-name")).toHaveTextContent("today.csv");
   });
@@ -114,16 +131,15 @@ describe("Import", () => {
     expect(screen.getByTestId("feed-encoding")).toHaveTextContent("UTF-8");
   });
 
-  it("offers workbooks in the dialog and opens a single-sheet workbook straight on to Map", async () => {
+  it("opens a single-sheet workbook chosen in the dialog straight on to Map", async () => {
     const backend = mockBackend({
-      "plugin:dialog|open": () => "/home/ana/feeds/levels.xlsx",
+      choose_file: () => "/home/ana/feeds/levels.xlsx",
       open_feed: (args) => workbook(args.path as string, "Levels", ["Levels"]),
     });
     const user = await openImport();
     await user.click(screen.getByTestId("choose-file"));
     await screen.findByTestId("map-step");
     expect(backend.last("open_feed")).toEqual({ path: "/home/ana/feeds/levels.xlsx" });
-    expect(backend.last("plugin:dialog|open").options.filters[0].extensions).toEqual(expect.arrayContaining(["xlsx", "xls", "ods"]));
     expect(screen.getByTestId("feed-encoding")).toHaveTextContent("Excel workbook (.xlsx)");
     expect(screen.getByTestId("feed-sheet")).toHaveTextContent("Levels");
     expect(screen.queryByTestId("feed-delimiter")).toBeNull();
@@ -132,7 +148,7 @@ describe("Import", () => {
   it("keeps a workbook of several sheets on Import with the sheet read selected, and reopens it on the sheet chosen", async () => {
     const sheets = ["Read me", "Long", "Wide"];
     const backend = mockBackend({
-      "plugin:dialog|open": () => "/home/ana/feeds/levels.xlsx",
+      choose_file: () => "/home/ana/feeds/levels.xlsx",
       open_feed: (args) => workbook(args.path as string, (args.sheet as string | undefined) ?? "Long", sheets),
     });
     const user = await openImport();
@@ -167,7 +183,7 @@ describe("Import", () => {
 
   it("shows an unknown sheet's message, which lists the sheets", async () => {
     mockBackend({
-      "plugin:dialog|open": () => "/home/ana/feeds/levels.xlsx",
+      choose_file: () => "/home/ana/feeds/levels.xlsx",
       open_feed: (args) =>
         args.sheet === "Gone"
           ? fail("input.invalid", "the workbook has no sheet 'Gone': its sheets are 'Long', 'Wide'; name one of them")

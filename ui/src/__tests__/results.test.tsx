@@ -84,7 +84,7 @@ describe("Results", () => {
   it("saves the report where the dialog says and lists every file written", async () => {
     const backend = mockBackend({
       run_rows: pageOf,
-      "plugin:dialog|save": () => "/home/ana/reports/nightly.html",
+      choose_file: () => "/home/ana/reports/nightly.html",
       save_report: () => ["/home/ana/reports/nightly.html", "/home/ana/reports/nightly.csv", "/home/ana/reports/nightly.json", "/home/ana/reports/nightly.undo.csv"],
     });
     const user = renderResults(runView());
@@ -93,13 +93,11 @@ describe("Results", () => {
     expect(within(saved).getAllByRole("listitem")).toHaveLength(4);
     expect(saved).toHaveTextContent("nightly.undo.csv");
     expect(backend.last("save_report")).toEqual({ path: "/home/ana/reports/nightly.html" });
-    const options = backend.last("plugin:dialog|save").options;
-    expect(options.defaultPath).toBe("report.html");
-    expect(options.filters.flatMap((f: { extensions: string[] }) => f.extensions)).toEqual(["html", "csv", "json"]);
+    expect(backend.last("choose_file")).toEqual({ purpose: "report" });
   });
 
   it("shows a failed save with its code", async () => {
-    mockBackend({ run_rows: pageOf, "plugin:dialog|save": () => "/readonly/r.html", save_report: () => fail("io.failed", "writing /readonly/r.html: permission denied") });
+    mockBackend({ run_rows: pageOf, choose_file: () => "/readonly/r.html", save_report: () => fail("io.failed", "writing /readonly/r.html: permission denied") });
     const user = renderResults(runView());
     await user.click(screen.getByTestId("results-save-report"));
     expect(await screen.findByTestId("results-error-code")).toHaveTextContent("io.failed");

@@ -14,8 +14,8 @@ const PASSING: ConnectionCheck = {
   assignments: 9000,
   elapsed_ms: 1200,
   checks: [
-    { name: "sign in", ok: true, detail: "" },
-    { name: "read skills", ok: true, detail: "60 skills" },
+    { name: "sign in", ok: true, detail: "", code: null },
+    { name: "read skills", ok: true, detail: "60 skills", code: null },
   ],
 };
 
@@ -72,7 +72,7 @@ describe("Add-connection wizard", () => {
       list_profiles: () => profiles,
       test_connection: () => PASSING,
       save_profile: (args) => {
-        const view: ProfileView = { name: args.input.name, platform: "genesys", builtin: false, location: "mypurecloud.ie", client_id: "client-1", api_version: null, has_secrets: true };
+        const view: ProfileView = { name: args.input.name, platform: "genesys", builtin: false, location: "mypurecloud.ie", client_id: "client-1", api_version: null, has_secrets: true, ca_file: null };
         profiles = [...profiles, view];
         return view;
       },
@@ -100,14 +100,65 @@ describe("Add-connection wizard", () => {
       client_secret: "s3cret",
       access_key_id: null,
       access_key_secret: null,
+      ca_file: null,
     };
     expect(backend.last("save_profile")).toEqual({ input: expected });
     expect(backend.last("test_connection")).toEqual({ input: expected });
     expect(await screen.findByTestId("active-profile-name")).toHaveTextContent("acme-eu");
   });
 
+  it("explains an untrusted certificate in plain words and tests again with the company CA the user picked", async () => {
+    const untrusted: ConnectionCheck = {
+      ...PASSING,
+      ok: false,
+      checks: [
+        {
+          name: "sign in",
+          ok: false,
+          detail: "untrusted certificate: https://api.mypurecloud.ie: the server's TLS certificate is not trusted (invalid peer certificate: UnknownIssuer) [connection.certificate]",
+          code: "connection.certificate",
+        },
+      ],
+    };
+    let result = untrusted;
+    const backend = mockBackend({ test_connection: () => result, choose_file: () => "/home/ana/corp-root.pem" });
+    const user = userEvent.setup();
+    await openWizard(user);
+    await fillGenesys(user);
+    await user.click(screen.getByTestId("wizard-test"));
+    expect(await screen.findByTestId("wizard-check-code")).toHaveTextContent("connection.certificate");
+    expect(screen.getByTestId("wizard-check-advice")).toHaveTextContent("root certificate");
+    expect(screen.getByTestId("wizard-save")).toBeDisabled();
+
+    await user.click(screen.getByTestId("wizard-back"));
+    await user.click(screen.getByTestId("wizard-ca-choose"));
+    expect(backend.last("choose_file")).toEqual({ purpose: "ca_file" });
+    expect(await screen.findByTestId("wizard-ca-file")).toHaveTextContent("/home/ana/corp-root.pem");
+    await user.click(screen.getByTestId("wizard-next"));
+    result = PASSING;
+    await user.click(screen.getByTestId("wizard-test"));
+    expect(await screen.findByTestId("wizard-check-verdict")).toHaveTextContent("Connected");
+    expect(backend.last("test_connection").input.ca_file).toBe("/home/ana/corp-root.pem");
+    expect(screen.queryByTestId("wizard-check-advice")).toBeNull();
+  });
+
+  it("names a proxy failure as such", async () => {
+    mockBackend({
+      test_connection: () => ({
+        ...PASSING,
+        ok: false,
+        checks: [{ name: "sign in", ok: false, detail: "proxy failure: unsuccessful tunnel [connection.proxy]", code: "connection.proxy" }],
+      }),
+    });
+    const user = userEvent.setup();
+    await openWizard(user);
+    await fillGenesys(user);
+    await user.click(screen.getByTestId("wizard-test"));
+    expect(await screen.findByTestId("wizard-check-advice")).toHaveTextContent("proxy");
+  });
+
   it("keeps Save disabled after a failing test, and after an edit since a passing one", async () => {
-    let result: ConnectionCheck = { ...PASSING, ok: false, checks: [{ name: "sign in", ok: false, detail: "401: invalid client" }] };
+    let result: ConnectionCheck = { ...PASSING, ok: false, checks: [{ name: "sign in", ok: false, detail: "401: invalid client", code: "auth.failed" }] };
     mockBackend({ test_connection: () => result });
     const user = userEvent.setup();
     await openWizard(user);
@@ -206,6 +257,7 @@ describe("Add-connection wizard", () => {
       client_secret: "cs",
       access_key_id: "AK",
       access_key_secret: "AKS",
+      ca_file: null,
     });
   });
 

@@ -4,4 +4,8 @@ import type { Platform } from "./Platform";
 /**
  * The wizard's answers. Secrets travel once, to be tested or stored in the keychain.
  */
-export type ProfileInput = { name: string, platform: Platform, region: string | null, base_url: string | null, client_id: string, api_version: string | null, client_secret: string, access_key_id: string | null, access_key_secret: string | null, };
+export type ProfileInput = { name: string, platform: Platform, region: string | null, base_url: string | null, client_id: string, api_version: string | null, client_secret: string, access_key_id: string | null, access_key_secret: string | null, 
+/**
+ * A PEM file with the company's root CA, picked with `choose_file("ca_file")`.
+ */
+ca_file: string | null, };

@@ -13,4 +13,8 @@ location: string, client_id: string, api_version: string | null,
 /**
  * Every secret the platform needs is in the keychain.
  */
-has_secrets: boolean, };
+has_secrets: boolean, 
+/**
+ * The company root CA file trusted for this profile, if any.
+ */
+ca_file: string | null, };

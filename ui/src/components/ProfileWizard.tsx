@@ -45,6 +45,8 @@ interface Fields {
   clientSecret: string;
   accessKeyId: string;
   accessKeySecret: string;
+  /** The company root CA picked in the app's dialog (null: the system's store is enough). */
+  caFile: string | null;
 }
 
 const EMPTY: Fields = {
@@ -58,6 +60,7 @@ const EMPTY: Fields = {
   clientSecret: "",
   accessKeyId: "",
   accessKeySecret: "",
+  caFile: null,
 };
 
 function toInput(name: string, f: Fields): ProfileInput {
@@ -73,6 +76,7 @@ function toInput(name: string, f: Fields): ProfileInput {
     client_secret: f.clientSecret,
     access_key_id: genesys ? null : f.accessKeyId.trim(),
     access_key_secret: genesys ? null : f.accessKeySecret,
+    ca_file: f.caFile,
   };
 }
 
@@ -153,6 +157,16 @@ export function ProfileWizard({ profiles, onSaved, onCancel }: Props) {
   };
 
   const genesys = fields.platform === "genesys";
+
+  const chooseCa = async () => {
+    setError(null);
+    try {
+      const path = await api.chooseFile("ca_file");
+      if (path) set("caFile", path);
+    } catch (err) {
+      setError(api.toUiError(err));
+    }
+  };
 
   return (
     <section className="card wizard" data-testid="wizard" aria-labelledby="wizard-title">
@@ -240,6 +254,23 @@ export function ProfileWizard({ profiles, onSaved, onCancel }: Props) {
               </label>
             </>
           )}
+          <div className="field">
+            <span>Company root certificate (optional)</span>
+            <div className="inline-actions">
+              <button type="button" className="btn" data-testid="wizard-ca-choose" onClick={() => void chooseCa()}>
+                Choose file…
+              </button>
+              {fields.caFile && (
+                <>
+                  <code data-testid="wizard-ca-file">{fields.caFile}</code>
+                  <button type="button" className="btn btn-ghost" data-testid="wizard-ca-clear" onClick={() => set("caFile", null)}>
+                    Remove
+                  </button>
+                </>
+              )}
+            </div>
+            <small>Only behind a network that inspects encrypted traffic: the .pem file IT gives you. The system’s certificate store is always trusted.</small>
+          </div>
           <p className="note" data-testid="wizard-keychain-note">
             🔒 Secrets are stored in your operating system’s keychain, never on disk in Skillsync’s files, and never in logs or reports.
           </p>

@@ -1,5 +1,7 @@
 // The left rail: every step in order, enabled once what it needs exists, locked while a plan or an
 // apply runs so its answer lands on the screen that asked for it.
+import { useEffect, useState } from "react";
+import * as api from "../api";
 import { STEP_LABELS, STEPS, stepEnabled, useStore } from "../state";
 
 const HINTS: Partial<Record<(typeof STEPS)[number], string>> = {
@@ -50,7 +52,28 @@ export function StepRail() {
           </span>
           <span className="rail-label">{STEP_LABELS.history}</span>
         </button>
+        <AboutLine />
       </div>
     </nav>
+  );
+}
+
+/** The version of the app, so a support ticket can name it. */
+function AboutLine() {
+  const [version, setVersion] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    api.about().then(
+      (a) => current && setVersion(a.version),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+  return (
+    <p className="about-line muted small" data-testid="about-line">
+      {version ? `Skillsync ${version}` : "Skillsync"}
+    </p>
   );
 }

@@ -3,7 +3,6 @@
 // of several sheets, which stays here so the sheet picker shows which sheet was read.
 import { useEffect, useRef, useState } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { open, save } from "@tauri-apps/plugin-dialog";
 import * as api from "../api";
 import type { FeedView } from "../bindings/FeedView";
 import type { UiError } from "../bindings/UiError";
@@ -73,25 +72,17 @@ export function ImportStep() {
 
   useFileDrop((path) => void load("open", () => api.openFeed(path)), setHovering);
 
+  // The dialogs are the app's (opened from Rust), so the path that comes back is one the user chose.
   const choose = () =>
     load("open", async () => {
-      const path = await open({
-        multiple: false,
-        directory: false,
-        title: "Open a skills feed",
-        filters: [{ name: "CSV, text or workbook", extensions: ["csv", "txt", "tsv", "xlsx", "xls", "ods"] }],
-      });
-      return typeof path === "string" ? api.openFeed(path) : null;
+      const path = await api.chooseFile("feed");
+      return path ? api.openFeed(path) : null;
     });
 
   const exportFirst = () =>
     load("export", async () => {
       if (!profile) return null;
-      const path = await save({
-        title: "Save today’s assignments as",
-        defaultPath: "assignments.csv",
-        filters: [{ name: "CSV", extensions: ["csv"] }],
-      });
+      const path = await api.chooseFile("export");
       return path ? api.exportAssignments(profile.name, path, "long") : null;
     });
 

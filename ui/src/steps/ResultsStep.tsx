@@ -1,7 +1,6 @@
 // Step 6: what the run did, row by row, in words a verdict can be read from at a glance; the report
 // to keep, and the undo file to roll the change back.
 import { useState } from "react";
-import { save } from "@tauri-apps/plugin-dialog";
 import * as api from "../api";
 import type { RunView } from "../bindings/RunView";
 import type { UiError } from "../bindings/UiError";
@@ -36,15 +35,8 @@ export function ResultsStep() {
     setBusy("save");
     setError(null);
     try {
-      const path = await save({
-        title: "Save the report",
-        defaultPath: "report.html",
-        filters: [
-          { name: "HTML report", extensions: ["html"] },
-          { name: "CSV", extensions: ["csv"] },
-          { name: "JSON", extensions: ["json"] },
-        ],
-      });
+      // The save dialog is the app's: the report goes only where the user chose.
+      const path = await api.chooseFile("report");
       if (path) setSaved(await api.saveReport(path));
     } catch (err) {
       setError(api.toUiError(err));

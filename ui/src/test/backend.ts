@@ -59,9 +59,9 @@ export function mockBackend(handlers: Record<string, Handler>, options: { events
 }
 
 export const PROFILES: ProfileView[] = [
-  { name: "sandbox-genesys", platform: "genesys", builtin: true, location: "built-in sandbox (starts on first use)", client_id: "sandbox", api_version: null, has_secrets: true },
-  { name: "sandbox-cxone", platform: "cxone", builtin: true, location: "built-in sandbox (starts on first use)", client_id: "sandbox", api_version: null, has_secrets: true },
-  { name: "prod", platform: "genesys", builtin: false, location: "mypurecloud.ie", client_id: "abc-123", api_version: null, has_secrets: true },
+  { name: "sandbox-genesys", platform: "genesys", builtin: true, location: "built-in sandbox (starts on first use)", client_id: "sandbox", api_version: null, has_secrets: true, ca_file: null },
+  { name: "sandbox-cxone", platform: "cxone", builtin: true, location: "built-in sandbox (starts on first use)", client_id: "sandbox", api_version: null, has_secrets: true, ca_file: null },
+  { name: "prod", platform: "genesys", builtin: false, location: "mypurecloud.ie", client_id: "abc-123", api_version: null, has_secrets: true, ca_file: null },
 ];
 
 export const DETECTED: MappingInput = {
@@ -161,6 +161,7 @@ export function runView(overrides: Partial<RunView> = {}, summary: Partial<RunVi
 }
 
 const DEFAULTS: Record<string, Handler> = {
+  about: () => ({ version: "0.1.0", config_dir: "/home/ana/.config/skillsync", data_dir: "/home/ana/.local/share/skillsync" }),
   list_profiles: () => PROFILES,
   list_templates: () => ["iex-nightly"],
   preview_mapping: (args) => preview(args.mapping as MappingInput, args.platform as "genesys" | "cxone"),

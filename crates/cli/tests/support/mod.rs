@@ -86,6 +86,12 @@ impl Tenant {
         s
     }
 
+    /// CXone's access key pair (id, secret).
+    pub fn access_key(&self) -> (String, String) {
+        let c = self.sandbox.credentials();
+        (c.access_key_id.clone().unwrap_or_default(), c.access_key_secret.clone().unwrap_or_default())
+    }
+
     /// A file in the test's directory.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
@@ -183,8 +189,19 @@ pub fn keys(v: &Value) -> (Vec<String>, Vec<String>) {
 /// updated, failed, verified) and requests (read, write).
 pub fn assert_summary(v: &Value, counts: [u64; 7], reads_writes: [u64; 2], what: &str) {
     let (top, requests) = keys(v);
-    let mut want_top =
-        ["rows", "invalid", "unchanged", "added", "updated", "failed", "verified", "requests", "elapsed_ms", "report"];
+    let mut want_top = [
+        "rows",
+        "invalid",
+        "excluded",
+        "unchanged",
+        "added",
+        "updated",
+        "failed",
+        "verified",
+        "requests",
+        "elapsed_ms",
+        "report",
+    ];
     want_top.sort();
     assert_eq!(top, want_top, "{what}: the summary's keys: {v}");
     assert_eq!(requests, ["read", "retried", "throttled", "write"], "{what}: the requests' keys: {v}");

@@ -44,16 +44,19 @@ impl Limiter {
 
     /// Waits for this task's turn.
     pub async fn acquire(&self) {
-        let at = {
-            let mut s = self.state.lock();
-            let now = Instant::now();
-            let at = now.max(s.next).max(s.paused_until);
-            if let Some(iv) = s.interval {
-                s.next = at + iv;
-            }
-            at
-        };
-        tokio::time::sleep_until(at).await;
+        tokio::time::sleep_until(self.reserve()).await;
+    }
+
+    /// Takes the next turn and says when it comes; the caller waits until then (and may give up
+    /// the wait when the run is cancelled).
+    pub fn reserve(&self) -> Instant {
+        let mut s = self.state.lock();
+        let now = Instant::now();
+        let at = now.max(s.next).max(s.paused_until);
+        if let Some(iv) = s.interval {
+            s.next = at + iv;
+        }
+        at
     }
 
     /// The requests-per-minute the limiter currently keeps to.

@@ -33,6 +33,11 @@ impl Control {
     pub fn is_cancelled(&self) -> bool {
         self.cancel.is_cancelled()
     }
+    /// The token every wait of the run races, so a cancel ends limiter, Retry-After and backoff
+    /// waits at once.
+    pub fn token(&self) -> CancellationToken {
+        self.cancel.clone()
+    }
     pub fn pause(&self) {
         self.paused.send_replace(true);
     }
@@ -75,6 +80,27 @@ impl Default for ApplyOptions {
     }
 }
 
+/// Orders the calls: each lane runs its calls one at a time, lanes run side by side, and each wave
+/// starts when the one before it is done. Calls of one agent (Genesys) form one lane, removals first,
+/// so the agent's skill limit counts the room they make. Calls that carry many agents (CXone, per
+/// skill) are lanes of their own, every removal in a first wave.
+pub fn lanes(batches: Vec<Batch>) -> Vec<Vec<Vec<Batch>>> {
+    let mut by_agent: std::collections::BTreeMap<String, Vec<Batch>> = std::collections::BTreeMap::new();
+    let (mut first, mut second) = (Vec::new(), Vec::new());
+    for b in batches {
+        match b.op.agent() {
+            Some(agent) => by_agent.entry(agent.to_string()).or_default().push(b),
+            None if b.op.is_removal() => first.push(vec![b]),
+            None => second.push(vec![b]),
+        }
+    }
+    for (_, mut lane) in by_agent {
+        lane.sort_by_key(|b| !b.op.is_removal());
+        first.push(lane);
+    }
+    [first, second].into_iter().filter(|w| !w.is_empty()).collect()
+}
+
 /// Every call that was sent and what it came to; calls never started (cancel) are absent.
 #[derive(Debug, Default)]
 pub struct Applied {
@@ -105,8 +131,27 @@ pub async fn run(
             if !control.proceed().await {
                 return None;
             }
+            let mut journal_error = None;
+            let call = match journal {
+                Some(j) => match j.intent(&batch, changes).await {
+                    Ok(call) => Some(call),
+                    Err(e) => {
+                        // Never send what could not be put back after a crash.
+                        let msg = format!("not sent: the journal could not record the call ({e})");
+                        let result = crate::platform::failed(&batch, crate::Error::Journal(msg));
+                        return Some((batch, result, Some(e.to_string())));
+                    }
+                },
+                None => None,
+            };
             let result = client.write(&batch, changes).await;
-            let journal_error = journal.and_then(|j| j.record(&batch, &result, changes).err()).map(|e| e.to_string());
+            if let (Some(j), Some(call)) = (journal, call) {
+                journal_error = j.outcome(call, &result, changes).await.err().map(|e| e.to_string());
+            }
+            if result.unsent {
+                // Cancelled before anything of it reached the platform: its rows are skipped.
+                return None;
+            }
             let failed = result.items.iter().filter(|i| !i.accepted).count() as u64;
             let rows = done_rows.fetch_add(batch.items.len() as u64, Ordering::Relaxed) + batch.items.len() as u64;
             let failed = failed_rows.fetch_add(failed, Ordering::Relaxed) + failed;
@@ -124,15 +169,29 @@ pub async fn run(
             Some((batch, result, journal_error))
         }
     };
-    // Two waves: every removal first, then adds and updates, so a skill limit counts the room the
-    // removals make. Within a wave the limiter sets the pace and calls overlap.
-    let (removals, writes): (Vec<Batch>, Vec<Batch>) = batches.into_iter().partition(|b| b.op.is_removal());
     let width = options.concurrency.max(1);
-    let mut results: Vec<Option<(Batch, BatchResult, Option<String>)>> =
-        futures::stream::iter(removals).map(send).buffer_unordered(width).collect().await;
-    results.extend(futures::stream::iter(writes).map(send).buffer_unordered(width).collect::<Vec<_>>().await);
+    let mut results: Vec<(Batch, BatchResult, Option<String>)> = Vec::new();
+    for wave in lanes(batches) {
+        let done: Vec<Vec<(Batch, BatchResult, Option<String>)>> = futures::stream::iter(wave)
+            .map(|lane| async {
+                // One agent's calls go one after another: overlapping writes to the same user are
+                // version conflicts on the platform, and its skill limit needs the removals first.
+                let mut out = Vec::with_capacity(lane.len());
+                for batch in lane {
+                    match send(batch).await {
+                        Some(r) => out.push(r),
+                        None => break,
+                    }
+                }
+                out
+            })
+            .buffer_unordered(width)
+            .collect()
+            .await;
+        results.extend(done.into_iter().flatten());
+    }
     let mut applied = Applied { cancelled: control.is_cancelled(), ..Default::default() };
-    for (batch, result, je) in results.into_iter().flatten() {
+    for (batch, result, je) in results {
         if let Some(e) = je {
             applied.journal_errors.push(e);
         }

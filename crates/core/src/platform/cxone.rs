@@ -31,6 +31,15 @@ pub const LIST_PAGE: usize = 1000;
 /// Page size of `/agents/skills` (pages of 10,000 are seen in use).
 pub const ASSIGNMENT_PAGE: usize = 10_000;
 const READ_CONCURRENCY: usize = 4;
+/// The assignment listings filter on `isActive`, `isAgentActive` and `isSkillActive`, each `true`
+/// when absent, so disabled assignments (which still exist) are only seen when asked for. These are
+/// the filters of the listings that together hold every assignment of an active agent.
+const ASSIGNMENT_FILTERS: [&str; 4] = [
+    "isActive=true&isAgentActive=true&isSkillActive=true",
+    "isActive=false&isAgentActive=true&isSkillActive=true",
+    "isActive=true&isAgentActive=true&isSkillActive=false",
+    "isActive=false&isAgentActive=true&isSkillActive=false",
+];
 
 pub struct Cxone {
     session: Session,
@@ -41,6 +50,9 @@ pub struct Cxone {
     claims: Claims,
     /// Assignments in the tenant, learnt from the snapshot: decides how to read back.
     assignments_total: std::sync::atomic::AtomicUsize,
+    /// Skill id → active, learnt from the snapshot: a skill's assignments are read back with the
+    /// skill's own `isSkillActive`.
+    skill_active: parking_lot::RwLock<HashMap<String, bool>>,
 }
 
 struct AccessKeyGrant {
@@ -74,6 +86,14 @@ impl Authenticator for AccessKeyGrant {
             .and_then(|v| v.as_str())
             .ok_or_else(|| Error::Connection(format!("{disco_url} names no token_endpoint")))?
             .to_string();
+        // The client secret and the access key travel to it: https only (loopback aside).
+        let parsed = url::Url::parse(&token_url)
+            .map_err(|e| Error::Connection(format!("{disco_url} names a token_endpoint that is not a URL: {e}")))?;
+        if parsed.scheme() != "https" && !(parsed.scheme() == "http" && super::is_loopback(&parsed)) {
+            return Err(Error::Config(format!(
+                "{disco_url} names the token endpoint {token_url}, which is not https://; the credentials are not sent there"
+            )));
+        }
         let resp = http
             .post(&token_url)
             .basic_auth(&self.client_id, Some(self.client_secret.expose()))
@@ -164,6 +184,8 @@ struct WireAssignment {
     skill_id: i64,
     #[serde(default)]
     agent_proficiency_value: Option<f64>,
+    #[serde(default)]
+    is_active: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -184,6 +206,15 @@ struct Page {
 impl Page {
     fn len(&self) -> usize {
         self.skills.len() + self.agents.len() + self.agent_skill_assignments.len()
+    }
+    /// Keeps the first `n` items (a page that reaches into the next one's records).
+    fn truncate(&mut self, n: usize) {
+        self.skills.truncate(n);
+        self.agents.truncate(n);
+        self.agent_skill_assignments.truncate(n);
+    }
+    fn is_empty_page(&self) -> bool {
+        self.len() == 0
     }
     fn has_next(&self) -> bool {
         self.links.as_ref().and_then(|l| l.get("next")).is_some_and(|n| !n.is_null() && n.as_str() != Some(""))
@@ -231,6 +262,7 @@ impl Cxone {
             issuer,
             claims,
             assignments_total: std::sync::atomic::AtomicUsize::new(0),
+            skill_active: parking_lot::RwLock::new(HashMap::new()),
         })
     }
 
@@ -247,42 +279,95 @@ impl Cxone {
         reply.json(url)
     }
 
-    /// Reads a listing: when the first page gives `totalRecords`, the rest go in parallel; else
-    /// pages are followed one by one until one comes back short or without a `next` link.
+    /// Reads a listing whole. Pages are taken as the server gives them, never assumed full: the
+    /// first page's length is the server's page size, the rest are read in parallel from there,
+    /// a page that comes back short is followed from where it ended, and the records received must
+    /// add up to `totalRecords`. Without a count, pages are followed by the records received until
+    /// one is empty or names no next page.
     async fn list(&self, path: &str, top: usize, events: &Events) -> Result<Vec<Page>> {
         let api = self.api()?;
         let sep = if path.contains('?') { '&' } else { '?' };
         let url = |skip: usize| format!("{api}{path}{sep}top={top}&skip={skip}");
         let first = self.page(&url(0)).await?;
-        let mut pages = Vec::new();
-        if let Some(total) = first.total_records {
-            let n = (total as usize).div_ceil(top).max(1);
-            events.emit(Event::Read { done: 1, total: Some(n as u64) });
-            pages.push(first);
-            let rest: Vec<Page> = futures::stream::iter(1..n)
-                .map(|k| {
-                    let u = url(k * top);
-                    async move { self.page(&u).await }
-                })
-                .buffered(READ_CONCURRENCY)
-                .try_collect()
-                .await?;
-            pages.extend(rest);
-            return Ok(pages);
-        }
-        let mut more = first.len() >= top || first.has_next();
-        pages.push(first);
-        while more {
-            let p = self.page(&url(pages.len() * top)).await?;
-            events.emit(Event::Read { done: pages.len() as u64 + 1, total: None });
-            more = p.len() >= top && p.has_next() || (p.len() >= top && p.links.is_none());
-            let empty = p.len() == 0;
-            pages.push(p);
-            if empty {
-                break;
+        let step = first.len();
+        let total = first.total_records.map(|t| t as usize);
+        let mut pages: Vec<(usize, Page)> = Vec::new();
+        match total {
+            Some(total) if step > 0 && step < total => {
+                let offsets: Vec<usize> = (1..).map(|k| k * step).take_while(|&o| o < total).collect();
+                let n = offsets.len() as u64 + 1;
+                events.emit(Event::Read { done: 1, total: Some(n) });
+                pages.push((0, first));
+                let rest: Vec<(usize, Page)> = futures::stream::iter(offsets)
+                    .map(|o| {
+                        let u = url(o);
+                        async move { self.page(&u).await.map(|p| (o, p)) }
+                    })
+                    .buffered(READ_CONCURRENCY)
+                    .try_collect()
+                    .await?;
+                pages.extend(rest);
+                self.fill_gaps(&mut pages, total, &url).await?;
+            }
+            Some(_) => pages.push((0, first)),
+            None => {
+                let mut more = step > 0 && (first.has_next() || first.links.is_none());
+                let mut skip = step;
+                pages.push((0, first));
+                while more {
+                    let p = self.page(&url(skip)).await?;
+                    events.emit(Event::Read { done: pages.len() as u64 + 1, total: None });
+                    more = !p.is_empty_page() && (p.has_next() || p.links.is_none());
+                    let len = p.len();
+                    pages.push((skip, p));
+                    skip += len;
+                }
             }
         }
-        Ok(pages)
+        let received: usize = pages.iter().map(|(_, p)| p.len()).sum();
+        if let Some(total) = total.filter(|&t| t != received) {
+            return Err(Error::Api {
+                method: "GET".into(),
+                path: path.to_string(),
+                status: 200,
+                message: format!(
+                    "the listing said totalRecords {total} but its pages held {received}; the tenant may be changing — run again"
+                ),
+                correlation_id: None,
+            });
+        }
+        Ok(pages.into_iter().map(|(_, p)| p).collect())
+    }
+
+    /// Pages at `offset`s that came back shorter than the gap to the next one are followed from
+    /// where they ended; pages that reach into the next one are cut.
+    async fn fill_gaps(
+        &self,
+        pages: &mut Vec<(usize, Page)>,
+        total: usize,
+        url: &(dyn Fn(usize) -> String + Sync),
+    ) -> Result<()> {
+        pages.sort_by_key(|(o, _)| *o);
+        let mut k = 0;
+        while k < pages.len() {
+            let end = pages.get(k + 1).map_or(total, |(o, _)| *o);
+            let (o, p) = &mut pages[k];
+            if *o + p.len() > end {
+                p.truncate(end - *o);
+            }
+            let reached = *o + p.len();
+            if reached < end {
+                let mut follow = self.page(&url(reached)).await?;
+                if follow.is_empty_page() {
+                    k += 1;
+                    continue; // the count will not add up: reported by the caller
+                }
+                follow.truncate(end - reached);
+                pages.insert(k + 1, (reached, follow));
+            }
+            k += 1;
+        }
+        Ok(())
     }
 
     async fn write_skill(&self, method: Method, skill_id: &str, batch: &Batch, changes: &[Change]) -> BatchResult {
@@ -299,7 +384,12 @@ impl Cxone {
                 Ok(id) => {
                     by_agent.insert(id, i);
                     agents.push(match c.target {
-                        Target::Set(v) => json!({"agentId": id, "proficiency": v.round() as i64, "isActive": true}),
+                        // An update sends the assignment's own state back; a new one starts active.
+                        Target::Set(v) => json!({
+                            "agentId": id,
+                            "proficiency": v.round() as i64,
+                            "isActive": c.active.unwrap_or(true),
+                        }),
                         Target::Remove => json!({"agentId": id}),
                     });
                 }
@@ -361,7 +451,7 @@ impl Cxone {
                 })
             })
             .collect();
-        BatchResult { items, correlation_ids: reply.correlation_ids, error: None }
+        BatchResult { items, correlation_ids: reply.correlation_ids, error: None, unsent: false }
     }
 }
 
@@ -394,9 +484,7 @@ impl PlatformClient for Cxone {
         let endpoint = endpoint.trim_end_matches('/');
         let endpoint_url = url::Url::parse(endpoint)
             .map_err(|e| Error::Connection(format!("api_endpoint '{endpoint}' is not a URL: {e}")))?;
-        if endpoint_url.scheme() != "https"
-            && !matches!(endpoint_url.host_str(), Some("127.0.0.1") | Some("localhost") | Some("[::1]"))
-        {
+        if endpoint_url.scheme() != "https" && !(endpoint_url.scheme() == "http" && super::is_loopback(&endpoint_url)) {
             return Err(Error::Config(format!("the API endpoint {endpoint} is not https://")));
         }
         *self.api.write() = Some(format!("{endpoint}/incontactapi/services/{}", self.api_version));
@@ -406,7 +494,7 @@ impl PlatformClient for Cxone {
     async fn snapshot(&self, events: &Events) -> Result<Snapshot> {
         let skills = self.list("/skills", LIST_PAGE, events).await?;
         let agents = self.list("/agents", LIST_PAGE, events).await?;
-        let assignments = self.list("/agents/skills", ASSIGNMENT_PAGE, events).await?;
+        let assignments = self.all_assignments(events).await?;
         let mut snap = Snapshot::default();
         for s in skills.into_iter().flat_map(|p| p.skills) {
             snap.skills.push(Skill {
@@ -426,11 +514,11 @@ impl PlatformClient for Cxone {
                 active: a.is_active.unwrap_or(true),
             });
         }
-        for a in assignments.into_iter().flat_map(|p| p.agent_skill_assignments) {
-            if let Some(v) = a.agent_proficiency_value {
-                snap.assignments.insert((a.agent_id.to_string(), a.skill_id.to_string()), v);
-            }
-        }
+        let mut out = ReadBack::default();
+        collect_assignments(assignments, &mut out);
+        snap.assignments = out.values;
+        snap.disabled = out.disabled;
+        *self.skill_active.write() = snap.skills.iter().map(|s| (s.id.clone(), s.active)).collect();
         self.assignments_total.store(snap.assignments.len(), std::sync::atomic::Ordering::Relaxed);
         Ok(snap)
     }
@@ -473,35 +561,81 @@ impl PlatformClient for Cxone {
     fn read_back_cost(&self, pairs: &[(String, String)], snapshot_assignments: usize) -> u64 {
         let skills: BTreeSet<&str> = pairs.iter().map(|(_, s)| s.as_str()).collect();
         let known = snapshot_assignments.max(self.assignments_total.load(std::sync::atomic::Ordering::Relaxed));
-        let full = (known + pairs.len()).div_ceil(ASSIGNMENT_PAGE).max(1) as u64;
-        (skills.len() as u64).min(full)
+        // Relisting: the filtered listings these skills need, one page each at least.
+        let lists = self.relist_filters(pairs).len() as u64;
+        let full = (known + pairs.len()).div_ceil(ASSIGNMENT_PAGE) as u64 + lists - 1;
+        // Per skill: its enabled and its disabled assignments.
+        (2 * skills.len() as u64).min(full)
     }
 
     async fn read_back(&self, pairs: &[(String, String)]) -> Result<(ReadBack, Vec<String>)> {
-        let mut out = ReadBack::new();
+        let mut out = ReadBack::default();
         if pairs.is_empty() {
             return Ok((out, vec![]));
         }
         let skills: BTreeSet<&str> = pairs.iter().map(|(_, s)| s.as_str()).collect();
-        // Per touched skill, unless relisting everything takes fewer reads.
-        let pages: Vec<Page> = if (skills.len() as u64) <= self.read_back_cost(pairs, 0) {
-            let per: Vec<Vec<Page>> = futures::stream::iter(skills.into_iter().map(str::to_string))
-                .map(|s: String| async move {
-                    self.list(&format!("/skills/{}/agents", enc(&s)), ASSIGNMENT_PAGE, &Events::none()).await
+        let pages: Vec<Page> = if 2 * skills.len() as u64 <= self.read_back_cost(pairs, 0) {
+            let lists: Vec<String> = skills
+                .into_iter()
+                .flat_map(|s| {
+                    let skill_active = self.skill_active.read().get(s).copied().unwrap_or(true);
+                    [true, false].map(|on| {
+                        format!(
+                            "/skills/{}/agents?isActive={on}&isAgentActive=true&isSkillActive={skill_active}",
+                            enc(s)
+                        )
+                    })
                 })
+                .collect();
+            let per: Vec<Vec<Page>> = futures::stream::iter(lists)
+                .map(|path: String| async move { self.list(&path, ASSIGNMENT_PAGE, &Events::none()).await })
                 .buffer_unordered(READ_CONCURRENCY)
                 .try_collect()
                 .await?;
             per.into_iter().flatten().collect()
         } else {
-            self.list("/agents/skills", ASSIGNMENT_PAGE, &Events::none()).await?
+            self.assignment_lists(&self.relist_filters(pairs), &Events::none()).await?
         };
-        for a in pages.into_iter().flat_map(|p| p.agent_skill_assignments) {
-            if let Some(v) = a.agent_proficiency_value {
-                out.insert((a.agent_id.to_string(), a.skill_id.to_string()), v);
-            }
-        }
+        collect_assignments(pages, &mut out);
         Ok((out, vec![]))
+    }
+}
+
+impl Cxone {
+    /// Every assignment of every active agent, enabled or not, of active and inactive skills.
+    async fn all_assignments(&self, events: &Events) -> Result<Vec<Page>> {
+        self.assignment_lists(&ASSIGNMENT_FILTERS, events).await
+    }
+
+    /// The listings that hold `pairs`: enabled and disabled assignments, of inactive skills only
+    /// when one of the pairs' skills is inactive.
+    fn relist_filters(&self, pairs: &[(String, String)]) -> Vec<&'static str> {
+        let active = self.skill_active.read();
+        let any_inactive = pairs.iter().any(|(_, s)| active.get(s) == Some(&false));
+        ASSIGNMENT_FILTERS.iter().copied().filter(|f| any_inactive || f.ends_with("isSkillActive=true")).collect()
+    }
+
+    async fn assignment_lists(&self, filters: &[&str], events: &Events) -> Result<Vec<Page>> {
+        let paths: Vec<String> = filters.iter().map(|f| format!("/agents/skills?{f}")).collect();
+        let lists: Vec<Vec<Page>> = futures::stream::iter(paths)
+            .map(|path: String| async move { self.list(&path, ASSIGNMENT_PAGE, events).await })
+            .buffered(READ_CONCURRENCY)
+            .try_collect()
+            .await?;
+        Ok(lists.into_iter().flatten().collect())
+    }
+}
+
+/// Folds assignment pages into values and the set of disabled pairs.
+fn collect_assignments(pages: Vec<Page>, out: &mut ReadBack) {
+    for a in pages.into_iter().flat_map(|p| p.agent_skill_assignments) {
+        if let Some(v) = a.agent_proficiency_value {
+            let key = (a.agent_id.to_string(), a.skill_id.to_string());
+            if a.is_active == Some(false) {
+                out.disabled.insert(key.clone());
+            }
+            out.values.insert(key, v);
+        }
     }
 }
 

@@ -127,7 +127,12 @@ struct Listing<T> {
     entities: Vec<T>,
     #[serde(rename = "pageCount", default)]
     page_count: Option<u64>,
+    #[serde(default)]
+    total: Option<u64>,
 }
+
+/// Page size of a user's own skill listing (a user holds at most 50 skills).
+const USER_SKILLS_PAGE: usize = 100;
 
 #[derive(Deserialize)]
 struct WireSkill {
@@ -204,7 +209,66 @@ impl Genesys {
             .try_collect()
             .await?;
         all.extend(rest.into_iter().flatten());
+        if let Some(total) = first.total.filter(|&t| t != all.len() as u64) {
+            return Err(Error::Api {
+                method: "GET".into(),
+                path: path_and_query.trim_end_matches(['?', '&']).to_string(),
+                status: 200,
+                message: format!(
+                    "the listing said {total} entities but its pages held {}; the tenant may be changing — run again",
+                    all.len()
+                ),
+                correlation_id: None,
+            });
+        }
         Ok(all)
+    }
+
+    /// One user's skills from `GET /api/v2/users/{id}/routingskills`, every page.
+    async fn user_skills(&self, user_id: &str) -> Result<(Vec<WireUserSkill>, Vec<String>)> {
+        let mut skills = Vec::new();
+        let mut ids = Vec::new();
+        let mut page = 1u64;
+        loop {
+            let url = format!(
+                "{}/api/v2/users/{}/routingskills?pageSize={USER_SKILLS_PAGE}&pageNumber={page}",
+                self.base,
+                enc(user_id)
+            );
+            let reply = self.session.send(Kind::Read, Method::GET, &url, None).await?;
+            let l: Listing<WireUserSkill> = reply.json("routingskills")?;
+            ids.extend(reply.correlation_ids);
+            let empty = l.entities.is_empty();
+            skills.extend(l.entities);
+            if empty || page >= l.page_count.unwrap_or(1) {
+                return Ok((skills, ids));
+            }
+            page += 1;
+        }
+    }
+
+    /// Users listed without their `skills` (the vendor calls `expand` best effort): their skills
+    /// come from the per-user endpoint instead, a few at a time.
+    async fn fill_missing_skills(&self, users: &mut [WireUser]) -> Result<()> {
+        let missing: Vec<usize> = (0..users.len())
+            .filter(|&i| users[i].skills.is_none() && users[i].state.as_deref() != Some("deleted"))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        tracing::debug!(users = missing.len(), "users listed without skills; reading them one by one");
+        let read: Vec<(usize, Vec<WireUserSkill>)> = futures::stream::iter(missing)
+            .map(|i| {
+                let id = users[i].id.clone();
+                async move { self.user_skills(&id).await.map(|(s, _)| (i, s)) }
+            })
+            .buffer_unordered(READ_CONCURRENCY)
+            .try_collect()
+            .await?;
+        for (i, skills) in read {
+            users[i].skills = Some(skills);
+        }
+        Ok(())
     }
 
     async fn patch(&self, agent_id: &str, batch: &Batch, changes: &[Change]) -> BatchResult {
@@ -234,7 +298,7 @@ impl Genesys {
                         error: None,
                     })
                     .collect();
-                BatchResult { items, correlation_ids: reply.correlation_ids, error: None }
+                BatchResult { items, correlation_ids: reply.correlation_ids, error: None, unsent: false }
             }
             Err(e) => failed(batch, e),
         }
@@ -251,6 +315,7 @@ impl Genesys {
                     .collect(),
                 correlation_ids: reply.correlation_ids,
                 error: None,
+                unsent: false,
             },
             Err(e) => failed(batch, e),
         }
@@ -273,7 +338,8 @@ impl PlatformClient for Genesys {
 
     async fn snapshot(&self, events: &Events) -> Result<Snapshot> {
         let skills: Vec<WireSkill> = self.list_all("/api/v2/routing/skills?", events).await?;
-        let users: Vec<WireUser> = self.list_all("/api/v2/users?state=any&expand=skills", events).await?;
+        let mut users: Vec<WireUser> = self.list_all("/api/v2/users?state=any&expand=skills", events).await?;
+        self.fill_missing_skills(&mut users).await?;
         let skills = skills
             .into_iter()
             .filter(|s| s.state.as_deref() != Some("deleted"))
@@ -342,16 +408,18 @@ impl PlatformClient for Genesys {
     async fn read_back(&self, pairs: &[(String, String)]) -> Result<(ReadBack, Vec<String>)> {
         let agents: std::collections::BTreeSet<&str> = pairs.iter().map(|(a, _)| a.as_str()).collect();
         let relist = self.users_total.load(Ordering::Relaxed).div_ceil(PAGE_SIZE).max(1);
-        let mut out = ReadBack::new();
+        let mut out = ReadBack::default();
         if agents.is_empty() {
             return Ok((out, vec![]));
         }
         if relist < agents.len() {
-            let users: Vec<WireUser> = self.list_all("/api/v2/users?state=any&expand=skills", &Events::none()).await?;
+            let mut users: Vec<WireUser> =
+                self.list_all("/api/v2/users?state=any&expand=skills", &Events::none()).await?;
+            self.fill_missing_skills(&mut users).await?;
             for u in users {
                 for s in u.skills.unwrap_or_default() {
                     if let Some(p) = s.proficiency {
-                        out.insert((u.id.clone(), s.id), p);
+                        out.values.insert((u.id.clone(), s.id), p);
                     }
                 }
             }
@@ -360,10 +428,8 @@ impl PlatformClient for Genesys {
         let replies: Vec<(String, Vec<WireUserSkill>, Vec<String>)> =
             futures::stream::iter(agents.into_iter().map(str::to_string))
                 .map(|a: String| async move {
-                    let url = format!("{}/api/v2/users/{}/routingskills?pageSize=100&pageNumber=1", self.base, enc(&a));
-                    let reply = self.session.send(Kind::Read, Method::GET, &url, None).await?;
-                    let l: Listing<WireUserSkill> = reply.json("routingskills")?;
-                    Ok::<_, Error>((a, l.entities, reply.correlation_ids))
+                    let (skills, ids) = self.user_skills(&a).await?;
+                    Ok::<_, Error>((a, skills, ids))
                 })
                 .buffer_unordered(READ_CONCURRENCY)
                 .try_collect()
@@ -373,7 +439,7 @@ impl PlatformClient for Genesys {
             ids.extend(c);
             for s in skills {
                 if let Some(p) = s.proficiency {
-                    out.insert((a.clone(), s.id), p);
+                    out.values.insert((a.clone(), s.id), p);
                 }
             }
         }
@@ -410,6 +476,7 @@ mod tests {
                 before: None,
                 target: Target::Set(3.0),
                 lines: vec![s],
+                active: None,
             });
         }
         changes.push(Change {
@@ -418,6 +485,7 @@ mod tests {
             before: Some(1.0),
             target: Target::Set(2.0),
             lines: vec![1],
+            active: None,
         });
         let b = g.batches(&changes);
         assert_eq!(b.len(), 4, "120 items → 3 calls for u1, 1 for u2");

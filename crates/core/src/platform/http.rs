@@ -30,6 +30,9 @@ pub struct HttpSettings {
     pub max_backoff: Duration,
     /// The rate to keep until the platform announces its own (`None`: no limit until a 429 says so).
     pub initial_rate_per_minute: Option<f64>,
+    /// A PEM file of extra root CAs trusted beside the OS store and the built-in roots (a
+    /// company's TLS inspection CA); a profile's `ca_file` or the CLI's `--ca-file`.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl Default for HttpSettings {
@@ -41,6 +44,7 @@ impl Default for HttpSettings {
             min_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(20),
             initial_rate_per_minute: None,
+            ca_file: None,
         }
     }
 }
@@ -52,9 +56,33 @@ pub struct Token {
     pub expires_at: Instant,
 }
 
+impl Token {
+    pub fn new(access_token: String, lifetime: Duration) -> Self {
+        Token { access_token, expires_at: Instant::now() + lifetime }
+    }
+}
+
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Token").field("access_token", &"<redacted>").field("expires_at", &self.expires_at).finish()
+    }
+}
+
+/// The token in use, with when it was fetched and a number that changes with every new one (so a
+/// 401 renews it once, however many requests in flight saw the old one refused).
+struct Held {
+    token: Token,
+    fetched_at: Instant,
+    generation: u64,
+}
+
+impl Held {
+    /// Renewed once a quarter of its lifetime is left (at most five minutes early): no request
+    /// carries a dying token, and a long token is not thrown away hours early.
+    fn fresh(&self, now: Instant) -> bool {
+        let lifetime = self.token.expires_at.saturating_duration_since(self.fetched_at);
+        let margin = (lifetime / 4).min(Duration::from_secs(300));
+        now + margin < self.token.expires_at
     }
 }
 
@@ -108,7 +136,9 @@ struct Counters {
 pub struct Session {
     client: reqwest::Client,
     auth: Box<dyn Authenticator>,
-    token: tokio::sync::Mutex<Option<Token>>,
+    token: tokio::sync::Mutex<Option<Held>>,
+    /// Cancelled by the user: every wait (limiter, Retry-After, backoff) ends at once.
+    cancel: parking_lot::RwLock<tokio_util::sync::CancellationToken>,
     pub limiter: Arc<Limiter>,
     settings: HttpSettings,
     counters: Counters,
@@ -128,6 +158,7 @@ impl Session {
             client,
             auth,
             token: tokio::sync::Mutex::new(None),
+            cancel: parking_lot::RwLock::new(tokio_util::sync::CancellationToken::new()),
             limiter: Arc::new(Limiter::new(settings.initial_rate_per_minute)),
             settings,
             counters: Counters::default(),
@@ -153,23 +184,59 @@ impl Session {
         }
     }
 
-    /// Counts a read made outside `send` (discovery and token calls are not counted: they are not
-    /// part of the job's reads and writes).
-    async fn bearer(&self, force_new: bool) -> Result<String> {
-        let mut guard = self.token.lock().await;
-        let fresh = guard.as_ref().filter(|t| !force_new && t.expires_at > Instant::now() + refresh_margin(t));
-        if let Some(t) = fresh {
-            return Ok(t.access_token.clone());
+    /// The settings the session was built with (retry budget, backoff).
+    pub fn settings(&self) -> &HttpSettings {
+        &self.settings
+    }
+
+    /// Makes every wait of this session end when `cancel` fires.
+    pub fn set_cancel(&self, cancel: tokio_util::sync::CancellationToken) {
+        *self.cancel.write() = cancel;
+    }
+
+    /// Sleeps until `at`, or fails with `Cancelled` as soon as the run is cancelled. A wait that is
+    /// already over passes even after a cancel, so a cancelled run can still read what it needs.
+    pub async fn wait_until(&self, at: Instant) -> Result<()> {
+        if at <= Instant::now() {
+            return Ok(());
         }
-        let t = self.auth.token(&self.client).await?;
-        let s = t.access_token.clone();
-        *guard = Some(t);
-        Ok(s)
+        let cancel = self.cancel.read().clone();
+        tokio::select! {
+            _ = tokio::time::sleep_until(at) => Ok(()),
+            _ = cancel.cancelled() => Err(Error::Cancelled),
+        }
+    }
+
+    /// The current token, fetched when there is none or it is due for renewal. One caller fetches;
+    /// the others wait for it and share the result.
+    async fn bearer(&self) -> Result<(String, u64)> {
+        let mut guard = self.token.lock().await;
+        if let Some(h) = guard.as_ref().filter(|h| h.fresh(Instant::now())) {
+            return Ok((h.token.access_token.clone(), h.generation));
+        }
+        let generation = guard.as_ref().map_or(1, |h| h.generation + 1);
+        let token = self.auth.token(&self.client).await?;
+        let s = token.access_token.clone();
+        *guard = Some(Held { token, fetched_at: Instant::now(), generation });
+        Ok((s, generation))
+    }
+
+    /// After a 401 for the token of `refused`: a new token, unless another request has already
+    /// replaced that one.
+    async fn renew(&self, refused: u64) -> Result<()> {
+        let mut guard = self.token.lock().await;
+        if guard.as_ref().is_some_and(|h| h.generation != refused) {
+            return Ok(());
+        }
+        let token = self.auth.token(&self.client).await?;
+        *guard = Some(Held { token, fetched_at: Instant::now(), generation: refused + 1 });
+        Ok(())
     }
 
     /// Gets a token now, so bad credentials fail fast with exit code 3.
     pub async fn authenticate(&self) -> Result<()> {
-        self.bearer(true).await.map(|_| ())
+        let refused = self.token.lock().await.as_ref().map_or(0, |h| h.generation);
+        self.renew(refused).await
     }
 
     /// Sends one logical request, retrying what a retry can fix. A non-success reply that a retry
@@ -189,10 +256,26 @@ impl Session {
         let mut correlation_ids = Vec::new();
         let mut reauthed = false;
         let mut attempt = 0u32;
+        // What an earlier attempt may have done: a cancel during a wait then means "never sent"
+        // only if no attempt can have reached the platform's data (429, 401, 409 and refused
+        // connections change nothing).
+        let mut maybe_applied: Option<String> = None;
+        let cancelled = |maybe: &Option<String>| match maybe {
+            None => Error::Cancelled,
+            Some(what) => Error::Api {
+                method: method.to_string(),
+                path: path.clone(),
+                status: 0,
+                message: format!("{what}; the run was cancelled before a retry, so whether it landed is unknown"),
+                correlation_id: None,
+            },
+        };
         loop {
             attempt += 1;
-            self.limiter.acquire().await;
-            let token = self.bearer(false).await?;
+            if self.wait_until(self.limiter.reserve()).await.is_err() {
+                return Err(cancelled(&maybe_applied));
+            }
+            let (token, generation) = self.bearer().await?;
             let request_id = uuid_like();
             let mut req = self
                 .client
@@ -218,10 +301,15 @@ impl Session {
                 Ok(x) => x,
                 Err(e) => {
                     correlation_ids.push(format!("{request_id} (no response)"));
+                    if !e.is_connect() {
+                        maybe_applied = Some(format!("attempt {attempt} got no answer"));
+                    }
                     let Some(wait) = backoff.next() else {
                         return Err(network_error(&method, &path, &e, attempt));
                     };
-                    self.retry(&method, &path, 0, attempt, wait).await;
+                    if self.retry(&method, &path, 0, attempt, wait).await.is_err() {
+                        return Err(cancelled(&maybe_applied));
+                    }
                     continue;
                 }
             };
@@ -233,11 +321,14 @@ impl Session {
             if status == StatusCode::UNAUTHORIZED && !reauthed {
                 // The token expired early or was revoked: fetch a new one once.
                 reauthed = true;
-                self.bearer(true).await?;
+                self.renew(generation).await?;
                 self.counters.retried.fetch_add(1, Ordering::Relaxed);
                 continue;
             }
             let message = (self.describe)(&headers, &body);
+            if !matches!(status.as_u16(), 401 | 409 | 429) {
+                maybe_applied = Some(format!("attempt {attempt} answered {status}"));
+            }
             if retryable(status, &message) {
                 if status == StatusCode::TOO_MANY_REQUESTS {
                     self.counters.throttled.fetch_add(1, Ordering::Relaxed);
@@ -258,7 +349,9 @@ impl Session {
                 }
                 if let Some(wait) = backoff.next() {
                     let wait = retry_after.map(|ra| ra.max(wait.min(Duration::from_millis(500)))).unwrap_or(wait);
-                    self.retry(&method, &path, status.as_u16(), attempt, wait).await;
+                    if self.retry(&method, &path, status.as_u16(), attempt, wait).await.is_err() {
+                        return Err(cancelled(&maybe_applied));
+                    }
                     continue;
                 }
             }
@@ -270,7 +363,7 @@ impl Session {
         }
     }
 
-    async fn retry(&self, method: &Method, path: &str, status: u16, attempt: u32, wait: Duration) {
+    async fn retry(&self, method: &Method, path: &str, status: u16, attempt: u32, wait: Duration) -> Result<()> {
         self.counters.retried.fetch_add(1, Ordering::Relaxed);
         tracing::debug!(%method, path, status, attempt, wait_ms = wait.as_millis() as u64, "retrying");
         self.events.read().emit(Event::Retry {
@@ -280,7 +373,7 @@ impl Session {
             attempt,
             wait_ms: wait.as_millis() as u64,
         });
-        tokio::time::sleep(wait).await;
+        self.wait_until(Instant::now() + wait).await
     }
 
     fn observe_limits(&self, headers: &HeaderMap) {
@@ -293,20 +386,21 @@ impl Session {
     }
 }
 
-fn refresh_margin(t: &Token) -> Duration {
-    // Refresh a minute early (or at 90% of a short lifetime) so no request carries a dying token.
-    let left = t.expires_at.saturating_duration_since(Instant::now());
-    Duration::from_secs(60).min(left / 10).max(Duration::from_millis(200))
-}
-
+/// The HTTP client: TLS through rustls trusting the OS certificate store (on Linux also
+/// `SSL_CERT_FILE`/`SSL_CERT_DIR`) beside the built-in webpki roots and the settings' CA file; the
+/// proxy from `HTTPS_PROXY`/`NO_PROXY`, else the OS settings (Windows, macOS).
 pub fn build_client(settings: &HttpSettings) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .timeout(settings.timeout)
         .connect_timeout(settings.connect_timeout)
         .user_agent(concat!("skillsync/", env!("CARGO_PKG_VERSION")))
-        .pool_max_idle_per_host(32)
-        .build()
-        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+        .pool_max_idle_per_host(32);
+    if let Some(path) = &settings.ca_file {
+        for cert in super::net::load_ca_file(path)? {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    builder.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
 }
 
 fn retryable(status: StatusCode, message: &str) -> bool {

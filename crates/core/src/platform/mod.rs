@@ -5,6 +5,7 @@
 pub mod cxone;
 pub mod genesys;
 pub mod http;
+pub mod net;
 
 use crate::error::{Error, Result};
 use crate::events::Events;
@@ -49,6 +50,8 @@ pub struct Connection {
     pub access_key_secret: Secret,
     /// CXone Admin API version, e.g. "v33.0".
     pub api_version: String,
+    /// A PEM file of extra root CAs for this tenant (a profile's `ca_file`).
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl Connection {
@@ -61,6 +64,7 @@ impl Connection {
             access_key_id: Secret::default(),
             access_key_secret: Secret::default(),
             api_version: "v33.0".into(),
+            ca_file: None,
         }
     }
 
@@ -97,7 +101,7 @@ impl Connection {
     }
 }
 
-fn is_loopback(url: &url::Url) -> bool {
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -174,6 +178,14 @@ impl WriteOp {
     pub fn is_removal(&self) -> bool {
         matches!(self, WriteOp::GenesysDelete { .. } | WriteOp::CxoneRemove { .. })
     }
+
+    /// The one agent whose assignments the call changes, when it changes only one agent's.
+    pub fn agent(&self) -> Option<&str> {
+        match self {
+            WriteOp::GenesysPatch { agent_id } | WriteOp::GenesysDelete { agent_id, .. } => Some(agent_id),
+            WriteOp::CxoneAssign { .. } | WriteOp::CxoneUpdate { .. } | WriteOp::CxoneRemove { .. } => None,
+        }
+    }
 }
 
 /// What one item of a write call came to.
@@ -195,10 +207,19 @@ pub struct BatchResult {
     pub items: Vec<ItemResult>,
     pub correlation_ids: Vec<String>,
     pub error: Option<String>,
+    /// The run was cancelled before any attempt of the call could change anything (it was never
+    /// sent, or only ever refused with 429): its rows are skipped, not failed.
+    pub unsent: bool,
 }
 
 /// The current assignments of a set of pairs, as read back.
-pub type ReadBack = HashMap<(String, String), f64>;
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ReadBack {
+    /// (agent id, skill id) → proficiency; absent = not assigned.
+    pub values: HashMap<(String, String), f64>,
+    /// Assigned but switched off (CXone).
+    pub disabled: std::collections::HashSet<(String, String)>,
+}
 
 #[async_trait]
 pub trait PlatformClient: Send + Sync {
@@ -219,6 +240,11 @@ pub trait PlatformClient: Send + Sync {
 
     fn set_events(&self, events: Events) {
         self.session().set_events(events)
+    }
+
+    /// Every wait of this client's requests ends when `cancel` fires.
+    fn set_cancel(&self, cancel: tokio_util::sync::CancellationToken) {
+        self.session().set_cancel(cancel)
     }
 
     /// Authenticates (and discovers the API host): fails fast on bad credentials.
@@ -265,6 +291,7 @@ pub(crate) fn failed(batch: &Batch, e: Error) -> BatchResult {
             .collect(),
         correlation_ids: ids,
         error: Some(msg),
+        unsent: matches!(e, Error::Cancelled),
     }
 }
 
@@ -274,8 +301,12 @@ pub(crate) fn enc(s: &str) -> String {
 }
 
 /// Builds the client for a connection.
-pub fn client(conn: &Connection, settings: HttpSettings) -> Result<Arc<dyn PlatformClient>> {
+/// The connection's CA file is used when the settings name none.
+pub fn client(conn: &Connection, mut settings: HttpSettings) -> Result<Arc<dyn PlatformClient>> {
     conn.validate()?;
+    if settings.ca_file.is_none() {
+        settings.ca_file = conn.ca_file.clone();
+    }
     Ok(match conn.platform {
         PlatformKind::Genesys => Arc::new(genesys::Genesys::new(conn, settings)?),
         PlatformKind::Cxone => Arc::new(cxone::Cxone::new(conn, settings)?),

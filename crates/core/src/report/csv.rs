@@ -1,7 +1,7 @@
 //! The result rows as CSV for a spreadsheet, with every cell a spreadsheet could run as a formula
 //! neutralised, since agent and skill names come from outside.
 
-use super::{create, outcome_str};
+use super::{create_csv, outcome_str};
 use crate::error::{Error, Result};
 use crate::model::{fmt_value, RowResult};
 use std::borrow::Cow;
@@ -37,7 +37,7 @@ fn value(v: Option<f64>) -> String {
 /// Writes one line per row, header first.
 pub fn write_csv(path: &Path, rows: &[RowResult]) -> Result<()> {
     let fail = |e: ::csv::Error| Error::io(format!("writing {}", path.display()), e.into());
-    let mut w = ::csv::Writer::from_writer(std::io::BufWriter::new(create(path)?));
+    let mut w = ::csv::Writer::from_writer(create_csv(path)?);
     w.write_record(HEADER).map_err(fail)?;
     for r in rows {
         let cells = [

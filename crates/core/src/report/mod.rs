@@ -56,6 +56,9 @@ impl Report {
 pub struct RunSummary {
     pub rows: usize,
     pub invalid: usize,
+    /// Feed rows the mapping left out (`[exclude]`): not among `rows`, never sent.
+    #[serde(default)]
+    pub excluded: usize,
     pub unchanged: usize,
     pub added: usize,
     pub updated: usize,
@@ -152,6 +155,19 @@ fn write_format(format: Format, path: &Path, report: &Report) -> Result<()> {
 }
 
 /// Creates the file and its parent directories.
+/// UTF-8's byte order mark. Excel opens a CSV as UTF-8 only when the file starts with it (without
+/// it accents turn into mojibake, and an edited export comes back with unknown skills); the
+/// importer accepts it.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A new CSV file for a spreadsheet: created with its folder, the BOM already written.
+pub(crate) fn create_csv(path: &Path) -> Result<std::io::BufWriter<std::fs::File>> {
+    use std::io::Write;
+    let mut w = std::io::BufWriter::new(create(path)?);
+    w.write_all(UTF8_BOM).map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    Ok(w)
+}
+
 pub(crate) fn create(path: &Path) -> Result<std::fs::File> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
@@ -162,6 +178,21 @@ pub(crate) fn create(path: &Path) -> Result<std::fs::File> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_files_start_with_a_utf8_bom_for_excel() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = [row(Outcome::Added)];
+        let csv_path = dir.path().join("r.csv");
+        csv::write_csv(&csv_path, &rows).unwrap();
+        let undo_path = dir.path().join("r.undo.csv");
+        write_undo(&undo_path, &rows).unwrap();
+        for p in [csv_path, undo_path] {
+            let bytes = std::fs::read(&p).unwrap();
+            assert!(bytes.starts_with(UTF8_BOM), "{} starts with the BOM", p.display());
+            assert!(!bytes[3..].starts_with(UTF8_BOM), "{}: one BOM only", p.display());
+        }
+    }
 
     fn row(outcome: Outcome) -> RowResult {
         RowResult {
@@ -176,6 +207,7 @@ mod tests {
             outcome,
             error: None,
             correlation_ids: vec![],
+            attempts: 1,
         }
     }
 
@@ -233,6 +265,6 @@ mod tests {
         let written = write_all(&path, &report).expect("written");
         assert_eq!(written.len(), 4, "{written:?}");
         let text = std::fs::read_to_string(&path).expect("read");
-        assert!(text.starts_with("line,agent,agent_id"), "CSV header in the .txt file: {text}");
+        assert!(text.starts_with("\u{feff}line,agent,agent_id"), "CSV header in the .txt file: {text}");
     }
 }

@@ -1,7 +1,7 @@
 //! The undo file: a feed that, imported with no mapping, puts back what a run changed. Added
 //! assignments come back as explicit `remove` cells, updated and removed ones as their old value.
 
-use super::create;
+use super::create_csv;
 use super::csv::neutralise;
 use crate::error::{Error, Result};
 use crate::model::{fmt_value, Outcome, RowResult};
@@ -12,7 +12,7 @@ use std::path::Path;
 /// left out, since no correct undo can be written for them.
 pub fn write_undo(path: &Path, rows: &[RowResult]) -> Result<usize> {
     let fail = |e: ::csv::Error| Error::io(format!("writing {}", path.display()), e.into());
-    let mut w = ::csv::Writer::from_writer(std::io::BufWriter::new(create(path)?));
+    let mut w = ::csv::Writer::from_writer(create_csv(path)?);
     w.write_record(["agent_id", "skill_id", "proficiency"]).map_err(fail)?;
     let mut written = 0;
     for r in rows {

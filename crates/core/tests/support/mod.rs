@@ -43,12 +43,9 @@ pub fn tenant(skills: &[(&str, bool)], users: &[(&str, &str, bool)], assignments
             .collect(),
         assignments: assignments
             .iter()
-            .map(|&(email, skill, proficiency)| TenantAssignment {
-                email: email.into(),
-                skill: skill.into(),
-                proficiency,
-            })
+            .map(|&(email, skill, proficiency)| TenantAssignment::new(email, skill, proficiency))
             .collect(),
+        ..TenantFile::default()
     }
 }
 
@@ -87,6 +84,7 @@ pub fn fast() -> HttpSettings {
         min_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(50),
         initial_rate_per_minute: None,
+        ..HttpSettings::default()
     }
 }
 

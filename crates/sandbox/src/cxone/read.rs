@@ -21,8 +21,9 @@ struct Window {
     top: usize,
 }
 
-/// `skip` and `top` of a request (top defaults to the maximum), or the 400 that refuses them.
-fn window(call: &Call, max: usize) -> Result<Window, Response> {
+/// `skip` and `top` of a request (top defaults to the maximum, then the page cap applies), or
+/// the 400 that refuses them.
+fn window(shared: &Shared, call: &Call, max: usize) -> Result<Window, Response> {
     let skip = match call.param("skip") {
         None => 0,
         Some(v) => parse_count(v).ok_or_else(|| {
@@ -42,20 +43,49 @@ fn window(call: &Call, max: usize) -> Result<Window, Response> {
             }
         },
     };
-    Ok(Window { skip, top })
+    Ok(Window { skip, top: shared.capped(top) })
 }
 
-/// `isActive=true|false`, or the 400 that refuses another value.
-fn is_active(call: &Call) -> Result<Option<bool>, Response> {
-    match call.param("isActive") {
+/// A true/false query flag (case-insensitive), `None` when absent, or the 400 that refuses another value.
+fn flag(call: &Call, name: &str) -> Result<Option<bool>, Response> {
+    match call.param(name) {
         None => Ok(None),
         Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
         Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
-        Some(v) => Err(error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            &format!("isActive must be true or false, got `{v}`."),
-        )),
+        Some(v) => {
+            Err(error(StatusCode::BAD_REQUEST, "invalid_request", &format!("{name} must be true or false, got `{v}`.")))
+        }
+    }
+}
+
+/// `isActive` of `/skills` and `/agents`: absent lists both.
+fn is_active(call: &Call) -> Result<Option<bool>, Response> {
+    flag(call, "isActive")
+}
+
+/// The three filters of the assignment listings. Each **defaults to true**, so a read without
+/// them leaves out disabled assignments and those of inactive agents or skills.
+struct AssignmentFilter {
+    active: bool,
+    agent_active: bool,
+    skill_active: bool,
+}
+
+impl AssignmentFilter {
+    fn of(call: &Call) -> Result<AssignmentFilter, Response> {
+        Ok(AssignmentFilter {
+            active: flag(call, "isActive")?.unwrap_or(true),
+            agent_active: flag(call, "isAgentActive")?.unwrap_or(true),
+            skill_active: flag(call, "isSkillActive")?.unwrap_or(true),
+        })
+    }
+
+    fn keeps(&self, t: &Tenant, agent: usize, skill: usize) -> bool {
+        t.users[agent].skills.get(&skill).is_some_and(|a| {
+            a.active == self.active
+                && t.users[agent].active == self.agent_active
+                && t.skills[skill].active == self.skill_active
+        })
     }
 }
 
@@ -147,7 +177,7 @@ fn agent_json(t: &Tenant, agent: usize) -> Value {
         "firstName": u.first_name,
         "lastName": u.last_name,
         "isActive": u.active,
-        "userId": u.guid_text,
+        "userID": u.guid_text,
         "teamId": FIRST_TEAM_NUMBER + u.team as i64,
         "teamName": TEAMS[u.team % TEAMS.len()],
     })
@@ -167,12 +197,13 @@ fn assignment_json(t: &Tenant, agent: usize, skill: usize) -> Option<Value> {
         "agentProficiencyName": format!("Level {value}"),
         "isActive": a.active,
         "isSkillActive": s.active,
+        "isAgentActive": u.active,
     }))
 }
 
 /// `GET /skills`: `searchString` (name contains), `isActive`, `skip`, `top`, `fields`.
 pub(crate) fn list_skills(shared: &Shared, call: &Call) -> Response {
-    let (w, active) = match (window(call, MAX_TOP), is_active(call)) {
+    let (w, active) = match (window(shared, call, MAX_TOP), is_active(call)) {
         (Ok(w), Ok(a)) => (w, a),
         (Err(r), _) | (_, Err(r)) => return r,
     };
@@ -190,7 +221,7 @@ pub(crate) fn list_skills(shared: &Shared, call: &Call) -> Response {
 
 /// `GET /agents`: `searchString` (user name, email, first or last name contains), `isActive`, `skip`, `top`, `fields`.
 pub(crate) fn list_agents(shared: &Shared, call: &Call) -> Response {
-    let (w, active) = match (window(call, MAX_TOP), is_active(call)) {
+    let (w, active) = match (window(shared, call, MAX_TOP), is_active(call)) {
         (Ok(w), Ok(a)) => (w, a),
         (Err(r), _) | (_, Err(r)) => return r,
     };
@@ -208,28 +239,27 @@ pub(crate) fn list_agents(shared: &Shared, call: &Call) -> Response {
     listing(shared, call, "agents", items, matching.len(), &w)
 }
 
-/// `GET /agents/skills`: every assignment in the business unit, by agent then skill.
+/// `GET /agents/skills`: the business unit's assignments that pass the filters, by agent then skill.
 pub(crate) fn list_assignments(shared: &Shared, call: &Call) -> Response {
-    let w = match window(call, MAX_TOP_ASSIGNMENTS) {
-        Ok(w) => w,
-        Err(r) => return r,
+    let (w, filter) = match (window(shared, call, MAX_TOP_ASSIGNMENTS), AssignmentFilter::of(call)) {
+        (Ok(w), Ok(f)) => (w, f),
+        (Err(r), _) | (_, Err(r)) => return r,
     };
     let t = shared.tenant.read();
-    let total: usize = t.users.iter().map(|u| u.skills.len()).sum();
-    let items = (0..t.users.len())
+    let pairs: Vec<(usize, usize)> = (0..t.users.len())
         .flat_map(|u| t.users[u].skills.keys().map(move |s| (u, *s)))
-        .skip(w.skip)
-        .take(w.top)
-        .filter_map(|(u, s)| assignment_json(&t, u, s))
+        .filter(|(u, s)| filter.keeps(&t, *u, *s))
         .collect();
-    listing(shared, call, "agentSkillAssignments", items, total, &w)
+    let items = pairs.iter().skip(w.skip).take(w.top).filter_map(|(u, s)| assignment_json(&t, *u, *s)).collect();
+    listing(shared, call, "agentSkillAssignments", items, pairs.len(), &w)
 }
 
-/// `GET /skills/{id}/agents` and `GET /agents/{id}/skills`; 404 for an unknown id.
+/// `GET /skills/{id}/agents` and `GET /agents/{id}/skills`, with the same filters as
+/// `/agents/skills`; 404 for an unknown id.
 pub(crate) fn list_of(shared: &Shared, call: &Call, side: Side, id: &str) -> Response {
-    let w = match window(call, MAX_TOP_ASSIGNMENTS) {
-        Ok(w) => w,
-        Err(r) => return r,
+    let (w, filter) = match (window(shared, call, MAX_TOP_ASSIGNMENTS), AssignmentFilter::of(call)) {
+        (Ok(w), Ok(f)) => (w, f),
+        (Err(r), _) | (_, Err(r)) => return r,
     };
     let t = shared.tenant.read();
     let pairs: Vec<(usize, usize)> = match side {
@@ -242,6 +272,7 @@ pub(crate) fn list_of(shared: &Shared, call: &Call, side: Side, id: &str) -> Res
             None => return error(StatusCode::NOT_FOUND, "not_found", &format!("Agent {id} not found.")),
         },
     };
+    let pairs: Vec<(usize, usize)> = pairs.into_iter().filter(|(u, s)| filter.keeps(&t, *u, *s)).collect();
     let items = pairs.iter().skip(w.skip).take(w.top).filter_map(|(u, s)| assignment_json(&t, *u, *s)).collect();
     listing(shared, call, "agentSkillAssignments", items, pairs.len(), &w)
 }

@@ -106,7 +106,9 @@ fn apply(t: &mut Tenant, method: &Method, side: Side, anchor: usize, item: &Valu
             Ok(())
         }
         (&Method::PUT, Some(a)) => {
-            t.assign(agent, skill, proficiency.unwrap_or(a.proficiency), active.unwrap_or(a.active));
+            // The contract: "on PUT `isActive` is required per item", on both PUT endpoints.
+            let active = active.ok_or("isActive is required on PUT.")?;
+            t.assign(agent, skill, proficiency.unwrap_or(a.proficiency), active);
             Ok(())
         }
         (&Method::DELETE, Some(_)) => {

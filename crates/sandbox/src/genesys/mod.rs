@@ -1,6 +1,7 @@
 //! The imitation Genesys Cloud tenant: routes, the client-credentials token endpoint, and the
 //! gate every `/api/v2` call passes (bearer token, rate limit, injected faults, headers).
 
+mod languages;
 mod read;
 mod write;
 
@@ -10,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::config::FaultKind;
 use crate::http::{after_fault, delay, header_value, json_response, Call};
-use crate::state::{LimitInfo, Shared, TokenCheck};
+use crate::state::{LimitInfo, Shared, TokenCheck, WriteGuard};
 
 /// Where a request goes; path ids are kept as text and resolved by the handler.
 enum Route {
@@ -23,11 +24,32 @@ enum Route {
     Bulk { user: String, replace: bool },
     SetUserSkill { user: String, skill: String },
     RemoveUserSkill { user: String, skill: String },
+    ListLanguages,
+    ListUserLanguages(String),
+    AddUserLanguage(String),
+    LanguageBulk(String),
+    SetUserLanguage { user: String, language: String },
+    RemoveUserLanguage { user: String, language: String },
     NotAllowed,
     Unmatched,
 }
 
 impl Route {
+    /// The user a write route changes: such a write holds the user while it is handled.
+    fn written_user(&self) -> Option<&str> {
+        match self {
+            Route::AddUserSkill(user)
+            | Route::Bulk { user, .. }
+            | Route::SetUserSkill { user, .. }
+            | Route::RemoveUserSkill { user, .. }
+            | Route::AddUserLanguage(user)
+            | Route::LanguageBulk(user)
+            | Route::SetUserLanguage { user, .. }
+            | Route::RemoveUserLanguage { user, .. } => Some(user),
+            _ => None,
+        }
+    }
+
     /// The route and its template for `/__sandbox/stats`.
     fn of(method: &Method, path: &str) -> (Route, &'static str) {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -63,6 +85,32 @@ impl Route {
                 };
                 (route, "/api/v2/users/{id}/routingskills/{skillId}")
             }
+            ["api", "v2", "routing", "languages"] => {
+                (if m == Method::GET { Route::ListLanguages } else { Route::NotAllowed }, "/api/v2/routing/languages")
+            }
+            ["api", "v2", "users", user, "routinglanguages"] => {
+                let user = user.to_string();
+                let route = match m {
+                    Method::GET => Route::ListUserLanguages(user),
+                    Method::POST => Route::AddUserLanguage(user),
+                    _ => Route::NotAllowed,
+                };
+                (route, "/api/v2/users/{id}/routinglanguages")
+            }
+            // Only PATCH: Genesys has no PUT bulk for languages.
+            ["api", "v2", "users", user, "routinglanguages", "bulk"] => {
+                let route = if m == Method::PATCH { Route::LanguageBulk(user.to_string()) } else { Route::NotAllowed };
+                (route, "/api/v2/users/{id}/routinglanguages/bulk")
+            }
+            ["api", "v2", "users", user, "routinglanguages", language] => {
+                let (user, language) = (user.to_string(), language.to_string());
+                let route = match m {
+                    Method::PATCH => Route::SetUserLanguage { user, language },
+                    Method::DELETE => Route::RemoveUserLanguage { user, language },
+                    _ => Route::NotAllowed,
+                };
+                (route, "/api/v2/users/{id}/routinglanguages/{languageId}")
+            }
             _ => (Route::Unmatched, "(unmatched)"),
         }
     }
@@ -72,7 +120,10 @@ pub(crate) async fn serve(shared: &Shared, call: Call) -> Response {
     let correlation = uuid::Uuid::new_v4().to_string();
     let (route, template) = Route::of(&call.method, &call.path);
     shared.stats.record(&format!("{} {template}", call.method));
-    delay(shared).await;
+    // A write to a user spends the latency while it holds the user (see `api_call`).
+    if route.written_user().is_none() {
+        delay(shared).await;
+    }
     let mut response = match route {
         Route::Token => token(shared, &call),
         Route::Unmatched => with_limit(
@@ -124,15 +175,29 @@ async fn api_call(shared: &Shared, call: &Call, route: Route, correlation: &str)
     if let Some(kind) = fault.filter(|k| k.status().is_some()) {
         return with_limit(fault_response(kind, correlation, limit), limit);
     }
+    let written = match route.written_user() {
+        Some(user) => match hold_user(shared, user, correlation).await {
+            Ok(held) => Some(held),
+            Err(refusal) => return with_limit(refusal, limit),
+        },
+        None => None,
+    };
+    let user = written.as_ref().map_or(0, |(index, _)| *index);
     let response = match route {
         Route::ListSkills => read::list_skills(shared, call, correlation),
         Route::ListUsers => read::list_users(shared, call, correlation),
         Route::SearchUsers => read::search_users(shared, call, correlation),
         Route::ListUserSkills(user) => read::list_user_skills(shared, call, &user, correlation),
-        Route::AddUserSkill(user) => write::add(shared, call, &user, correlation),
-        Route::Bulk { user, replace } => write::bulk(shared, call, &user, replace, correlation),
-        Route::SetUserSkill { user, skill } => write::set(shared, call, &user, &skill, correlation),
-        Route::RemoveUserSkill { user, skill } => write::remove(shared, &user, &skill, correlation),
+        Route::AddUserSkill(_) => write::add(shared, call, user, correlation),
+        Route::Bulk { replace, .. } => write::bulk(shared, call, user, replace, correlation),
+        Route::SetUserSkill { skill, .. } => write::set(shared, call, user, &skill, correlation),
+        Route::RemoveUserSkill { skill, .. } => write::remove(shared, user, &skill, correlation),
+        Route::ListLanguages => languages::list_languages(shared, call, correlation),
+        Route::ListUserLanguages(user) => languages::list_user_languages(shared, call, &user, correlation),
+        Route::AddUserLanguage(_) => languages::add(shared, call, user, correlation),
+        Route::LanguageBulk(_) => languages::bulk(shared, call, user, correlation),
+        Route::SetUserLanguage { language, .. } => languages::update(shared, call, user, &language, correlation),
+        Route::RemoveUserLanguage { language, .. } => languages::remove(shared, user, &language, correlation),
         Route::NotAllowed => error(
             StatusCode::METHOD_NOT_ALLOWED,
             "method.not.allowed",
@@ -148,7 +213,32 @@ async fn api_call(shared: &Shared, call: &Call, route: Route, correlation: &str)
             Vec::new(),
         ),
     };
+    // The user is released once the write is applied, before the answer goes out.
+    drop(written);
     with_limit(after_fault(shared, fault, response).await, limit)
+}
+
+/// Takes hold of the user a write changes for as long as the write is handled, the configured
+/// latency included: 404 for an unknown user, 409 while another write to the user is in flight.
+async fn hold_user<'a>(shared: &'a Shared, user: &str, correlation: &str) -> Result<(usize, WriteGuard<'a>), Response> {
+    let found = {
+        let t = shared.tenant.read();
+        t.user_by_guid(user).map(|index| (index, t.users[index].version))
+    };
+    let Some((index, version)) = found else {
+        delay(shared).await;
+        return Err(read::user_not_found(user, correlation));
+    };
+    let Some(guard) = shared.begin_write(index) else {
+        delay(shared).await;
+        let message = format!(
+            "The version supplied ({version}) does not match the current version ({}) of user {user}.",
+            version + 1
+        );
+        return Err(error(StatusCode::CONFLICT, "general.conflict", &message, correlation, Vec::new()));
+    };
+    delay(shared).await;
+    Ok((index, guard))
 }
 
 /// `POST /oauth/token`: client credentials by Basic auth, form `grant_type=client_credentials`.

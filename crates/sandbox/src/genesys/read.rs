@@ -16,8 +16,8 @@ const DEFAULT_PAGE_SIZE: usize = 25;
 /// The largest page the sandbox serves (the contract leaves the real maximum open).
 pub(crate) const MAX_PAGE_SIZE: usize = 500;
 
-/// `pageSize` and `pageNumber` of a request, or the 400 that refuses them.
-fn paging(call: &Call, correlation: &str) -> Result<(usize, usize), Response> {
+/// `pageSize` (after the page cap) and `pageNumber` of a request, or the 400 that refuses them.
+pub(crate) fn paging(shared: &Shared, call: &Call, correlation: &str) -> Result<(usize, usize), Response> {
     let bad = |m: String| error(StatusCode::BAD_REQUEST, "bad.request", &m, correlation, Vec::new());
     let size = match call.param("pageSize") {
         None => DEFAULT_PAGE_SIZE,
@@ -33,7 +33,7 @@ fn paging(call: &Call, correlation: &str) -> Result<(usize, usize), Response> {
             _ => return Err(bad(format!("pageNumber must be a whole number from 1, got `{v}`."))),
         },
     };
-    Ok((size, number))
+    Ok((shared.capped(size), number))
 }
 
 /// The contract's listing shape. URIs are relative, carry the request's other filters, and
@@ -75,7 +75,7 @@ pub(crate) fn listing(
 }
 
 /// The slice of `items` a page covers.
-fn page<T: Clone>(items: &[T], size: usize, number: usize) -> &[T] {
+pub(crate) fn page<T: Clone>(items: &[T], size: usize, number: usize) -> &[T] {
     let start = size.saturating_mul(number - 1).min(items.len());
     let end = start.saturating_add(size).min(items.len());
     &items[start..end]
@@ -117,7 +117,37 @@ pub(crate) fn user_skills(t: &Tenant, user: &User) -> Vec<Value> {
     skills.into_iter().map(|(_, v)| v).collect()
 }
 
-fn user_json(t: &Tenant, user: &User, with_skills: bool) -> Value {
+/// What `expand` asks to fill on each user.
+#[derive(Clone, Copy, Default)]
+struct Expand {
+    skills: bool,
+    languages: bool,
+}
+
+impl Expand {
+    /// From `expand` values, each a comma list (`expand=skills,languages` or repeated `expand`).
+    fn of<'a>(values: impl Iterator<Item = &'a str>) -> Expand {
+        let mut expand = Expand::default();
+        for v in values.flat_map(|v| v.split(',')).map(str::trim) {
+            expand.skills |= v.eq_ignore_ascii_case("skills");
+            expand.languages |= v.eq_ignore_ascii_case("languages");
+        }
+        expand
+    }
+
+    /// The `expand` value the listing's URIs carry.
+    fn text(self) -> Option<&'static str> {
+        match (self.skills, self.languages) {
+            (true, true) => Some("skills,languages"),
+            (true, false) => Some("skills"),
+            (false, true) => Some("languages"),
+            (false, false) => None,
+        }
+    }
+}
+
+/// A user with what `expand` asks for; the `expand_drop` quirk may leave `skills` out.
+fn user_json(shared: &Shared, t: &Tenant, user: &User, expand: Expand) -> Value {
     let mut body = json!({
         "id": user.guid_text,
         "name": user.name,
@@ -127,15 +157,18 @@ fn user_json(t: &Tenant, user: &User, with_skills: bool) -> Value {
         "version": user.version,
         "selfUri": format!("/api/v2/users/{}", user.guid_text),
     });
-    if with_skills {
+    if expand.skills && !shared.drops_expand(&user.guid) {
         body["skills"] = Value::Array(user_skills(t, user));
+    }
+    if expand.languages {
+        body["languages"] = Value::Array(super::languages::user_languages(t, user));
     }
     body
 }
 
 /// `GET /api/v2/routing/skills`: `name` is a case-insensitive prefix filter.
 pub(crate) fn list_skills(shared: &Shared, call: &Call, correlation: &str) -> Response {
-    let (size, number) = match paging(call, correlation) {
+    let (size, number) = match paging(shared, call, correlation) {
         Ok(p) => p,
         Err(r) => return r,
     };
@@ -149,9 +182,9 @@ pub(crate) fn list_skills(shared: &Shared, call: &Call, correlation: &str) -> Re
     json_response(StatusCode::OK, &listing(entities, matching.len(), size, number, "/api/v2/routing/skills", &filters))
 }
 
-/// `GET /api/v2/users`: `state` active (default) | inactive | deleted | any; `expand=skills`.
+/// `GET /api/v2/users`: `state` active (default) | inactive | deleted | any; `expand=skills,languages`.
 pub(crate) fn list_users(shared: &Shared, call: &Call, correlation: &str) -> Response {
-    let (size, number) = match paging(call, correlation) {
+    let (size, number) = match paging(shared, call, correlation) {
         Ok(p) => p,
         Err(r) => return r,
     };
@@ -167,24 +200,20 @@ pub(crate) fn list_users(shared: &Shared, call: &Call, correlation: &str) -> Res
             return error(StatusCode::BAD_REQUEST, "bad.request", &m, correlation, Vec::new());
         }
     };
-    let expand = wants_skills(call.query.iter().filter(|(k, _)| k == "expand").map(|(_, v)| v.as_str()));
+    let expand = Expand::of(call.query.iter().filter(|(k, _)| k == "expand").map(|(_, v)| v.as_str()));
     let t = shared.tenant.read();
     let matching: Vec<usize> = (0..t.users.len()).filter(|i| wanted(&t.users[*i])).collect();
-    let entities = page(&matching, size, number).iter().map(|i| user_json(&t, &t.users[*i], expand)).collect();
+    let entities = page(&matching, size, number).iter().map(|i| user_json(shared, &t, &t.users[*i], expand)).collect();
     let mut filters = vec![("state", state.as_str())];
-    if expand {
-        filters.push(("expand", "skills"));
+    if let Some(text) = expand.text() {
+        filters.push(("expand", text));
     }
     json_response(StatusCode::OK, &listing(entities, matching.len(), size, number, "/api/v2/users", &filters))
 }
 
-fn wants_skills<'a>(values: impl Iterator<Item = &'a str>) -> bool {
-    values.flat_map(|v| v.split(',')).any(|v| v.trim().eq_ignore_ascii_case("skills"))
-}
-
 /// `GET /api/v2/users/{id}/routingskills`.
 pub(crate) fn list_user_skills(shared: &Shared, call: &Call, user: &str, correlation: &str) -> Response {
-    let (size, number) = match paging(call, correlation) {
+    let (size, number) = match paging(shared, call, correlation) {
         Ok(p) => p,
         Err(r) => return r,
     };
@@ -229,8 +258,12 @@ pub(crate) fn search_users(shared: &Shared, call: &Call, correlation: &str) -> R
     else {
         return bad(&format!("pageSize must be from 1 to {MAX_PAGE_SIZE} and pageNumber from 1."));
     };
-    let expand =
-        body.get("expand").and_then(Value::as_array).is_some_and(|e| wants_skills(e.iter().filter_map(Value::as_str)));
+    let size = shared.capped(size);
+    let expand = body
+        .get("expand")
+        .and_then(Value::as_array)
+        .map(|e| Expand::of(e.iter().filter_map(Value::as_str)))
+        .unwrap_or_default();
 
     let t = shared.tenant.read();
     let candidates: Vec<usize> = match indexed(&t, &criteria[0]) {
@@ -240,7 +273,7 @@ pub(crate) fn search_users(shared: &Shared, call: &Call, correlation: &str) -> R
     let matching: Vec<usize> =
         candidates.into_iter().filter(|u| criteria.iter().all(|c| c.matches(&t.users[*u]))).collect();
     let results: Vec<Value> =
-        page(&matching, size, number).iter().map(|u| user_json(&t, &t.users[*u], expand)).collect();
+        page(&matching, size, number).iter().map(|u| user_json(shared, &t, &t.users[*u], expand)).collect();
     json_response(
         StatusCode::OK,
         &json!({

@@ -1,5 +1,5 @@
 //! Genesys writes to one user's skills: add one, update one, remove one, and the PATCH/PUT bulk
-//! calls, with the 50-skill cap and the version conflict of concurrent writes.
+//! calls, with the 50-skill cap (the caller holds the user, see `hold_user`).
 
 use std::collections::BTreeMap;
 
@@ -7,37 +7,15 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value};
 
-use super::read::{listing, user_not_found, user_skill_json, user_skills};
+use super::read::{listing, user_skill_json, user_skills};
 use super::{detail, error};
 use crate::config::Platform;
 use crate::http::{json_response, Call};
-use crate::state::{Shared, WriteGuard};
+use crate::state::Shared;
 use crate::tenant::{on_scale, scale_text, Tenant};
 
 /// Genesys' cap on skills per user and on items per bulk call.
 const MAX_SKILLS: usize = 50;
-
-/// Starts a write on a known user: 404 for an unknown one, 409 while another write is in flight.
-fn begin<'a>(shared: &'a Shared, user: &str, correlation: &str) -> Result<(usize, WriteGuard<'a>), Response> {
-    let (index, version) = {
-        let t = shared.tenant.read();
-        let index = t.user_by_guid(user).ok_or_else(|| user_not_found(user, correlation))?;
-        (index, t.users[index].version)
-    };
-    match shared.begin_write(index) {
-        Some(guard) => Ok((index, guard)),
-        None => Err(error(
-            StatusCode::CONFLICT,
-            "general.conflict",
-            &format!(
-                "The version supplied ({version}) does not match the current version ({}) of user {user}.",
-                version + 1
-            ),
-            correlation,
-            Vec::new(),
-        )),
-    }
-}
 
 fn bad_request(message: &str, details: Vec<Value>, correlation: &str) -> Response {
     error(StatusCode::BAD_REQUEST, "bad.request", message, correlation, details)
@@ -71,11 +49,7 @@ fn skill_of(t: &Tenant, item: &Map<String, Value>) -> Result<usize, Value> {
 }
 
 /// `POST /api/v2/users/{id}/routingskills`: adds one skill; 409 `duplicate` when already assigned.
-pub(crate) fn add(shared: &Shared, call: &Call, user: &str, correlation: &str) -> Response {
-    let (index, _guard) = match begin(shared, user, correlation) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+pub(crate) fn add(shared: &Shared, call: &Call, index: usize, correlation: &str) -> Response {
     let item = match call.json() {
         Ok(Value::Object(o)) => o,
         Ok(_) => {
@@ -110,11 +84,7 @@ pub(crate) fn add(shared: &Shared, call: &Call, user: &str, correlation: &str) -
 }
 
 /// `PUT /api/v2/users/{id}/routingskills/{skillId}`: updates one existing assignment.
-pub(crate) fn set(shared: &Shared, call: &Call, user: &str, skill: &str, correlation: &str) -> Response {
-    let (index, _guard) = match begin(shared, user, correlation) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+pub(crate) fn set(shared: &Shared, call: &Call, index: usize, skill: &str, correlation: &str) -> Response {
     let item = match call.json() {
         Ok(Value::Object(o)) => o,
         Ok(_) => return bad_request("The body must be a JSON object {\"proficiency\"}.", Vec::new(), correlation),
@@ -122,7 +92,7 @@ pub(crate) fn set(shared: &Shared, call: &Call, user: &str, skill: &str, correla
     };
     let mut t = shared.tenant.write();
     let Some(s) = t.skill_by_guid(skill).filter(|s| t.users[index].skills.contains_key(s)) else {
-        let m = format!("Skill {skill} is not assigned to user {user}.");
+        let m = format!("Skill {skill} is not assigned to user {}.", t.users[index].guid_text);
         return error(StatusCode::NOT_FOUND, "not.found", &m, correlation, Vec::new());
     };
     let proficiency = match proficiency_of(&item, skill) {
@@ -134,11 +104,7 @@ pub(crate) fn set(shared: &Shared, call: &Call, user: &str, skill: &str, correla
 }
 
 /// `DELETE /api/v2/users/{id}/routingskills/{skillId}`: 204, or 404 when not assigned.
-pub(crate) fn remove(shared: &Shared, user: &str, skill: &str, correlation: &str) -> Response {
-    let (index, _guard) = match begin(shared, user, correlation) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+pub(crate) fn remove(shared: &Shared, index: usize, skill: &str, correlation: &str) -> Response {
     let mut t = shared.tenant.write();
     match t.skill_by_guid(skill) {
         Some(s) if t.unassign(index, s) => {
@@ -147,7 +113,7 @@ pub(crate) fn remove(shared: &Shared, user: &str, skill: &str, correlation: &str
             response
         }
         _ => {
-            let m = format!("Skill {skill} is not assigned to user {user}.");
+            let m = format!("Skill {skill} is not assigned to user {}.", t.users[index].guid_text);
             error(StatusCode::NOT_FOUND, "not.found", &m, correlation, Vec::new())
         }
     }
@@ -155,11 +121,7 @@ pub(crate) fn remove(shared: &Shared, user: &str, skill: &str, correlation: &str
 
 /// `PATCH` (upsert, removes nothing) or `PUT` (replaces the set) `/api/v2/users/{id}/routingskills/bulk`.
 /// Answers the user's whole skill set afterwards as a UserSkillEntityListing.
-pub(crate) fn bulk(shared: &Shared, call: &Call, user: &str, replace: bool, correlation: &str) -> Response {
-    let (index, _guard) = match begin(shared, user, correlation) {
-        Ok(b) => b,
-        Err(r) => return r,
-    };
+pub(crate) fn bulk(shared: &Shared, call: &Call, index: usize, replace: bool, correlation: &str) -> Response {
     let items = match call.json() {
         Ok(Value::Array(items)) => items,
         Ok(_) => {

@@ -1,5 +1,7 @@
 //! A generated tenant: realistic names, a few inactive agents and skills, a few assignments per
 //! agent, all drawn from one seeded RNG so the same seed gives the same tenant, ids included.
+//! Genesys tenants also get four routing languages, drawn from a second RNG so that adding them
+//! left every skill assignment of a seed as it was.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -10,6 +12,10 @@ use crate::config::Platform;
 
 /// Share of agents generated inactive.
 const INACTIVE_AGENTS: f64 = 0.03;
+/// The routing languages of a generated Genesys tenant.
+const LANGUAGES: [&str; 4] = ["English", "Spanish", "French", "German"];
+/// Share of generated Genesys agents holding languages (one or two each).
+const LANGUAGE_HOLDERS: f64 = 0.4;
 /// Genesys proficiencies a generated assignment draws from.
 const GENESYS_LEVELS: [f64; 8] = [1.0, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0];
 
@@ -61,10 +67,34 @@ pub(crate) fn generate(platform: Platform, agents: usize, skills: usize, seed: u
                 Platform::Genesys => GENESYS_LEVELS[rng.random_range(0..GENESYS_LEVELS.len())],
                 Platform::Cxone => f64::from(rng.random_range(1u8..=20)),
             };
-            assignments.push((i, s, proficiency));
+            assignments.push((i, s, proficiency, true));
         }
     }
-    Draft { skills: skill_rows, users, assignments }
+    let (languages, language_assignments) = match platform {
+        Platform::Genesys => generate_languages(agents, seed),
+        Platform::Cxone => (Vec::new(), Vec::new()),
+    };
+    Draft { skills: skill_rows, users, assignments, languages, language_assignments }
+}
+
+/// Four languages, and one or two of them, whole levels 1–5, for about 40 % of the agents.
+#[allow(clippy::type_complexity)]
+fn generate_languages(agents: usize, seed: u64) -> (Vec<String>, Vec<(usize, usize, f64)>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(1);
+    let mut held = Vec::new();
+    for user in 0..agents {
+        if rng.random::<f64>() >= LANGUAGE_HOLDERS {
+            continue;
+        }
+        let first = rng.random_range(0..LANGUAGES.len());
+        held.push((user, first, f64::from(rng.random_range(1u8..=5))));
+        if rng.random::<f64>() < 0.3 {
+            let second = (first + rng.random_range(1..LANGUAGES.len())) % LANGUAGES.len();
+            held.push((user, second, f64::from(rng.random_range(1u8..=5))));
+        }
+    }
+    (LANGUAGES.iter().map(|l| l.to_string()).collect(), held)
 }
 
 #[cfg(test)]
@@ -94,6 +124,22 @@ mod tests {
             assert!(!u.skills.is_empty() && u.skills.len() <= 4, "each agent has a few skills");
             assert!(u.skills.values().all(|a| on_scale(Platform::Cxone, a.proficiency)), "CXone scale");
         }
+    }
+
+    #[test]
+    fn genesys_gets_languages_without_changing_the_skill_assignments() {
+        let g = generate(Platform::Genesys, 500, 20, 4);
+        let c = generate(Platform::Cxone, 500, 20, 4);
+        assert_eq!(g.languages, ["English", "Spanish", "French", "German"], "four languages");
+        assert!(c.languages.is_empty() && c.language_assignments.is_empty(), "CXone has none");
+        let holders: std::collections::BTreeSet<usize> = g.language_assignments.iter().map(|a| a.0).collect();
+        assert!((150..=250).contains(&holders.len()), "about 40 % hold languages: {}", holders.len());
+        assert!(
+            g.language_assignments.iter().all(|a| (1.0..=5.0).contains(&a.2) && a.2.fract() == 0.0),
+            "whole levels"
+        );
+        let pairs = |d: &Draft| d.assignments.iter().map(|a| (a.0, a.1)).collect::<Vec<_>>();
+        assert_eq!(pairs(&g), pairs(&c), "the skill draws are the same on both platforms");
     }
 
     #[test]

@@ -1,19 +1,20 @@
 //! The tenant's data (skills, users, assignments) with the indexes every handler looks things up by,
 //! built from a tenant file or generated; both platforms read and write this one store.
 
+mod file;
 mod generate;
 mod names;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::config::{Platform, TenantSource};
 use crate::error::SandboxError;
 
+use file::{draft_from_file, from_file};
+pub use file::{TenantAssignment, TenantFile, TenantLanguage, TenantLanguageAssignment, TenantSkill, TenantUser};
 pub(crate) use generate::generate;
 
 /// The first CXone skill id; skills count up from here in tenant order.
@@ -24,49 +25,6 @@ pub(crate) const FIRST_AGENT_NUMBER: i64 = 5001;
 pub(crate) const TEAMS: [&str; 4] = ["Customer Care", "Technical Support", "Sales", "Back Office"];
 /// The first CXone team id.
 pub(crate) const FIRST_TEAM_NUMBER: i64 = 301;
-
-/// The tenant file of the CLI contract. Proficiencies are on the platform's own scale.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct TenantFile {
-    #[serde(default)]
-    pub skills: Vec<TenantSkill>,
-    #[serde(default)]
-    pub users: Vec<TenantUser>,
-    #[serde(default)]
-    pub assignments: Vec<TenantAssignment>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TenantSkill {
-    pub name: String,
-    /// Absent means active.
-    #[serde(default = "yes")]
-    pub active: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TenantUser {
-    pub email: String,
-    /// Absent means the email.
-    #[serde(default)]
-    pub username: Option<String>,
-    /// Absent means the part of the email before `@`.
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default = "yes")]
-    pub active: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TenantAssignment {
-    pub email: String,
-    pub skill: String,
-    pub proficiency: f64,
-}
-
-fn yes() -> bool {
-    true
-}
 
 pub(crate) struct Skill {
     pub name: String,
@@ -94,6 +52,16 @@ pub(crate) struct User {
     pub version: u64,
     /// Skill index → assignment.
     pub skills: BTreeMap<usize, Assignment>,
+    /// Language index → proficiency (Genesys routing languages, whole numbers 0–5).
+    pub languages: BTreeMap<usize, f64>,
+}
+
+/// A Genesys routing language.
+pub(crate) struct Language {
+    pub name: String,
+    pub guid: Uuid,
+    pub guid_text: String,
+    pub date_modified: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -107,7 +75,9 @@ pub(crate) struct Assignment {
 pub(crate) struct Tenant {
     pub skills: Vec<Skill>,
     pub users: Vec<User>,
+    pub languages: Vec<Language>,
     skill_by_guid: HashMap<Uuid, usize>,
+    language_by_guid: HashMap<Uuid, usize>,
     user_by_guid: HashMap<Uuid, usize>,
     user_by_email: HashMap<String, usize>,
     user_by_username: HashMap<String, usize>,
@@ -120,8 +90,12 @@ pub(crate) struct Draft {
     pub skills: Vec<(String, bool)>,
     /// name, email, username, active
     pub users: Vec<(String, String, String, bool)>,
-    /// user index, skill index, proficiency
-    pub assignments: Vec<(usize, usize, f64)>,
+    /// user index, skill index, proficiency, active (CXone's per-assignment flag)
+    pub assignments: Vec<(usize, usize, f64, bool)>,
+    /// Genesys routing language names.
+    pub languages: Vec<String>,
+    /// user index, language index, proficiency
+    pub language_assignments: Vec<(usize, usize, f64)>,
 }
 
 /// Loads or generates the tenant a configuration names.
@@ -133,74 +107,6 @@ pub(crate) fn load(source: &TenantSource, platform: Platform) -> Result<Tenant, 
         TenantSource::File(path) => from_file(path, platform),
         TenantSource::Inline(file) => Ok(Tenant::build(draft_from_file(file, platform)?)),
     }
-}
-
-fn from_file(path: &Path, platform: Platform) -> Result<Tenant, SandboxError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| SandboxError::TenantFile { path: path.to_path_buf(), reason: e.to_string() })?;
-    let file: TenantFile = serde_json::from_str(&text)
-        .map_err(|e| SandboxError::TenantFile { path: path.to_path_buf(), reason: e.to_string() })?;
-    Ok(Tenant::build(draft_from_file(&file, platform)?))
-}
-
-/// Checks a tenant file for duplicates, unknown references and off-scale proficiencies.
-fn draft_from_file(file: &TenantFile, platform: Platform) -> Result<Draft, SandboxError> {
-    let bad = |m: String| SandboxError::BadTenant(m);
-    let mut skill_index = HashMap::new();
-    let mut skills = Vec::with_capacity(file.skills.len());
-    for s in &file.skills {
-        let name = s.name.trim();
-        if name.is_empty() {
-            return Err(bad("a skill has an empty name".into()));
-        }
-        if skill_index.insert(name.to_lowercase(), skills.len()).is_some() {
-            return Err(bad(format!("skill `{name}` appears twice")));
-        }
-        skills.push((name.to_string(), s.active));
-    }
-    let mut user_index = HashMap::new();
-    let mut usernames = HashMap::new();
-    let mut users = Vec::with_capacity(file.users.len());
-    for u in &file.users {
-        let email = u.email.trim();
-        let Some((local, _)) = email.split_once('@').filter(|(l, d)| !l.is_empty() && !d.is_empty()) else {
-            return Err(bad(format!("`{email}` is not an email address")));
-        };
-        if user_index.insert(email.to_lowercase(), users.len()).is_some() {
-            return Err(bad(format!("user `{email}` appears twice")));
-        }
-        let username = u.username.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or(email);
-        if usernames.insert(username.to_lowercase(), users.len()).is_some() {
-            return Err(bad(format!("username `{username}` appears twice")));
-        }
-        let name = u.name.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or(local);
-        users.push((name.to_string(), email.to_string(), username.to_string(), u.active));
-    }
-    let mut seen = BTreeSet::new();
-    let mut assignments = Vec::with_capacity(file.assignments.len());
-    for a in &file.assignments {
-        let user = *user_index
-            .get(&a.email.trim().to_lowercase())
-            .ok_or_else(|| bad(format!("assignment names unknown user `{}`", a.email)))?;
-        let skill = *skill_index
-            .get(&a.skill.trim().to_lowercase())
-            .ok_or_else(|| bad(format!("assignment names unknown skill `{}`", a.skill)))?;
-        if !on_scale(platform, a.proficiency) {
-            return Err(bad(format!(
-                "proficiency {} of `{}` on `{}` is off the {} scale ({})",
-                a.proficiency,
-                a.email,
-                a.skill,
-                platform,
-                scale_text(platform)
-            )));
-        }
-        if !seen.insert((user, skill)) {
-            return Err(bad(format!("`{}` is assigned `{}` twice", a.email, a.skill)));
-        }
-        assignments.push((user, skill, a.proficiency));
-    }
-    Ok(Draft { skills, users, assignments })
 }
 
 /// Whether a proficiency is valid on the platform's scale (Genesys 0–5, CXone integers 1–20).
@@ -266,6 +172,7 @@ impl Tenant {
                     team: i % TEAMS.len(),
                     version: 1,
                     skills: BTreeMap::new(),
+                    languages: BTreeMap::new(),
                     first_name,
                     last_name,
                     name,
@@ -275,17 +182,31 @@ impl Tenant {
                 }
             })
             .collect();
+        let languages: Vec<Language> = draft
+            .languages
+            .into_iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let guid = guid("language", &name);
+                Language { guid_text: guid.to_string(), guid, date_modified: date_modified(i), name }
+            })
+            .collect();
         let mut tenant = Tenant {
             skill_by_guid: skills.iter().enumerate().map(|(i, s)| (s.guid, i)).collect(),
+            language_by_guid: languages.iter().enumerate().map(|(i, l)| (l.guid, i)).collect(),
             user_by_guid: users.iter().enumerate().map(|(i, u)| (u.guid, i)).collect(),
             user_by_email: users.iter().enumerate().map(|(i, u)| (u.email.to_lowercase(), i)).collect(),
             user_by_username: users.iter().enumerate().map(|(i, u)| (u.username.to_lowercase(), i)).collect(),
             skill_users: vec![BTreeSet::new(); skills.len()],
             skills,
             users,
+            languages,
         };
-        for (user, skill, proficiency) in draft.assignments {
-            tenant.assign(user, skill, proficiency, true);
+        for (user, skill, proficiency, active) in draft.assignments {
+            tenant.assign(user, skill, proficiency, active);
+        }
+        for (user, language, proficiency) in draft.language_assignments {
+            tenant.assign_language(user, language, proficiency);
         }
         for user in &mut tenant.users {
             user.version = 1;
@@ -295,6 +216,10 @@ impl Tenant {
 
     pub(crate) fn skill_by_guid(&self, id: &str) -> Option<usize> {
         Uuid::parse_str(id).ok().and_then(|g| self.skill_by_guid.get(&g).copied())
+    }
+
+    pub(crate) fn language_by_guid(&self, id: &str) -> Option<usize> {
+        Uuid::parse_str(id).ok().and_then(|g| self.language_by_guid.get(&g).copied())
     }
 
     pub(crate) fn user_by_guid(&self, id: &str) -> Option<usize> {
@@ -350,22 +275,66 @@ impl Tenant {
         true
     }
 
+    /// Adds or updates one of a user's languages; returns whether anything changed.
+    pub(crate) fn assign_language(&mut self, user: usize, language: usize, proficiency: f64) -> bool {
+        let Some(u) = self.users.get_mut(user) else { return false };
+        if u.languages.insert(language, proficiency) == Some(proficiency) {
+            return false;
+        }
+        u.version += 1;
+        true
+    }
+
+    /// Removes one of a user's languages; returns whether the user held it.
+    pub(crate) fn unassign_language(&mut self, user: usize, language: usize) -> bool {
+        let Some(u) = self.users.get_mut(user) else { return false };
+        if u.languages.remove(&language).is_none() {
+            return false;
+        }
+        u.version += 1;
+        true
+    }
+
     /// `GET /__sandbox/state`: every assignment by email then skill name, on the platform's scale.
     pub(crate) fn state_json(&self, platform: Platform) -> Value {
-        let mut rows: Vec<(&str, &str, f64)> = Vec::new();
+        let mut rows: Vec<(&str, &str, Assignment)> = Vec::new();
         for u in &self.users {
             for (skill, a) in &u.skills {
                 if let Some(s) = self.skills.get(*skill) {
-                    rows.push((&u.email, &s.name, a.proficiency));
+                    rows.push((&u.email, &s.name, *a));
                 }
             }
         }
         rows.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1)));
         let assignments: Vec<Value> = rows
             .into_iter()
-            .map(|(email, skill, p)| json!({"email": email, "skill": skill, "proficiency": proficiency_json(platform, p)}))
+            .map(|(email, skill, a)| {
+                let mut row =
+                    json!({"email": email, "skill": skill, "proficiency": proficiency_json(platform, a.proficiency)});
+                if platform == Platform::Cxone {
+                    row["active"] = json!(a.active);
+                }
+                row
+            })
             .collect();
-        json!({ "assignments": assignments })
+        let mut state = json!({ "assignments": assignments });
+        if platform == Platform::Genesys {
+            let mut held: Vec<(&str, &str, f64)> = Vec::new();
+            for u in &self.users {
+                for (language, p) in &u.languages {
+                    if let Some(l) = self.languages.get(*language) {
+                        held.push((&u.email, &l.name, *p));
+                    }
+                }
+            }
+            held.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(b.1)));
+            let rows: Vec<Value> = held
+                .into_iter()
+                .map(|(email, language, p)| json!({"email": email, "language": language, "proficiency": p}))
+                .collect();
+            state["languages"] = Value::Array(rows);
+        }
+        state
     }
 }
 
