@@ -54,7 +54,7 @@ fn snapshot(rng: &mut Rng) -> Snapshot {
             assignments.insert((a.id.clone(), skills[rng.below(SKILLS)].id.clone()), (1 + rng.below(5)) as f64);
         }
     }
-    Snapshot { skills, agents, assignments }
+    Snapshot { skills, agents, assignments, ..Snapshot::default() }
 }
 
 /// The feed's rows: (email, skill, level); a level is a whole number or a half ("4.5").
