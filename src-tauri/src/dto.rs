@@ -183,8 +183,9 @@ pub struct ConnectionCheck {
 pub struct FeedView {
     pub path: String,
     pub file_name: String,
+    /// The CSV's encoding, or the workbook's format ("Excel workbook (.xlsx)").
     pub encoding: String,
-    /// "comma", "semicolon", "tab" or "pipe".
+    /// "comma", "semicolon", "tab" or "pipe"; "none" for a workbook.
     pub delimiter: String,
     pub rows: usize,
     pub headers: Vec<String>,
@@ -195,6 +196,10 @@ pub struct FeedView {
     pub detect_error: Option<String>,
     /// The platform the file was made for (the sample feed, an export).
     pub suggested_platform: Option<Platform>,
+    /// The sheet read, when the feed is a workbook.
+    pub sheet: Option<String>,
+    /// The workbook's visible sheets, to choose another (empty for a CSV).
+    pub sheets: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -8,7 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::import::headers::{self, normalize};
-use crate::import::{self, Table, TableRow};
+use crate::import::{self, SpecialCell, Table, TableRow};
 use crate::model::{
     fmt_value, AgentKey, Exclude, Feed, FeedRecord, ItemKind, PlatformKind, Rename, RowProblem, Target,
 };
@@ -259,12 +259,13 @@ impl Mapping {
                 counts.entry(v.to_lowercase()).or_insert_with(|| (v.to_string(), 0)).1 += 1;
             }
         };
+        // A workbook's dates and formula errors are no values to map: their rows get a reason.
         for row in &table.rows {
             match r.layout {
-                Layout::Long => add(cell(row, r.proficiency.as_ref())),
-                Layout::Wide => r.skill_columns.iter().for_each(|c| add(cell(row, Some(c)))),
+                Layout::Long => add(plain(row, r.proficiency.as_ref())),
+                Layout::Wide => r.skill_columns.iter().for_each(|c| add(plain(row, Some(c)))),
                 Layout::Packed => {
-                    for pair in pairs(cell(row, r.skill_pairs.as_ref())) {
+                    for pair in pairs(plain(row, r.skill_pairs.as_ref())) {
                         if let Some((_, level)) = pair.rsplit_once(':') {
                             add(level);
                         }
@@ -394,6 +395,14 @@ impl Columns {
     }
 }
 
+/// A level as a row holds it: its text, its column's name, and its workbook kind when the cell holds
+/// no plain value (a date, a formula's error), which no mapping can turn into a level.
+struct Level<'a> {
+    raw: &'a str,
+    column: &'a str,
+    special: Option<&'a SpecialCell>,
+}
+
 /// The records and problems of a run, built row by row.
 struct Output {
     feed: Feed,
@@ -415,18 +424,22 @@ impl Output {
         self.problem(line, "missing_agent", &r.agent.1, what);
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// One request from a level cell.
     fn record(
         &mut self,
         line: usize,
         agent: &str,
         skill: &str,
         kind: Option<ItemKind>,
-        raw: &str,
-        column: &str,
+        level: Level<'_>,
         convert: &Converter,
     ) {
-        let value = convert.convert(raw).map_err(|(code, what)| {
+        let Level { raw, column, special } = level;
+        let converted = match special {
+            Some(s) => Err(s.reason(raw)),
+            None => convert.convert(raw),
+        };
+        let value = converted.map_err(|(code, what)| {
             let message = format!("line {line}, column '{column}': {what}");
             self.value_problems.push(RowProblem {
                 line,
@@ -474,7 +487,9 @@ impl Output {
                 }
             }
         };
-        self.record(row.line, agent, skill, kind, cell(row, prof_col).trim(), column_name(prof_col), convert);
+        let level =
+            Level { raw: cell(row, prof_col).trim(), column: column_name(prof_col), special: special(row, prof_col) };
+        self.record(row.line, agent, skill, kind, level, convert);
     }
 
     fn wide_row(&mut self, r: &Resolved, row: &TableRow, agent: &str, convert: &Converter) {
@@ -486,7 +501,8 @@ impl Output {
             return;
         }
         for c in filled() {
-            self.record(row.line, agent, &c.1, None, cell(row, Some(c)).trim(), &c.1, convert);
+            let level = Level { raw: cell(row, Some(c)).trim(), column: &c.1, special: special(row, Some(c)) };
+            self.record(row.line, agent, &c.1, None, level, convert);
         }
     }
 
@@ -499,10 +515,15 @@ impl Output {
             }
             return;
         }
+        if let Some(s) = special(row, Some(col)) {
+            let (code, what) = s.reason(text);
+            return self.problem(row.line, code, &col.1, what);
+        }
         for pair in pairs(import::clean(text)) {
             match pair.rsplit_once(':').map(|(s, v)| (s.trim(), v.trim())) {
                 Some((skill, level)) if !skill.is_empty() && !level.is_empty() => {
-                    self.record(row.line, agent, skill, None, level, &col.1, convert)
+                    let level = Level { raw: level, column: &col.1, special: None };
+                    self.record(row.line, agent, skill, None, level, convert)
                 }
                 _ => {
                     let what = format!(
@@ -615,6 +636,21 @@ fn cell<'a>(row: &'a TableRow, column: Option<&(usize, String)>) -> &'a str {
     column.and_then(|(i, _)| row.cells.get(*i)).map_or("", String::as_str)
 }
 
+/// The workbook kind of the cell of `column` in `row`, when it holds no plain value.
+fn special<'a>(row: &'a TableRow, column: Option<&(usize, String)>) -> Option<&'a SpecialCell> {
+    let (i, _) = column?;
+    row.special.iter().find(|s| s.column == *i)
+}
+
+/// The cell's text, or "" for a workbook cell that holds no plain value.
+fn plain<'a>(row: &'a TableRow, column: Option<&(usize, String)>) -> &'a str {
+    if special(row, column).is_some() {
+        ""
+    } else {
+        cell(row, column)
+    }
+}
+
 fn column_name(column: Option<&(usize, String)>) -> &str {
     column.map_or("", |c| c.1.as_str())
 }
@@ -632,6 +668,17 @@ fn extra_cells(table: &Table, row: &TableRow) -> Option<RowProblem> {
     let width = table.headers.len();
     let extra = row.cells.iter().enumerate().skip(width).find(|(_, c)| !c.trim().is_empty())?;
     let column = format!("column {}", extra.0 + 1);
+    if table.workbook.is_some() {
+        // A sheet cannot shift a row; the cell is simply under no header, so nothing can map it.
+        let cell = format!("{}{}", import::workbook::column_letters(extra.0), row.line);
+        let message = format!(
+            "line {}, {column}: cell {cell} holds {} under no header: name the column in the header row, or clear \
+             the cell",
+            row.line,
+            import::shown(extra.1.trim())
+        );
+        return Some(RowProblem { line: row.line, code: "extra_cells".into(), column, message });
+    }
     let message = format!(
         "line {}, {column}: the row has {} cells but the header names {width} (extra {}): quote cells that contain \
          the {} delimiter, or remove the extra cells",

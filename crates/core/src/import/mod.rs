@@ -1,24 +1,28 @@
 //! Step 1 of the job: read a WFM feed, whatever wrote it, into a table of text cells with the line
 //! each record starts on — or give one clear reason why the file cannot be read.
 //!
-//! The file's encoding (UTF-8 with or without BOM, UTF-16 with or without BOM, Windows-1252), its
+//! A CSV's encoding (UTF-8 with or without BOM, UTF-16 with or without BOM, Windows-1252), its
 //! delimiter (`,` `;` tab `|`) and its decimal separator are detected, never asked for. Blank lines
 //! are skipped; short rows are kept as they are (a missing cell reads as empty) and long rows are
-//! left for the mapping to flag.
+//! left for the mapping to flag. A workbook (`.xlsx`, `.xls`, `.ods`, told by its magic bytes) is
+//! read directly into the same table, one sheet of it (see [`workbook`]).
 //!
-//! File-level errors: an empty file, binary data, a workbook instead of a CSV, or a file over
+//! File-level errors: an empty file, binary data, an unreadable workbook, or a file over
 //! [`MAX_BYTES`] is [`Error::Unreadable`]; a readable file that is only a header, or whose quote is
-//! never closed, is [`Error::Input`] (the file is text, but not a feed), naming the line.
+//! never closed, or a sheet that does not exist, is [`Error::Input`] (the file is readable, but not
+//! a feed), naming the line or the sheets there are.
 
 mod cells;
 mod decode;
 pub(crate) mod headers;
 mod sniff;
+pub mod workbook;
 
 pub(crate) use cells::{clean, number, percent, shown};
 
 use crate::error::{Error, Result};
 use std::path::Path;
+pub use workbook::{SheetChoice, WorkbookFormat};
 
 /// Feeds larger than this are refused before reading: 256 MiB holds several million rows, far
 /// beyond the largest contact center, and stays well inside a desktop's memory.
@@ -27,14 +31,18 @@ pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
 /// A feed as text: the header's cells and every non-blank record after it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
-    /// The encoding the file was written in ("UTF-8", "UTF-8 (BOM)", "UTF-16LE", "UTF-16BE", "windows-1252").
+    /// The encoding the file was written in ("UTF-8", "UTF-8 (BOM)", "UTF-16LE", "UTF-16BE",
+    /// "windows-1252"); for a workbook, its format ("Excel workbook (.xlsx)").
     pub encoding: &'static str,
+    /// The CSV's delimiter; 0 for a workbook.
     pub delimiter: u8,
     /// The file writes decimals with a comma ("4,5"); only possible when the delimiter is not `,`.
     pub decimal_comma: bool,
     /// The header's cells, trimmed.
     pub headers: Vec<String>,
     pub rows: Vec<TableRow>,
+    /// The sheet read and the sheets there are, when the feed is a workbook.
+    pub workbook: Option<SheetChoice>,
 }
 
 /// One record of the file after the header.
@@ -45,6 +53,68 @@ pub struct TableRow {
     pub line: usize,
     /// The cells as written (untrimmed); may be fewer or more than the headers.
     pub cells: Vec<String>,
+    /// Workbook cells that hold no plain value (always empty for a CSV); their text is in `cells`.
+    pub special: Vec<SpecialCell>,
+}
+
+/// A workbook cell a CSV could not hold: it reads as text, but is no level whatever its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecialCell {
+    /// Index into the row's cells.
+    pub column: usize,
+    pub kind: SpecialKind,
+    /// The cell's reference in the sheet ("C5"), for messages.
+    pub reference: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecialKind {
+    /// A date or time (or a duration): a level the spreadsheet turned into a date, or a date column.
+    Date,
+    /// A formula's error result (`#DIV/0!`, `#N/A`, …).
+    Error,
+    /// A formula with no calculated value stored in the file.
+    Uncalculated,
+}
+
+impl SpecialCell {
+    /// The row-level problem of this cell used as a level: a stable code and what to do about it.
+    pub(crate) fn reason(&self, text: &str) -> (&'static str, String) {
+        let at = &self.reference;
+        let shown = shown(text.trim());
+        match self.kind {
+            SpecialKind::Date => (
+                "date_cell",
+                format!(
+                    "cell {at} holds a date or time ({shown}), not a level: the spreadsheet turned what was typed \
+                     into a date; format the column as Number or Text, type the level again and save"
+                ),
+            ),
+            SpecialKind::Error => (
+                "formula_error",
+                format!(
+                    "cell {at} shows the error {shown} from its formula: correct the formula, or replace it with \
+                     the level as a number"
+                ),
+            ),
+            SpecialKind::Uncalculated => (
+                "formula_without_value",
+                format!(
+                    "cell {at} holds a formula ({shown}) but no calculated value (the program that wrote the file \
+                     does not calculate): open the workbook in Excel or LibreOffice and save it, or type the level \
+                     as a number"
+                ),
+            ),
+        }
+    }
+}
+
+/// How to read a feed beyond what the file says itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The sheet of a workbook to read (exact name, else case-insensitive); `None`: the first sheet
+    /// whose first rows hold a recognisable header. A CSV has no sheets, so naming one is an error.
+    pub sheet: Option<String>,
 }
 
 impl Table {
@@ -55,6 +125,7 @@ impl Table {
             b';' => "semicolon",
             b'\t' => "tab",
             b'|' => "pipe",
+            0 => "none",
             _ => "other",
         }
     }
@@ -68,23 +139,58 @@ pub fn read_path(path: &Path) -> Result<Table> {
 /// Reads the feed at `path` (refusing a folder or an oversized file before reading it) and parses
 /// it; the bytes come back too, since they identify the job in the journal.
 pub fn read_file(path: &Path) -> Result<(Vec<u8>, Table)> {
+    read_file_with(path, &ReadOptions::default())
+}
+
+/// [`read_file`], with a sheet chosen.
+pub fn read_file_with(path: &Path, options: &ReadOptions) -> Result<(Vec<u8>, Table)> {
     let context = || format!("cannot read the feed {}", path.display());
     let meta = std::fs::metadata(path).map_err(|e| Error::io(context(), e))?;
     if meta.is_dir() {
-        return Err(Error::Unreadable(format!("{} is a folder, not a CSV file", path.display())));
+        return Err(Error::Unreadable(format!("{} is a folder, not a CSV file or a workbook", path.display())));
     }
     if meta.len() > MAX_BYTES {
         return Err(too_large(meta.len()));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(context(), e))?;
-    let table = read_bytes(&bytes)?;
+    let extension = path.extension().and_then(|e| e.to_str());
+    let table = read(&bytes, extension, options)?;
     Ok((bytes, table))
 }
 
 /// Parses a feed held in memory.
 pub fn read_bytes(bytes: &[u8]) -> Result<Table> {
+    read(bytes, None, &ReadOptions::default())
+}
+
+/// [`read_bytes`], with a sheet chosen.
+pub fn read_bytes_with(bytes: &[u8], options: &ReadOptions) -> Result<Table> {
+    read(bytes, None, options)
+}
+
+/// A workbook by its magic bytes (the extension only tells an OpenDocument zip from an Excel one
+/// when the archive does not say), else a CSV.
+fn read(bytes: &[u8], extension: Option<&str>, options: &ReadOptions) -> Result<Table> {
     if bytes.len() as u64 > MAX_BYTES {
         return Err(too_large(bytes.len() as u64));
+    }
+    if let Some(format) = workbook::sniff(bytes, extension) {
+        // The spreadsheet parsers index into the file's own tables; a damaged file can make one
+        // panic, and a feed must never take the app or a nightly run down with it.
+        let sheet = options.sheet.as_deref();
+        return std::panic::catch_unwind(|| workbook::read(bytes, format, sheet)).unwrap_or_else(|_| {
+            Err(Error::Unreadable(format!(
+                "this {} is damaged and cannot be read: open it in its program and save it again, or export the \
+                 feed as CSV",
+                format.describe()
+            )))
+        });
+    }
+    if let Some(sheet) = &options.sheet {
+        return Err(Error::Input(format!(
+            "the feed is a CSV file, which has no sheets (asked for sheet '{sheet}'): leave the sheet out, or \
+             pass the workbook itself"
+        )));
     }
     let (text, encoding) = decode::decode(bytes)?;
     if text.trim().is_empty() {
@@ -99,6 +205,16 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Table> {
         )));
     }
     parse(&text, encoding, delimiter)
+}
+
+/// What identifies a feed for the journal: its bytes and, for a workbook, the sheet read (two
+/// sheets of one file are two jobs).
+pub fn identity(mut bytes: Vec<u8>, table: &Table) -> Vec<u8> {
+    if let Some(w) = &table.workbook {
+        bytes.extend_from_slice(b"\0sheet\0");
+        bytes.extend_from_slice(w.sheet.as_bytes());
+    }
+    bytes
 }
 
 fn too_large(len: u64) -> Error {
@@ -143,7 +259,7 @@ fn parse(text: &str, encoding: &'static str, delimiter: u8) -> Result<Table> {
                 comma_decimals += usize::from(cell.contains(',') && sniff::is_comma_decimal(cell));
             }
         }
-        rows.push(TableRow { line, cells: record.iter().map(str::to_string).collect() });
+        rows.push(TableRow { line, cells: record.iter().map(str::to_string).collect(), special: Vec::new() });
     }
     let Some((header_line, headers)) = headers else {
         return Err(Error::Unreadable("the file is empty (only blank lines): export the feed again".into()));
@@ -154,7 +270,7 @@ fn parse(text: &str, encoding: &'static str, delimiter: u8) -> Result<Table> {
             headers.join(", ")
         )));
     }
-    Ok(Table { encoding, delimiter, decimal_comma: comma_decimals > 0, headers, rows })
+    Ok(Table { encoding, delimiter, decimal_comma: comma_decimals > 0, headers, rows, workbook: None })
 }
 
 /// Turns byte offsets into 1-based line numbers in one forward pass: the csv reader's own line
