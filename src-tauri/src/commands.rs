@@ -59,8 +59,8 @@ pub fn about(desk: State<'_, Desk>) -> About {
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn open_feed(desk: State<'_, Desk>, path: PathBuf) -> UiResult<FeedView> {
-    desk.open_feed(&path)
+pub fn open_feed(desk: State<'_, Desk>, path: PathBuf, sheet: Option<String>) -> UiResult<FeedView> {
+    desk.open_feed_sheet(&path, sheet.as_deref())
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

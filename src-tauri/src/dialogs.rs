@@ -29,7 +29,7 @@ pub async fn choose<R: Runtime>(app: &AppHandle<R>, purpose: FilePurpose) -> Opt
     dialog = match purpose {
         FilePurpose::Feed => dialog
             .set_title("Open a skills feed")
-            .add_filter("CSV or text", &["csv", "txt", "tsv"])
+            .add_filter("CSV, text or workbook", &["csv", "txt", "tsv", "xlsx", "xls", "ods"])
             .add_filter("All files", &["*"]),
         FilePurpose::CaFile => dialog
             .set_title("Choose the company's root CA (PEM)")

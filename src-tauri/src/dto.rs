@@ -183,8 +183,9 @@ pub struct ConnectionCheck {
 pub struct FeedView {
     pub path: String,
     pub file_name: String,
+    /// The CSV's encoding, or the workbook's format ("Excel workbook (.xlsx)").
     pub encoding: String,
-    /// "comma", "semicolon", "tab" or "pipe".
+    /// "comma", "semicolon", "tab" or "pipe"; "none" for a workbook.
     pub delimiter: String,
     pub rows: usize,
     pub headers: Vec<String>,
@@ -195,6 +196,10 @@ pub struct FeedView {
     pub detect_error: Option<String>,
     /// The platform the file was made for (the sample feed, an export).
     pub suggested_platform: Option<Platform>,
+    /// The sheet read, when the feed is a workbook.
+    pub sheet: Option<String>,
+    /// The workbook's visible sheets, to choose another (empty for a CSV).
+    pub sheets: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -206,6 +211,10 @@ pub struct Columns {
     pub proficiency: Option<String>,
     pub skill_columns: Vec<String>,
     pub skill_pairs: Option<String>,
+    /// Long layout: the column saying `skill` or `language` (Genesys routing languages).
+    #[serde(default)]
+    #[ts(optional)]
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
@@ -480,6 +489,7 @@ impl From<&Mapping> for MappingInput {
                 proficiency: c.proficiency.clone(),
                 skill_columns: c.skill_columns.clone(),
                 skill_pairs: c.skill_pairs.clone(),
+                kind: c.kind.clone(),
             },
             values: m.values.clone(),
             scale: m.scale.map(|s| ScaleMap { from: s.from, to: s.to }),
@@ -505,6 +515,7 @@ impl From<&MappingInput> for Mapping {
                 proficiency: chosen(&c.proficiency),
                 skill_columns: c.skill_columns.clone(),
                 skill_pairs: chosen(&c.skill_pairs),
+                kind: chosen(&c.kind),
             },
             values: m.values.iter().filter(|(k, _)| !k.trim().is_empty()).map(|(k, v)| (k.clone(), *v)).collect(),
             scale: m.scale.map(|s| CoreScaleMap { from: s.from, to: s.to }),

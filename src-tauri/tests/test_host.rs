@@ -188,6 +188,7 @@ async fn steps_out_of_order_answer_with_state_codes() {
             proficiency: None,
             skill_columns: vec![],
             skill_pairs: None,
+            kind: None,
         },
         values: Default::default(),
         scale: None,
@@ -461,4 +462,35 @@ async fn the_wizard_explains_an_untrusted_certificate_and_trusts_a_chosen_ca_fil
     let saved = h.desk.save_profile(&wizard).await.unwrap();
     assert_eq!(saved.ca_file.as_deref(), Some(ca.display().to_string().as_str()));
     assert!(h.desk.test_profile("office").await.unwrap().ok, "the saved profile keeps trusting the CA");
+}
+
+#[tokio::test]
+async fn a_workbook_opens_its_first_sheet_with_a_header_and_another_sheet_on_request() {
+    let h = host();
+    let book = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/workbooks/levels.xlsx");
+    assert_eq!(h.desk.open_feed_sheet(&book, Some("Wide")).unwrap_err().code, "path.not_chosen", "a sheet too");
+    let book = h.desk.grant_read(book);
+    let feed = h.desk.open_feed(&book).unwrap();
+    assert_eq!(feed.sheet.as_deref(), Some("Long"), "'Read me' holds no header: {feed:?}");
+    assert_eq!(feed.sheets, ["Read me", "Long", "Wide", "Packed"], "every sheet is offered");
+    assert_eq!((feed.encoding.as_str(), feed.delimiter.as_str()), ("Excel workbook (.xlsx)", "none"));
+    assert_eq!(feed.sample[1], ["ana.lee@example.com", "Sales - Spanish", "4.5"], "numbers as written");
+
+    let wide = h.desk.open_feed_sheet(&book, Some("Wide")).unwrap();
+    assert_eq!(wide.sheet.as_deref(), Some("Wide"));
+    let m = wide.mapping.expect("detected from the sheet's header");
+    assert_eq!(m.columns.layout, Layout::Wide);
+    let preview = h.desk.preview_mapping(&m, Platform::Genesys).unwrap();
+    let date = preview.rows.iter().find(|r| r.raw_value == "2024-03-01").expect("the date cell is a row");
+    assert!(date.problem.as_deref().unwrap_or("").contains("cell B4 holds a date"), "{date:?}");
+    assert!(
+        preview.values.iter().all(|v| v.value != "2024-03-01" && v.value != "#DIV/0!"),
+        "no value to map: {:?}",
+        preview.values
+    );
+
+    let err = h.desk.open_feed_sheet(&book, Some("March")).unwrap_err();
+    let err = serde_json::to_value(&err).unwrap();
+    assert_eq!(err["code"], "input.invalid", "{err}");
+    assert!(err["message"].as_str().unwrap_or("").contains("'Read me', 'Long', 'Wide', 'Packed'"), "{err}");
 }

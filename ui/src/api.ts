@@ -75,7 +75,8 @@ export const saveProfile = (input: ProfileInput) => call<ProfileView>("save_prof
 export const testProfile = (name: string) => call<ConnectionCheck>("test_profile", { name });
 export const removeProfile = (name: string) => call<boolean>("remove_profile", { name });
 
-export const openFeed = (path: string) => call<FeedView>("open_feed", { path });
+/** Opens a feed; for a workbook, `sheet` by name (without it: the first sheet with a recognisable header). */
+export const openFeed = (path: string, sheet?: string) => call<FeedView>("open_feed", sheet === undefined ? { path } : { path, sheet });
 /** The demo feed and mapping for the sandbox of `platform` (each platform's scale needs its own). */
 export const openSample = (platform: Platform) => call<FeedView>("open_sample", { platform });
 export const exportAssignments = (profile: string, path: string, layout: "long" | "wide") =>

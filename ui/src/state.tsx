@@ -134,7 +134,8 @@ export function reducer(state: State, action: ActionType): State {
         resume: false,
         // An undo file writes `remove` for what a run added, which plans only with removal allowed.
         planOptions: action.undo ? { ...state.planOptions, allow_remove: true } : state.planOptions,
-        step: "map",
+        // A workbook of several sheets stays on Import, where its sheet picker shows which was read.
+        step: action.feed.sheets.length > 1 ? "import" : "map",
       };
     case "mappingChanged":
       return { ...state, mapping: action.mapping, plan: null, resume: false };

@@ -66,11 +66,14 @@ pub struct ConnArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct FeedArgs {
-    /// The feed CSV.
+    /// The feed: a CSV/TSV or a workbook (.xlsx, .xls, .ods).
     pub feed: PathBuf,
     /// A mapping file (TOML); without it columns are detected from their headers.
     #[arg(long)]
     pub mapping: Option<PathBuf>,
+    /// The workbook's sheet to read (default: the first whose first rows hold a recognisable header).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Print one JSON summary object last on stdout, and no progress.
     #[arg(long)]
     pub json: bool,

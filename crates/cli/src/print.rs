@@ -95,11 +95,15 @@ fn v(x: Option<f64>) -> String {
 pub fn plan(loaded: &LoadedFeed, p: &Prepared, tenant: &str) {
     let plan = &p.plan;
     let s = &plan.summary;
+    let separated = match loaded.delimiter {
+        '\0' => String::new(), // a workbook
+        '\t' => ", '\\t'-separated".to_string(),
+        d => format!(", '{d}'-separated"),
+    };
     println!(
-        "Feed {} ({}, '{}'-separated, {} layout) → {} at {}",
+        "Feed {} ({}{separated}, {} layout) → {} at {}",
         loaded.path.display(),
         loaded.encoding,
-        if loaded.delimiter == '\t' { "\\t".to_string() } else { loaded.delimiter.to_string() },
         format!("{:?}", loaded.mapping.columns.layout).to_lowercase(),
         plan.platform,
         tenant

@@ -5,6 +5,7 @@ use crate::connect;
 use crate::print;
 use skillsync_core::apply::{ApplyOptions, Control};
 use skillsync_core::export::{self, ExportOptions};
+use skillsync_core::import::{self, ReadOptions};
 use skillsync_core::job::{self, ExecuteOptions, LoadedFeed};
 use skillsync_core::journal::{self, Journal};
 use skillsync_core::mapping::Mapping;
@@ -15,9 +16,19 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Instant;
 
+/// Reads the feed (the sheet asked for, when a workbook) and maps it, as `job::load_feed` does.
 fn load(feed: &FeedArgs, platform: PlatformKind) -> Result<LoadedFeed> {
     let mapping = feed.mapping.as_deref().map(Mapping::load).transpose()?;
-    job::load_feed(&feed.feed, mapping, platform)
+    let options = ReadOptions { sheet: feed.sheet.clone() };
+    let (digest, table) = import::read_file_with(&feed.feed, &options)?;
+    let mapping = match mapping {
+        Some(m) => m,
+        None => Mapping::detect(&table)?,
+    };
+    if let (Some(w), false) = (&table.workbook, feed.json) {
+        eprintln!("Reading sheet '{}' of {} (sheets: {})", w.sheet, feed.feed.display(), w.sheets.join(", "));
+    }
+    LoadedFeed::new(&feed.feed, digest, &table, mapping, platform)
 }
 
 fn plan_options(feed: &FeedArgs, platform: PlatformKind) -> PlanOptions {

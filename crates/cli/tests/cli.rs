@@ -26,10 +26,11 @@ di.evans@example.com,Sales - Spanish,2
 di.evans@example.com,Nope,2
 ";
 
-/// Reads of a plan: Genesys a skills page and a users page; CXone /skills, /agents and /agents/skills.
+/// Reads of a plan: Genesys a skills, a languages and a users page; CXone /skills, /agents and /agents/skills.
 fn plan_reads(platform: &str) -> u64 {
     if platform == GENESYS {
-        2
+        // Skills, routing languages, users.
+        3
     } else {
         // Skills, agents, and the assignments in four listings: enabled and disabled ones, of
         // active and inactive skills (a listing without the filters leaves disabled ones out).
@@ -41,7 +42,7 @@ fn plan_reads(platform: &str) -> u64 {
 /// PATCH replies confirm.
 fn apply_reads(platform: &str) -> u64 {
     if platform == GENESYS {
-        2
+        3
     } else {
         8
     }
@@ -418,7 +419,7 @@ fn profiles_are_added_used_listed_and_removed_with_secrets_in_the_keychain() {
     plan.arg("plan").arg(&feed).args(["--json", "--profile", &name]).env("SKILLSYNC_CONFIG_DIR", &config);
     let out = run(&mut plan);
     assert_eq!(out.code, 0, "a plan with the profile reads its secret from the keychain: {}", out.all());
-    assert_summary(&out.json(), [5, 1, 1, 2, 1, 0, 0], [2, 0], "plan with a profile");
+    assert_summary(&out.json(), [5, 1, 1, 2, 1, 0, 0], [3, 0], "plan with a profile");
 
     let out = run(&mut profile(&["remove", &name]));
     assert_eq!(out.code, 0, "profile remove: {}", out.all());

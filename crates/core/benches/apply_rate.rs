@@ -61,6 +61,7 @@ async fn main() {
             raw_value: new.to_string(),
             value_column: "proficiency".into(),
             value: Ok(Target::Set(new)),
+            kind: None,
         });
         if records.len() == agents {
             break;

@@ -84,6 +84,7 @@ fn snapshot(rng: &mut Rng) -> Snapshot {
             id: format!("00000000-0000-4000-8000-{i:012}"),
             name: format!("{} - {}", AREAS[i / LANGUAGES.len()], LANGUAGES[i % LANGUAGES.len()]),
             active: i % 97 != 5,
+            kind: Default::default(),
         })
         .collect();
     let agents: Vec<Agent> = (0..AGENTS)

@@ -2,7 +2,7 @@
 //! a backup before a big change, and a round trip that must plan zero changes.
 
 use crate::error::{Error, Result};
-use crate::model::{fmt_value, Snapshot};
+use crate::model::{fmt_value, ItemKind, Snapshot};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
@@ -54,12 +54,16 @@ pub fn read_agent_list(path: &Path) -> Result<HashSet<String>> {
 /// Writes the feed; returns the number of data rows.
 pub fn write_feed(path: &Path, snapshot: &Snapshot, options: &ExportOptions) -> Result<usize> {
     let wanted_skills: HashSet<String> = options.skills.iter().map(|s| s.trim().to_lowercase()).collect();
-    let skills: BTreeMap<&str, &str> = snapshot
+    let entries: BTreeMap<&str, (&str, ItemKind)> = snapshot
         .skills
         .iter()
         .filter(|s| s.active && (wanted_skills.is_empty() || wanted_skills.contains(&s.name.trim().to_lowercase())))
-        .map(|s| (s.id.as_str(), s.name.as_str()))
+        .map(|s| (s.id.as_str(), (s.name.as_str(), s.kind)))
         .collect();
+    let skills: BTreeMap<&str, &str> = entries.iter().map(|(id, (name, _))| (*id, *name)).collect();
+    // Routing languages go out beside the skills with a kind column, so a name that is both a
+    // skill and a language imports back as what it was.
+    let with_kind = entries.values().any(|(_, k)| *k == ItemKind::Language);
     if !wanted_skills.is_empty() {
         let found: HashSet<String> = skills.values().map(|n| n.trim().to_lowercase()).collect();
         let missing: Vec<&String> = wanted_skills.iter().filter(|w| !found.contains(*w)).collect();
@@ -80,10 +84,10 @@ pub fn write_feed(path: &Path, snapshot: &Snapshot, options: &ExportOptions) -> 
     // Email is the key when every exported agent has one; otherwise the username.
     let by_email = agents.iter().all(|a| !a.email.is_empty());
     let key_header = if by_email { "email" } else { "username" };
-    let mut per_agent: HashMap<&str, Vec<(&str, f64)>> = HashMap::new();
+    let mut per_agent: HashMap<&str, Vec<(&str, ItemKind, f64)>> = HashMap::new();
     for ((agent, skill), v) in &snapshot.assignments {
-        if let Some(name) = skills.get(skill.as_str()) {
-            per_agent.entry(agent.as_str()).or_default().push((name, *v));
+        if let Some((name, kind)) = entries.get(skill.as_str()) {
+            per_agent.entry(agent.as_str()).or_default().push((name, *kind, *v));
         }
     }
     // With a BOM, so a spreadsheet reads accented names right and saves them back intact.
@@ -92,18 +96,34 @@ pub fn write_feed(path: &Path, snapshot: &Snapshot, options: &ExportOptions) -> 
     let mut rows = 0;
     match options.layout {
         ExportLayout::Long => {
-            w.write_record([key_header, "skill", "proficiency"]).map_err(io)?;
+            if with_kind {
+                w.write_record([key_header, "skill", "kind", "proficiency"]).map_err(io)?;
+            } else {
+                w.write_record([key_header, "skill", "proficiency"]).map_err(io)?;
+            }
             for a in &agents {
                 let key = if by_email { &a.email } else { &a.username };
                 let mut list = per_agent.get(a.id.as_str()).cloned().unwrap_or_default();
-                list.sort_by(|x, y| x.0.cmp(y.0));
-                for (skill, v) in list {
-                    w.write_record([key.as_str(), skill, &fmt_value(v)]).map_err(io)?;
+                list.sort_by(|x, y| (x.1, x.0).cmp(&(y.1, y.0)));
+                for (skill, kind, v) in list {
+                    if with_kind {
+                        w.write_record([key.as_str(), skill, kind.as_str(), &fmt_value(v)]).map_err(io)?;
+                    } else {
+                        w.write_record([key.as_str(), skill, &fmt_value(v)]).map_err(io)?;
+                    }
                     rows += 1;
                 }
             }
         }
         ExportLayout::Wide => {
+            let mut seen: HashMap<&str, ItemKind> = HashMap::new();
+            for (name, kind) in entries.values() {
+                if seen.insert(name, *kind).is_some_and(|k| k != *kind) {
+                    return Err(Error::Config(format!(
+                        "'{name}' is both a skill and a routing language: a wide file cannot tell them apart; export with --layout long"
+                    )));
+                }
+            }
             let mut names: Vec<&str> = skills.values().copied().collect();
             names.sort();
             names.dedup();
@@ -112,7 +132,7 @@ pub fn write_feed(path: &Path, snapshot: &Snapshot, options: &ExportOptions) -> 
             w.write_record(&header).map_err(io)?;
             for a in &agents {
                 let have: HashMap<&str, f64> =
-                    per_agent.get(a.id.as_str()).into_iter().flatten().map(|(s, v)| (*s, *v)).collect();
+                    per_agent.get(a.id.as_str()).into_iter().flatten().map(|(s, _, v)| (*s, *v)).collect();
                 if have.is_empty() {
                     continue;
                 }
@@ -136,9 +156,9 @@ mod tests {
     fn snap() -> Snapshot {
         let mut s = Snapshot {
             skills: vec![
-                Skill { id: "s1".into(), name: "Billing - English".into(), active: true },
-                Skill { id: "s2".into(), name: "Retention".into(), active: true },
-                Skill { id: "s3".into(), name: "Old".into(), active: false },
+                Skill { id: "s1".into(), name: "Billing - English".into(), active: true, kind: ItemKind::Skill },
+                Skill { id: "s2".into(), name: "Retention".into(), active: true, kind: ItemKind::Skill },
+                Skill { id: "s3".into(), name: "Old".into(), active: false, kind: ItemKind::Skill },
             ],
             ..Snapshot::default()
         };

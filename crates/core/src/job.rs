@@ -27,7 +27,8 @@ pub struct LoadedFeed {
     /// How the file was read, for the plan's header line.
     pub encoding: String,
     pub delimiter: char,
-    /// SHA-256 of the feed's bytes (hashed into the job id); the bytes are not kept.
+    /// SHA-256 of the feed (its bytes, and the sheet read for a workbook), hashed into the job id;
+    /// the bytes are not kept.
     pub digest: FeedDigest,
 }
 

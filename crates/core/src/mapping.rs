@@ -8,8 +8,10 @@
 
 use crate::error::{Error, Result};
 use crate::import::headers::{self, normalize};
-use crate::import::{self, Table, TableRow};
-use crate::model::{fmt_value, AgentKey, Exclude, Feed, FeedRecord, PlatformKind, Rename, RowProblem, Target};
+use crate::import::{self, SpecialCell, Table, TableRow};
+use crate::model::{
+    fmt_value, AgentKey, Exclude, Feed, FeedRecord, ItemKind, PlatformKind, Rename, RowProblem, Target,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -57,6 +59,10 @@ pub struct Columns {
     /// Packed layout: the column of `Skill:level` pairs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skill_pairs: Option<String>,
+    /// Long layout, optional: the column that says `skill` or `language` (Genesys keeps routing
+    /// languages apart; needed only where a name is both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 /// How a feed lays out its requests.
@@ -89,6 +95,7 @@ struct Resolved {
     proficiency: Option<(usize, String)>,
     skill_columns: Vec<(usize, String)>,
     skill_pairs: Option<(usize, String)>,
+    kind: Option<(usize, String)>,
 }
 
 impl Mapping {
@@ -147,6 +154,7 @@ impl Mapping {
             };
             columns.skill = Some(table.headers[skill].clone());
             columns.proficiency = Some(table.headers[proficiency].clone());
+            columns.kind = norms.iter().position(|n| headers::is_kind(n)).map(|k| table.headers[k].clone());
         } else if let Some(packed) = packed.filter(|&p| looks_packed(table, p)) {
             columns.layout = Layout::Packed;
             columns.skill_pairs = Some(table.headers[packed].clone());
@@ -251,12 +259,13 @@ impl Mapping {
                 counts.entry(v.to_lowercase()).or_insert_with(|| (v.to_string(), 0)).1 += 1;
             }
         };
+        // A workbook's dates and formula errors are no values to map: their rows get a reason.
         for row in table.rows() {
             match r.layout {
-                Layout::Long => add(cell(row, r.proficiency.as_ref())),
-                Layout::Wide => r.skill_columns.iter().for_each(|c| add(cell(row, Some(c)))),
+                Layout::Long => add(plain(row, r.proficiency.as_ref())),
+                Layout::Wide => r.skill_columns.iter().for_each(|c| add(plain(row, Some(c)))),
                 Layout::Packed => {
-                    for pair in pairs(cell(row, r.skill_pairs.as_ref())) {
+                    for pair in pairs(plain(row, r.skill_pairs.as_ref())) {
                         if let Some((_, level)) = pair.rsplit_once(':') {
                             add(level);
                         }
@@ -311,11 +320,15 @@ impl Mapping {
             proficiency: None,
             skill_columns: Vec::new(),
             skill_pairs: None,
+            kind: None,
         };
         match columns.layout {
             Layout::Long => {
                 r.skill = Some(find("skill", &columns.skill)?);
                 r.proficiency = Some(find("proficiency", &columns.proficiency)?);
+                if columns.kind.is_some() {
+                    r.kind = Some(find("kind", &columns.kind)?);
+                }
             }
             Layout::Wide => {
                 if columns.skill_columns.is_empty() {
@@ -387,6 +400,14 @@ impl Columns {
     }
 }
 
+/// A level as a row holds it: its text, its column's name, and its workbook kind when the cell holds
+/// no plain value (a date, a formula's error), which no mapping can turn into a level.
+struct Level<'a> {
+    raw: &'a str,
+    column: &'a str,
+    special: Option<&'a SpecialCell>,
+}
+
 /// The records and problems of a run, built row by row.
 struct Output {
     feed: Feed,
@@ -408,8 +429,22 @@ impl Output {
         self.problem(line, "missing_agent", &r.agent.1, what);
     }
 
-    fn record(&mut self, line: usize, agent: &str, skill: &str, raw: &str, column: &str, convert: &Converter) {
-        let value = convert.convert(raw).map_err(|(code, what)| {
+    /// One request from a level cell.
+    fn record(
+        &mut self,
+        line: usize,
+        agent: &str,
+        skill: &str,
+        kind: Option<ItemKind>,
+        level: Level<'_>,
+        convert: &Converter,
+    ) {
+        let Level { raw, column, special } = level;
+        let converted = match special {
+            Some(s) => Err(s.reason(raw)),
+            None => convert.convert(raw),
+        };
+        let value = converted.map_err(|(code, what)| {
             let message = format!("line {line}, column '{column}': {what}");
             self.value_problems.push(RowProblem {
                 line,
@@ -426,6 +461,7 @@ impl Output {
             raw_value: raw.to_string(),
             value_column: column.to_string(),
             value,
+            kind,
         });
     }
 
@@ -439,7 +475,26 @@ impl Output {
             let what = "the skill cell is empty: fill in the skill's name or id, or delete the row".to_string();
             return self.problem(row.line, "missing_skill", column_name(skill_col), what);
         }
-        self.record(row.line, agent, skill, cell(row, prof_col).trim(), column_name(prof_col), convert);
+        let kind = match &r.kind {
+            None => None,
+            Some(col) => {
+                let text = import::clean(cell(row, Some(col)));
+                match ItemKind::parse(text) {
+                    Some(k) => Some(k),
+                    None if text.is_empty() => None,
+                    None => {
+                        let what = format!(
+                            "'{}' is neither skill nor language: write one of the two",
+                            text.chars().take(40).collect::<String>()
+                        );
+                        return self.problem(row.line, "invalid_kind", &col.1, what);
+                    }
+                }
+            }
+        };
+        let level =
+            Level { raw: cell(row, prof_col).trim(), column: column_name(prof_col), special: special(row, prof_col) };
+        self.record(row.line, agent, skill, kind, level, convert);
     }
 
     fn wide_row(&mut self, r: &Resolved, row: TableRow<'_>, agent: &str, convert: &Converter) {
@@ -451,7 +506,8 @@ impl Output {
             return;
         }
         for c in filled() {
-            self.record(row.line, agent, &c.1, cell(row, Some(c)).trim(), &c.1, convert);
+            let level = Level { raw: cell(row, Some(c)).trim(), column: &c.1, special: special(row, Some(c)) };
+            self.record(row.line, agent, &c.1, None, level, convert);
         }
     }
 
@@ -464,10 +520,15 @@ impl Output {
             }
             return;
         }
+        if let Some(s) = special(row, Some(col)) {
+            let (code, what) = s.reason(text);
+            return self.problem(row.line, code, &col.1, what);
+        }
         for pair in pairs(import::clean(text)) {
             match pair.rsplit_once(':').map(|(s, v)| (s.trim(), v.trim())) {
                 Some((skill, level)) if !skill.is_empty() && !level.is_empty() => {
-                    self.record(row.line, agent, skill, level, &col.1, convert)
+                    let level = Level { raw: level, column: &col.1, special: None };
+                    self.record(row.line, agent, skill, None, level, convert)
                 }
                 _ => {
                     let what = format!(
@@ -580,6 +641,21 @@ fn cell<'a>(row: TableRow<'a>, column: Option<&(usize, String)>) -> &'a str {
     column.and_then(|(i, _)| row.cell(*i)).unwrap_or("")
 }
 
+/// The workbook kind of the cell of `column` in `row`, when it holds no plain value.
+fn special<'a>(row: TableRow<'a>, column: Option<&(usize, String)>) -> Option<&'a SpecialCell> {
+    let (i, _) = column?;
+    row.special().find(|s| s.column == *i)
+}
+
+/// The cell's text, or "" for a workbook cell that holds no plain value.
+fn plain<'a>(row: TableRow<'a>, column: Option<&(usize, String)>) -> &'a str {
+    if special(row, column).is_some() {
+        ""
+    } else {
+        cell(row, column)
+    }
+}
+
 fn column_name(column: Option<&(usize, String)>) -> &str {
     column.map_or("", |c| c.1.as_str())
 }
@@ -597,6 +673,17 @@ fn extra_cells(table: &Table, row: TableRow<'_>) -> Option<RowProblem> {
     let width = table.headers.len();
     let extra = row.cells().enumerate().skip(width).find(|(_, c)| !c.trim().is_empty())?;
     let column = format!("column {}", extra.0 + 1);
+    if table.workbook.is_some() {
+        // A sheet cannot shift a row; the cell is simply under no header, so nothing can map it.
+        let cell = format!("{}{}", import::workbook::column_letters(extra.0), row.line);
+        let message = format!(
+            "line {}, {column}: cell {cell} holds {} under no header: name the column in the header row, or clear \
+             the cell",
+            row.line,
+            import::shown(extra.1.trim())
+        );
+        return Some(RowProblem { line: row.line, code: "extra_cells".into(), column, message });
+    }
     let message = format!(
         "line {}, {column}: the row has {} cells but the header names {width} (extra {}): quote cells that contain \
          the {} delimiter, or remove the extra cells",

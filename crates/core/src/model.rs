@@ -118,13 +118,68 @@ impl AgentKey {
     }
 }
 
-/// A skill as the platform has it. Ids are strings on both platforms (CXone's integers are
-/// converted at the client edge, so the rest of the engine never cares).
+/// What a feed row's "skill" is on the platform. Genesys keeps routing languages apart from skills,
+/// with their own endpoints; CXone has no languages (there they are skills).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    #[default]
+    Skill,
+    Language,
+}
+
+/// Language ids carry this prefix inside the engine, so a pair (agent, id) names a skill or a
+/// language without ambiguity everywhere — plan, journal, report, undo file — even if the platform
+/// reused an id. The clients strip it on the wire.
+pub const LANGUAGE_ID_PREFIX: &str = "lang:";
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Skill => "skill",
+            ItemKind::Language => "language",
+        }
+    }
+
+    /// The kind an engine id names.
+    pub fn of_id(id: &str) -> ItemKind {
+        if id.starts_with(LANGUAGE_ID_PREFIX) {
+            ItemKind::Language
+        } else {
+            ItemKind::Skill
+        }
+    }
+
+    /// Reads `skill`/`language` as a feed's kind column writes it (case and spaces ignored).
+    pub fn parse(text: &str) -> Option<ItemKind> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "skill" | "skills" | "routing skill" => Some(ItemKind::Skill),
+            "language" | "languages" | "routing language" | "lang" => Some(ItemKind::Language),
+            _ => None,
+        }
+    }
+}
+
+/// The engine's id of a platform language id.
+pub fn language_id(platform_id: &str) -> String {
+    format!("{LANGUAGE_ID_PREFIX}{platform_id}")
+}
+
+/// The platform's id of an engine id (a language's without its prefix).
+pub fn wire_id(id: &str) -> &str {
+    id.strip_prefix(LANGUAGE_ID_PREFIX).unwrap_or(id)
+}
+
+/// A skill (or, on Genesys, a routing language) as the platform has it. Ids are strings on both
+/// platforms (CXone's integers are converted at the client edge, so the rest of the engine never
+/// cares); a language's id carries [`LANGUAGE_ID_PREFIX`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Skill {
     pub id: String,
     pub name: String,
     pub active: bool,
+    #[serde(default)]
+    pub kind: ItemKind,
 }
 
 /// An agent (Genesys user, CXone agent) as the platform has it.
@@ -161,11 +216,13 @@ impl Snapshot {
         self.assignments.contains_key(&key).then(|| !self.disabled.contains(&key))
     }
 
-    /// Number of skills each agent holds now (Genesys refuses more than 50).
+    /// Number of skills (not languages) each agent holds now (Genesys refuses more than 50).
     pub fn skill_counts(&self) -> HashMap<&str, usize> {
         let mut m: HashMap<&str, usize> = HashMap::new();
-        for (agent, _) in self.assignments.keys() {
-            *m.entry(agent.as_str()).or_default() += 1;
+        for (agent, skill) in self.assignments.keys() {
+            if ItemKind::of_id(skill) == ItemKind::Skill {
+                *m.entry(agent.as_str()).or_default() += 1;
+            }
         }
         m
     }
@@ -186,6 +243,9 @@ pub struct FeedRecord {
     pub value_column: String,
     /// The value on the platform scale (or an explicit removal), or why it could not be mapped.
     pub value: Result<Target, String>,
+    /// Skill or language, when the feed's kind column says (needed only where a name is both).
+    #[serde(default)]
+    pub kind: Option<ItemKind>,
 }
 
 /// What a feed row asks for. `Remove` comes only from an explicit removal cell (the undo file

@@ -6,7 +6,9 @@
 //! (agent, skill) pair that needs a write. Duplicates that agree collapse onto their first row;
 //! duplicates that disagree send nothing for the pair.
 
-use crate::model::{fmt_value, Action, Change, Feed, FeedRecord, PlanRow, PlatformKind, RowProblem, Snapshot, Target};
+use crate::model::{
+    fmt_value, Action, Change, Feed, FeedRecord, ItemKind, PlanRow, PlatformKind, RowProblem, Snapshot, Target,
+};
 use crate::resolve::{fold, AgentMatch, Directory, SkillMatch};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -185,7 +187,7 @@ struct Valid<'s> {
 pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: &PlanOptions) -> Plan {
     let dir = Directory::new(snapshot);
     let mut agents: HashMap<&str, AgentMatch<'_>> = HashMap::new();
-    let mut skills: HashMap<&str, SkillMatch<'_>> = HashMap::new();
+    let mut skills: HashMap<(&str, Option<ItemKind>), SkillMatch<'_>> = HashMap::new();
     let mut names = Collected::default();
     let mut rows: Vec<PlanRow> = Vec::with_capacity(feed.records.len() + feed.problems.len());
     let mut valid: Vec<Option<Valid<'_>>> = Vec::with_capacity(feed.records.len());
@@ -202,7 +204,9 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
         let agent = agents
             .entry(rec.agent.as_str())
             .or_insert_with(|| dir.agent(corrections.agent(&rec.agent), feed.agent_key));
-        let skill = skills.entry(rec.skill.as_str()).or_insert_with(|| dir.skill(corrections.skill(&rec.skill)));
+        let skill = skills
+            .entry((rec.skill.as_str(), rec.kind))
+            .or_insert_with(|| dir.skill_of_kind(corrections.skill(&rec.skill), rec.kind));
         let mut row = PlanRow {
             line: rec.line,
             agent: rec.agent.clone(),
@@ -225,7 +229,8 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
         }
         let problem = agent_problem(rec, agent, feed, &mut names)
             .or_else(|| skill_problem(rec, skill, &feed.skill_column, &mut names))
-            .or_else(|| value_problem(rec, options));
+            .or_else(|| value_problem(rec, options))
+            .or_else(|| language_level_problem(rec, skill));
         let found = match (&*agent, &*skill) {
             (AgentMatch::Found(a), SkillMatch::Found(s)) => Some((*a, *s)),
             _ => None,
@@ -384,6 +389,14 @@ fn skill_problem<'f>(
             );
             problem(rec, "inactive_skill", field, msg)
         }
+        SkillMatch::Ambiguous(list) if list.iter().any(|s| s.kind != list[0].kind) => {
+            names.ambiguous_skills.add(input, line, &[]);
+            let msg = format!(
+                "line {line}, column {col}: '{input}' is both a skill and a routing language; add a kind column \
+                 (skill or language) and name it in the mapping's [columns] kind, or use the id instead."
+            );
+            problem(rec, "skill_or_language", field, msg)
+        }
         SkillMatch::Ambiguous(list) => {
             let ids: Vec<String> = list.iter().map(|s| s.id.clone()).collect();
             names.ambiguous_skills.add(input, line, &ids);
@@ -410,6 +423,27 @@ fn value_problem(rec: &FeedRecord, options: &PlanOptions) -> Option<RowProblem> 
             ),
         ),
         Ok(_) => None,
+    }
+}
+
+/// Routing languages take whole levels 0–5 (the platform rounds anything else): a fractional
+/// level is the analyst's to fix, never rounded silently.
+fn language_level_problem(rec: &FeedRecord, m: &SkillMatch<'_>) -> Option<RowProblem> {
+    let SkillMatch::Found(s) = m else { return None };
+    match rec.value {
+        Ok(Target::Set(v)) if s.kind == ItemKind::Language && v.fract() != 0.0 => problem(
+            rec,
+            "language_level",
+            &rec.value_column,
+            format!(
+                "line {}, column '{}': '{}' is a routing language, whose levels are whole numbers 0–5, not {}; map the value to a whole number.",
+                rec.line,
+                rec.value_column,
+                rec.skill,
+                fmt_value(v)
+            ),
+        ),
+        _ => None,
     }
 }
 
@@ -588,9 +622,11 @@ fn remove_unlisted(rows: &mut Vec<PlanRow>, changes: &mut Vec<(Change, Vec<usize
         }
     }
     let skill_names: HashMap<&str, &str> = snapshot.skills.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect();
+    // A feed of skills only leaves the agents' routing languages alone (and the other way round).
+    let kinds: HashSet<ItemKind> = rows.iter().filter_map(|r| r.skill_id.as_deref()).map(ItemKind::of_id).collect();
     let mut extra: Vec<PlanRow> = Vec::new();
     for ((agent_id, skill_id), &value) in &snapshot.assignments {
-        if !live.contains(agent_id.as_str()) {
+        if !live.contains(agent_id.as_str()) || !kinds.contains(&ItemKind::of_id(skill_id)) {
             continue;
         }
         let Some((agent_text, skills)) = listed.get(agent_id.as_str()) else { continue };

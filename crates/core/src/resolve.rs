@@ -7,7 +7,7 @@
 //! filters (length and a character histogram) so one unknown name costs well under a millisecond
 //! against 20,000 agents, and a budget caps the total when a feed is full of unknown names.
 
-use crate::model::{Agent, AgentKey, Skill, Snapshot};
+use crate::model::{Agent, AgentKey, ItemKind, Skill, Snapshot};
 use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -119,10 +119,23 @@ impl<'a> Directory<'a> {
 
     /// Resolves a skill cell: by exact id first, then by name.
     pub fn skill(&self, input: &str) -> SkillMatch<'a> {
+        self.skill_of_kind(input, None)
+    }
+
+    /// Resolves a skill or language cell, among one kind only when the feed says which.
+    pub fn skill_of_kind(&self, input: &str, kind: Option<ItemKind>) -> SkillMatch<'a> {
         let key = fold(input);
         let skills = &self.snapshot.skills;
-        let hits = self.skill_ids.get(key.as_ref()).or_else(|| self.skill_names.get(key.as_ref()));
-        let Some(hits) = hits else {
+        let of_kind = |hits: &Vec<usize>| -> Option<Vec<usize>> {
+            let kept: Vec<usize> = hits.iter().copied().filter(|&i| kind.is_none_or(|k| skills[i].kind == k)).collect();
+            (!kept.is_empty()).then_some(kept)
+        };
+        let hits = self
+            .skill_ids
+            .get(key.as_ref())
+            .and_then(of_kind)
+            .or_else(|| self.skill_names.get(key.as_ref()).and_then(of_kind));
+        let Some(hits) = hits.as_ref() else {
             let candidates = self
                 .skill_candidates
                 .get_or_init(|| Candidates::new(skills.iter().enumerate().map(|(i, s)| (i, s.name.as_str()))));
@@ -362,7 +375,12 @@ mod tests {
     use super::*;
 
     fn snapshot() -> Snapshot {
-        let skill = |id: &str, name: &str, active: bool| Skill { id: id.into(), name: name.into(), active };
+        let skill = |id: &str, name: &str, active: bool| Skill {
+            id: id.into(),
+            name: name.into(),
+            active,
+            kind: ItemKind::Skill,
+        };
         let agent = |id: &str, name: &str, email: &str, active: bool| Agent {
             id: id.into(),
             name: name.into(),

@@ -181,7 +181,8 @@ async fn long_feed_plans_applies_verifies_and_a_rerun_sends_nothing(kind: Platfo
 
     // The lower bound, measured on both sides of the wire.
     let (reads, verify_reads) = match kind {
-        PlatformKind::Genesys => (2, 0), // skills page + users page; the PATCH replies confirm.
+        // Skills, routing languages and users pages; the PATCH replies confirm.
+        PlatformKind::Genesys => (3, 0),
         // /skills + /agents + /agents/skills in four listings (enabled and disabled assignments, of
         // active and inactive skills); relisting the enabled and disabled ones verifies.
         PlatformKind::Cxone => (6, 2),
@@ -484,8 +485,9 @@ async fn a_large_tenant_is_read_in_the_fewest_pages(kind: PlatformKind) {
     let assignments = support::state(&sb).len() as u64;
     assert!(assignments > 0, "the generated tenant has assignments");
     let (want, route) = match kind {
-        // One skills page, three users pages (with everyone's skills).
-        PlatformKind::Genesys => (1 + AGENTS.div_ceil(500), "GET /api/v2/users"),
+        // One skills page, one languages page, three users pages (with everyone's skills and
+        // languages).
+        PlatformKind::Genesys => (2 + AGENTS.div_ceil(500), "GET /api/v2/users"),
         // One skills page, two agents pages, the enabled assignments in pages of 10,000 and one
         // page (or an empty 204) for each of the three other filtered listings.
         PlatformKind::Cxone => {
@@ -509,7 +511,10 @@ async fn a_large_tenant_is_read_in_the_fewest_pages(kind: PlatformKind) {
         .filter(|(email, _)| kind == PlatformKind::Genesys || active.contains(email.as_str()))
         .count();
     assert!(kind == PlatformKind::Genesys || held < assignments as usize, "the tenant has inactive agents with skills");
-    assert_eq!(prepared.snapshot.assignments.len(), held, "every assignment was read");
+    // Genesys: the users' routing languages come with the same pages.
+    let languages = sb.state()["languages"].as_array().map_or(0, Vec::len);
+    assert!(kind == PlatformKind::Cxone || languages > 0, "the generated Genesys tenant has languages");
+    assert_eq!(prepared.snapshot.assignments.len(), held + languages, "every assignment was read");
 }
 
 /// Fay holds 48 queues. Removing 2 and adding 4 keeps her at 50: allowed, because every removal is

@@ -9,7 +9,7 @@ use skillsync_core::{
 use std::collections::HashMap;
 
 fn skill(id: &str, name: &str, active: bool) -> Skill {
-    Skill { id: id.into(), name: name.into(), active }
+    Skill { id: id.into(), name: name.into(), active, kind: Default::default() }
 }
 
 fn agent(id: &str, name: &str, email: &str, active: bool) -> Agent {
@@ -48,7 +48,15 @@ fn rec(line: usize, agent: &str, skill: &str, value: Result<Target, String>) -> 
         Ok(Target::Remove) => "remove".into(),
         Err(_) => "?".into(),
     };
-    FeedRecord { line, agent: agent.into(), skill: skill.into(), raw_value, value_column: "proficiency".into(), value }
+    FeedRecord {
+        line,
+        agent: agent.into(),
+        skill: skill.into(),
+        raw_value,
+        value_column: "proficiency".into(),
+        value,
+        kind: None,
+    }
 }
 
 fn set(v: f64) -> Result<Target, String> {

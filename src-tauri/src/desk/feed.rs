@@ -1,11 +1,12 @@
-//! The feed and its mapping: open a CSV (or the sample, or an export of the tenant), preview a
-//! mapping on it value by value and row by row, and keep mappings as named templates.
+//! The feed and its mapping: open a CSV or a workbook (one sheet of it; or the sample, or an export
+//! of the tenant), preview a mapping on it value by value and row by row, and keep mappings as
+//! named templates.
 
 use super::{Desk, Paths};
 use crate::dto::{DistinctValue, FeedView, MappingInput, MappingPreview, Platform, PreviewRow};
 use crate::error::{UiError, UiResult};
 use skillsync_core::export::{self, ExportLayout, ExportOptions};
-use skillsync_core::import::{self, FeedDigest, Table};
+use skillsync_core::import::{self, FeedDigest, ReadOptions, Table};
 use skillsync_core::mapping::Mapping;
 use skillsync_core::{Error, Events, PlatformKind, Target};
 use std::path::{Path, PathBuf};
@@ -22,8 +23,8 @@ const DEMO_MAPPINGS: [(&str, &str); 2] = [
 ];
 
 /// A feed read into memory: the table, the digest of its bytes (it identifies the job in the
-/// journal; the bytes themselves are not kept), and the platform it was made for when the app
-/// knows it.
+/// journal, with the sheet read when it is a workbook; the bytes themselves are not kept), and the
+/// platform it was made for when the app knows it.
 pub struct OpenFeed {
     pub path: PathBuf,
     pub table: Table,
@@ -63,8 +64,15 @@ impl Desk {
     /// Opens a feed the user chose in the dialog or dropped on the window; any other path is
     /// refused before it is read.
     pub fn open_feed(&self, path: &Path) -> UiResult<FeedView> {
+        self.open_feed_sheet(path, None)
+    }
+
+    /// [`Desk::open_feed`]; for a workbook, `sheet` by name (`None`: the first sheet whose first
+    /// rows hold a recognisable header). The view lists the sheets so the import screen can offer
+    /// the others; another sheet of a file already chosen needs no new choice.
+    pub fn open_feed_sheet(&self, path: &Path, sheet: Option<&str>) -> UiResult<FeedView> {
         self.check_read(path)?;
-        self.open_feed_as(path, None, None)
+        self.open_feed_as(path, None, None, sheet)
     }
 
     /// The demo feed that fits the built-in sandbox tenant, mapped for `platform` (Genesys when
@@ -77,7 +85,7 @@ impl Desk {
         std::fs::write(&path, DEMO_FEED).map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
         let name = DEMO_MAPPINGS[if kind == PlatformKind::Genesys { 0 } else { 1 }].1;
         let mapping = Mapping::from_toml(name)?;
-        self.open_feed_as(&path, Some(kind), Some(mapping))
+        self.open_feed_as(&path, Some(kind), Some(mapping), None)
     }
 
     /// Writes what the profile's tenant holds today as a feed at `path` and opens it: a starting
@@ -92,7 +100,7 @@ impl Desk {
         client.connect().await?;
         let snapshot = client.snapshot(&Events::none()).await?;
         export::write_feed(path, &snapshot, &ExportOptions { layout, ..ExportOptions::default() })?;
-        self.open_feed_as(path, Some(kind), None)
+        self.open_feed_as(path, Some(kind), None, None)
     }
 
     pub(super) fn open_feed_as(
@@ -100,8 +108,10 @@ impl Desk {
         path: &Path,
         suggested: Option<PlatformKind>,
         mapping: Option<Mapping>,
+        sheet: Option<&str>,
     ) -> UiResult<FeedView> {
-        let (digest, table) = import::read_file(path)?;
+        let options = ReadOptions { sheet: sheet.map(str::to_string) };
+        let (digest, table) = import::read_file_with(path, &options)?;
         let (mapping, detect_error) = match mapping {
             Some(m) => (Some(m), None),
             None => match Mapping::detect(&table) {
@@ -120,6 +130,8 @@ impl Desk {
             mapping: mapping.as_ref().map(MappingInput::from),
             detect_error,
             suggested_platform: suggested.map(Into::into),
+            sheet: table.workbook.as_ref().map(|w| w.sheet.clone()),
+            sheets: table.workbook.as_ref().map(|w| w.sheets.clone()).unwrap_or_default(),
         };
         *self.feed.lock() = Some(Arc::new(OpenFeed { path: path.to_path_buf(), table, digest, suggested }));
         // A plan belongs to the feed it was made from.

@@ -96,7 +96,7 @@ impl Desk {
             .find(|f| f.ends_with(".undo.csv"))
             .ok_or_else(|| Error::Input(format!("run {run_id} has no undo file")))?;
         // The undo file lies in the app's own runs folder: no dialog needed.
-        let mut view = self.open_feed_as(Path::new(undo), None, None)?;
+        let mut view = self.open_feed_as(Path::new(undo), None, None, None)?;
         view.suggested_platform = Some(entry.platform);
         Ok(view)
     }

@@ -130,4 +130,83 @@ describe("Import", () => {
     expect(within(table).getAllByRole("row")).toHaveLength(3);
     expect(screen.getByTestId("feed-encoding")).toHaveTextContent("UTF-8");
   });
+
+  it("opens a single-sheet workbook chosen in the dialog straight on to Map", async () => {
+    const backend = mockBackend({
+      choose_file: () => "/home/ana/feeds/levels.xlsx",
+      open_feed: (args) => workbook(args.path as string, "Levels", ["Levels"]),
+    });
+    const user = await openImport();
+    await user.click(screen.getByTestId("choose-file"));
+    await screen.findByTestId("map-step");
+    expect(backend.last("open_feed")).toEqual({ path: "/home/ana/feeds/levels.xlsx" });
+    expect(screen.getByTestId("feed-encoding")).toHaveTextContent("Excel workbook (.xlsx)");
+    expect(screen.getByTestId("feed-sheet")).toHaveTextContent("Levels");
+    expect(screen.queryByTestId("feed-delimiter")).toBeNull();
+  });
+
+  it("keeps a workbook of several sheets on Import with the sheet read selected, and reopens it on the sheet chosen", async () => {
+    const sheets = ["Read me", "Long", "Wide"];
+    const backend = mockBackend({
+      choose_file: () => "/home/ana/feeds/levels.xlsx",
+      open_feed: (args) => workbook(args.path as string, (args.sheet as string | undefined) ?? "Long", sheets),
+    });
+    const user = await openImport();
+    await user.click(screen.getByTestId("choose-file"));
+    const picker = await screen.findByTestId("sheet-picker");
+    expect(screen.getByTestId("import-step")).toBeInTheDocument();
+    expect(screen.queryByTestId("map-step")).toBeNull();
+    expect(picker).toHaveValue("Long");
+    expect(within(picker).getAllByRole("option").map((o) => o.textContent)).toEqual(sheets);
+
+    await user.selectOptions(picker, "Wide");
+    await waitFor(() => expect(backend.argsOf("open_feed")).toHaveLength(2));
+    expect(backend.last("open_feed")).toEqual({ path: "/home/ana/feeds/levels.xlsx", sheet: "Wide" });
+    await waitFor(() => expect(screen.getByTestId("sheet-picker")).toHaveValue("Wide"));
+    expect(screen.getByTestId("feed-sheet")).toHaveTextContent("Wide");
+    await user.click(screen.getByTestId("import-next"));
+    expect(await screen.findByTestId("map-step")).toBeInTheDocument();
+  });
+
+  it("opens a workbook dropped on the window", async () => {
+    mockWindows("main");
+    const backend = mockBackend({ open_feed: (args) => workbook(args.path as string, "Levels", ["Levels"]) }, { events: true });
+    await openImport();
+    await waitFor(async () => {
+      await act(() => emit("tauri://drag-enter", { paths: ["/x/levels.ods"], position: { x: 1, y: 1 } }));
+      expect(screen.getByTestId("drop-zone")).toHaveClass("drop-zone-hover");
+    });
+    await act(() => emit("tauri://drag-drop", { paths: ["/x/levels.ods"], position: { x: 1, y: 1 } }));
+    await screen.findByTestId("map-step");
+    expect(backend.argsOf("open_feed")).toEqual([{ path: "/x/levels.ods" }]);
+  });
+
+  it("shows an unknown sheet's message, which lists the sheets", async () => {
+    mockBackend({
+      choose_file: () => "/home/ana/feeds/levels.xlsx",
+      open_feed: (args) =>
+        args.sheet === "Gone"
+          ? fail("input.invalid", "the workbook has no sheet 'Gone': its sheets are 'Long', 'Wide'; name one of them")
+          : workbook(args.path as string, "Long", ["Long", "Gone"]),
+    });
+    const user = await openImport();
+    await user.click(screen.getByTestId("choose-file"));
+    await user.selectOptions(await screen.findByTestId("sheet-picker"), "Gone");
+    const banner = await screen.findByTestId("import-error");
+    expect(within(banner).getByTestId("import-error-message")).toHaveTextContent("its sheets are 'Long', 'Wide'");
+    expect(screen.getByTestId("sheet-picker")).toHaveValue("Long");
+  });
 });
+
+function workbook(path: string, sheet: string, sheets: string[]) {
+  return feed({
+    path,
+    file_name: path.split("/").pop() ?? path,
+    encoding: "Excel workbook (.xlsx)",
+    delimiter: "none",
+    sheet,
+    sheets,
+    headers: ["email", "skill", "proficiency"],
+    sample: [["ana.lee@example.com", "Sales - Spanish", "4.5"]],
+  });
+}

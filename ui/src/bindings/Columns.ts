@@ -2,4 +2,8 @@
 import type { AgentKey } from "./AgentKey";
 import type { Layout } from "./Layout";
 
-export type Columns = { layout: Layout, agent: string | null, agent_key: AgentKey | null, skill: string | null, proficiency: string | null, skill_columns: Array<string>, skill_pairs: string | null, };
+export type Columns = { layout: Layout, agent: string | null, agent_key: AgentKey | null, skill: string | null, proficiency: string | null, skill_columns: Array<string>, skill_pairs: string | null, 
+/**
+ * Long layout: the column saying `skill` or `language` (Genesys routing languages).
+ */
+kind?: string, };

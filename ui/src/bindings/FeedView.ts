@@ -2,9 +2,13 @@
 import type { MappingInput } from "./MappingInput";
 import type { Platform } from "./Platform";
 
-export type FeedView = { path: string, file_name: string, encoding: string, 
+export type FeedView = { path: string, file_name: string, 
 /**
- * "comma", "semicolon", "tab" or "pipe".
+ * The CSV's encoding, or the workbook's format ("Excel workbook (.xlsx)").
+ */
+encoding: string, 
+/**
+ * "comma", "semicolon", "tab" or "pipe"; "none" for a workbook.
  */
 delimiter: string, rows: number, headers: Array<string>, 
 /**
@@ -18,4 +22,12 @@ mapping: MappingInput | null, detect_error: string | null,
 /**
  * The platform the file was made for (the sample feed, an export).
  */
-suggested_platform: Platform | null, };
+suggested_platform: Platform | null, 
+/**
+ * The sheet read, when the feed is a workbook.
+ */
+sheet: string | null, 
+/**
+ * The workbook's visible sheets, to choose another (empty for a CSV).
+ */
+sheets: Array<string>, };

@@ -13,13 +13,20 @@ export function FeedFacts({ feed }: { feed: FeedView }) {
         </dd>
       </div>
       <div>
-        <dt>Encoding</dt>
+        <dt>{feed.sheet === null ? "Encoding" : "Format"}</dt>
         <dd data-testid="feed-encoding">{feed.encoding}</dd>
       </div>
-      <div>
-        <dt>Delimiter</dt>
-        <dd data-testid="feed-delimiter">{describeDelimiter(feed.delimiter)}</dd>
-      </div>
+      {feed.sheet === null ? (
+        <div>
+          <dt>Delimiter</dt>
+          <dd data-testid="feed-delimiter">{describeDelimiter(feed.delimiter)}</dd>
+        </div>
+      ) : (
+        <div>
+          <dt>Sheet</dt>
+          <dd data-testid="feed-sheet">{feed.sheet}</dd>
+        </div>
+      )}
       <div>
         <dt>Rows</dt>
         <dd data-testid="feed-rows">{formatCount(feed.rows)}</dd>

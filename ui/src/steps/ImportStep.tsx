@@ -1,5 +1,6 @@
 // Step 2: the feed. A file dropped on the window, picked in the dialog, the sandbox's sample, or an
-// export of what the platform has today; whichever opens goes straight on to Map.
+// export of what the platform has today; whichever opens goes straight on to Map — except a workbook
+// of several sheets, which stays here so the sheet picker shows which sheet was read.
 import { useEffect, useRef, useState } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import * as api from "../api";
@@ -100,8 +101,10 @@ export function ImportStep() {
         <span className="drop-icon" aria-hidden="true">
           ⤓
         </span>
-        <p className="drop-title">{busy === "open" ? "Opening…" : "Drop a CSV file anywhere on this window"}</p>
-        <p className="muted">UTF-8, UTF-16 or Windows-1252; comma, semicolon, tab or pipe; long, wide or packed layout</p>
+        <p className="drop-title">{busy === "open" ? "Opening…" : "Drop a CSV file or a workbook anywhere on this window"}</p>
+        <p className="muted">
+          CSV in UTF-8, UTF-16 or Windows-1252, comma, semicolon, tab or pipe; or an Excel (.xlsx, .xls) or OpenDocument (.ods) workbook; long, wide or packed layout
+        </p>
         <div className="drop-actions">
           <button type="button" className="btn btn-primary" data-testid="choose-file" disabled={busy !== null} onClick={() => void choose()}>
             Choose file…
@@ -127,6 +130,7 @@ export function ImportStep() {
             </button>
           </div>
           <FeedFacts feed={state.feed} />
+          {state.feed.sheets.length > 1 && <SheetPicker feed={state.feed} disabled={busy !== null} onPick={(sheet) => void load("open", () => api.openFeed(state.feed!.path, sheet))} />}
           <p className="muted small" data-testid="feed-headers">
             Columns: {state.feed.headers.join(" · ")}
           </p>
@@ -134,5 +138,24 @@ export function ImportStep() {
         </section>
       )}
     </div>
+  );
+}
+
+/** A workbook's sheets: the one read is selected; choosing another reopens the file on that sheet. */
+function SheetPicker({ feed, disabled, onPick }: { feed: FeedView; disabled: boolean; onPick: (sheet: string) => void }) {
+  return (
+    <label className="field sheet-picker" data-testid="sheet-field">
+      <span>Sheet</span>
+      <select className="input" data-testid="sheet-picker" value={feed.sheet ?? ""} disabled={disabled} onChange={(e) => onPick(e.target.value)}>
+        {feed.sheets.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+      <small>
+        The workbook has {feed.sheets.length} sheets. Unless one is chosen, the first whose top rows hold a recognisable header is read; choose the sheet that holds the feed.
+      </small>
+    </label>
   );
 }

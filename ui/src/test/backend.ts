@@ -85,6 +85,8 @@ export function feed(overrides: Partial<FeedView> = {}): FeedView {
     mapping: DETECTED,
     detect_error: null,
     suggested_platform: null,
+    sheet: null,
+    sheets: [],
     ...overrides,
   };
 }

@@ -21,7 +21,20 @@ impl FeedDigest {
         FeedDigest { state, hex }
     }
 
-    /// The digest of the bytes alone, in lower-case hex.
+    /// What identifies a feed read from `bytes` into `table`: its bytes and, for a workbook, the
+    /// sheet read (two sheets of one file are two jobs), hashed as journals have always hashed them.
+    pub fn of_feed(bytes: &[u8], table: &super::Table) -> Self {
+        let mut state = Sha256::new();
+        state.update(bytes);
+        if let Some(w) = &table.workbook {
+            state.update(b"\0sheet\0");
+            state.update(w.sheet.as_bytes());
+        }
+        let hex = state.clone().finalize().iter().map(|b| format!("{b:02x}")).collect();
+        FeedDigest { state, hex }
+    }
+
+    /// The digest, in lower-case hex.
     pub fn hex(&self) -> &str {
         &self.hex
     }

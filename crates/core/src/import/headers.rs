@@ -21,6 +21,13 @@ pub(crate) fn agent_key(norm: &str) -> Option<AgentKey> {
     }
 }
 
+/// Whether a row reads as a feed's header: it names an agent column and at least one other column.
+/// Used to find the header of a workbook sheet below a title, and the sheet that holds the feed.
+pub(crate) fn recognisable(cells: &[String]) -> bool {
+    let named = cells.iter().filter(|c| !c.trim().is_empty()).count();
+    named >= 2 && cells.iter().any(|c| agent_key(&normalize(c)).is_some())
+}
+
 /// Preference when a file has several agent columns: the most exact key wins.
 pub(crate) fn agent_key_rank(key: AgentKey) -> u8 {
     match key {
@@ -52,10 +59,16 @@ pub(crate) fn is_packed(norm: &str) -> bool {
     matches!(norm, "skills" | "skilllist" | "routingskills")
 }
 
+/// A column that says whether a row's name is a skill or a (Genesys routing) language.
+pub(crate) fn is_kind(norm: &str) -> bool {
+    matches!(norm, "kind" | "type" | "skilltype" | "skillkind" | "itemtype")
+}
+
 /// Columns a wide file carries beside its skills: never taken for a skill.
 pub(crate) fn is_non_skill(norm: &str) -> bool {
     agent_key(norm).is_some()
         || is_proficiency(norm)
+        || is_kind(norm)
         || matches!(
             norm,
             "team"

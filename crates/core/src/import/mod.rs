@@ -1,26 +1,30 @@
 //! Step 1 of the job: read a WFM feed, whatever wrote it, into a table of text cells with the line
 //! each record starts on — or give one clear reason why the file cannot be read.
 //!
-//! The file's encoding (UTF-8 with or without BOM, UTF-16 with or without BOM, Windows-1252), its
+//! A CSV's encoding (UTF-8 with or without BOM, UTF-16 with or without BOM, Windows-1252), its
 //! delimiter (`,` `;` tab `|`) and its decimal separator are detected, never asked for. Blank lines
 //! are skipped; short rows are kept as they are (a missing cell reads as empty) and long rows are
-//! left for the mapping to flag.
+//! left for the mapping to flag. A workbook (`.xlsx`, `.xls`, `.ods`, told by its magic bytes) is
+//! read directly into the same table, one sheet of it (see [`workbook`]).
 //!
-//! File-level errors: an empty file, binary data, a workbook instead of a CSV, or a file over
+//! File-level errors: an empty file, binary data, an unreadable workbook, or a file over
 //! [`MAX_BYTES`] is [`Error::Unreadable`]; a readable file that is only a header, or whose quote is
-//! never closed, is [`Error::Input`] (the file is text, but not a feed), naming the line.
+//! never closed, or a sheet that does not exist, is [`Error::Input`] (the file is readable, but not
+//! a feed), naming the line or the sheets there are.
 
 mod cells;
 mod decode;
 mod digest;
 pub(crate) mod headers;
 mod sniff;
+pub mod workbook;
 
 pub(crate) use cells::{clean, number, percent, shown};
 pub use digest::FeedDigest;
 
 use crate::error::{Error, Result};
 use std::path::Path;
+pub use workbook::{SheetChoice, WorkbookFormat};
 
 /// Feeds larger than this are refused before reading: 256 MiB holds several million rows, far
 /// beyond the largest contact center, and stays well inside a desktop's memory.
@@ -33,19 +37,26 @@ pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
 /// 8 bytes and a cell 4 bytes beside its text, instead of a vector and a heap string per cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
-    /// The encoding the file was written in ("UTF-8", "UTF-8 (BOM)", "UTF-16LE", "UTF-16BE", "windows-1252").
+    /// The encoding the file was written in ("UTF-8", "UTF-8 (BOM)", "UTF-16LE", "UTF-16BE",
+    /// "windows-1252"); for a workbook, its format ("Excel workbook (.xlsx)").
     pub encoding: &'static str,
+    /// The CSV's delimiter; 0 for a workbook.
     pub delimiter: u8,
     /// The file writes decimals with a comma ("4,5"); only possible when the delimiter is not `,`.
     pub decimal_comma: bool,
     /// The header's cells, trimmed.
     pub headers: Vec<String>,
+    /// The sheet read and the sheets there are, when the feed is a workbook.
+    pub workbook: Option<SheetChoice>,
     /// Every record's cells, as written, concatenated.
     text: String,
     /// Where each cell ends in `text` (the next one starts there).
     ends: Vec<u32>,
     /// Each record's line and its first cell's index in `ends`.
     starts: Vec<(u32, u32)>,
+    /// Workbook cells that hold no plain value, with the index of their record, in record order
+    /// (always empty for a CSV).
+    special: Vec<(u32, SpecialCell)>,
 }
 
 /// One record of the file after the header, borrowed from its [`Table`].
@@ -55,6 +66,7 @@ pub struct TableRow<'t> {
     /// precede it); a record with an embedded newline spans more lines.
     pub line: usize,
     table: &'t Table,
+    index: usize,
     first: usize,
     end: usize,
 }
@@ -79,6 +91,82 @@ impl<'t> TableRow<'t> {
         let table = self.table;
         (self.first..self.end).map(move |i| table.cell(i))
     }
+
+    /// Workbook cells of this record that hold no plain value; their text is in the cells.
+    pub fn special(&self) -> impl Iterator<Item = &'t SpecialCell> + 't {
+        let all = &self.table.special;
+        let index = self.index as u32;
+        let from = if all.is_empty() { 0 } else { all.partition_point(|(r, _)| *r < index) };
+        all[from..].iter().take_while(move |(r, _)| *r == index).map(|(_, c)| c)
+    }
+}
+
+/// A record as a workbook reader builds it, before it joins a [`Table`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawRow {
+    pub line: usize,
+    pub cells: Vec<String>,
+    pub special: Vec<SpecialCell>,
+}
+
+/// A workbook cell a CSV could not hold: it reads as text, but is no level whatever its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecialCell {
+    /// Index into the row's cells.
+    pub column: usize,
+    pub kind: SpecialKind,
+    /// The cell's reference in the sheet ("C5"), for messages.
+    pub reference: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecialKind {
+    /// A date or time (or a duration): a level the spreadsheet turned into a date, or a date column.
+    Date,
+    /// A formula's error result (`#DIV/0!`, `#N/A`, …).
+    Error,
+    /// A formula with no calculated value stored in the file.
+    Uncalculated,
+}
+
+impl SpecialCell {
+    /// The row-level problem of this cell used as a level: a stable code and what to do about it.
+    pub(crate) fn reason(&self, text: &str) -> (&'static str, String) {
+        let at = &self.reference;
+        let shown = shown(text.trim());
+        match self.kind {
+            SpecialKind::Date => (
+                "date_cell",
+                format!(
+                    "cell {at} holds a date or time ({shown}), not a level: the spreadsheet turned what was typed \
+                     into a date; format the column as Number or Text, type the level again and save"
+                ),
+            ),
+            SpecialKind::Error => (
+                "formula_error",
+                format!(
+                    "cell {at} shows the error {shown} from its formula: correct the formula, or replace it with \
+                     the level as a number"
+                ),
+            ),
+            SpecialKind::Uncalculated => (
+                "formula_without_value",
+                format!(
+                    "cell {at} holds a formula ({shown}) but no calculated value (the program that wrote the file \
+                     does not calculate): open the workbook in Excel or LibreOffice and save it, or type the level \
+                     as a number"
+                ),
+            ),
+        }
+    }
+}
+
+/// How to read a feed beyond what the file says itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The sheet of a workbook to read (exact name, else case-insensitive); `None`: the first sheet
+    /// whose first rows hold a recognisable header. A CSV has no sheets, so naming one is an error.
+    pub sheet: Option<String>,
 }
 
 impl Table {
@@ -89,8 +177,64 @@ impl Table {
             b';' => "semicolon",
             b'\t' => "tab",
             b'|' => "pipe",
+            0 => "none",
             _ => "other",
         }
+    }
+
+    /// A table of records built elsewhere (a workbook's sheet).
+    pub(crate) fn from_rows(
+        encoding: &'static str,
+        delimiter: u8,
+        headers: Vec<String>,
+        rows: Vec<RawRow>,
+        workbook: Option<SheetChoice>,
+    ) -> Table {
+        let mut table = Table::empty(encoding, delimiter, headers, workbook, 0);
+        for row in rows {
+            for cell in row.special {
+                table.special.push((table.starts.len() as u32, cell));
+            }
+            table.push(row.line, row.cells.iter().map(String::as_str));
+        }
+        table.shrink();
+        table
+    }
+
+    fn empty(
+        encoding: &'static str,
+        delimiter: u8,
+        headers: Vec<String>,
+        workbook: Option<SheetChoice>,
+        capacity: usize,
+    ) -> Table {
+        Table {
+            encoding,
+            delimiter,
+            decimal_comma: false,
+            headers,
+            workbook,
+            text: String::with_capacity(capacity),
+            ends: Vec::new(),
+            starts: Vec::new(),
+            special: Vec::new(),
+        }
+    }
+
+    /// Appends a record. Offsets fit in `u32`: the text is at most [`MAX_BYTES`] (256 MiB), and
+    /// so are its line and cell counts.
+    fn push<'c>(&mut self, line: usize, cells: impl Iterator<Item = &'c str>) {
+        self.starts.push((line as u32, self.ends.len() as u32));
+        for cell in cells {
+            self.text.push_str(cell);
+            self.ends.push(self.text.len() as u32);
+        }
+    }
+
+    fn shrink(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.starts.shrink_to_fit();
     }
 
     /// The number of records after the header.
@@ -106,7 +250,7 @@ impl Table {
     pub fn row(&self, index: usize) -> TableRow<'_> {
         let (line, first) = self.starts[index];
         let end = self.starts.get(index + 1).map_or(self.ends.len(), |&(_, next)| next as usize);
-        TableRow { line: line as usize, table: self, first: first as usize, end }
+        TableRow { line: line as usize, table: self, index, first: first as usize, end }
     }
 
     /// The records in file order.
@@ -119,6 +263,7 @@ impl Table {
         self.text.capacity()
             + self.ends.capacity() * 4
             + self.starts.capacity() * 8
+            + self.special.capacity() * std::mem::size_of::<(u32, SpecialCell)>()
             + self.headers.iter().map(|h| h.capacity() + 24).sum::<usize>()
     }
 
@@ -134,26 +279,61 @@ pub fn read_path(path: &Path) -> Result<Table> {
 }
 
 /// Reads the feed at `path` (refusing a folder or an oversized file before reading it) and parses
-/// it; the digest of its bytes comes back too (it identifies the job in the journal), and the
+/// it; what identifies it in the journal comes back too (see [`FeedDigest::of_feed`]), and the
 /// bytes themselves are dropped before this returns.
 pub fn read_file(path: &Path) -> Result<(FeedDigest, Table)> {
+    read_file_with(path, &ReadOptions::default())
+}
+
+/// [`read_file`], with a sheet chosen.
+pub fn read_file_with(path: &Path, options: &ReadOptions) -> Result<(FeedDigest, Table)> {
     let context = || format!("cannot read the feed {}", path.display());
     let meta = std::fs::metadata(path).map_err(|e| Error::io(context(), e))?;
     if meta.is_dir() {
-        return Err(Error::Unreadable(format!("{} is a folder, not a CSV file", path.display())));
+        return Err(Error::Unreadable(format!("{} is a folder, not a CSV file or a workbook", path.display())));
     }
     if meta.len() > MAX_BYTES {
         return Err(too_large(meta.len()));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io(context(), e))?;
-    let table = read_bytes(&bytes)?;
-    Ok((FeedDigest::of(&bytes), table))
+    let extension = path.extension().and_then(|e| e.to_str());
+    let table = read(&bytes, extension, options)?;
+    Ok((FeedDigest::of_feed(&bytes, &table), table))
 }
 
 /// Parses a feed held in memory.
 pub fn read_bytes(bytes: &[u8]) -> Result<Table> {
+    read(bytes, None, &ReadOptions::default())
+}
+
+/// [`read_bytes`], with a sheet chosen.
+pub fn read_bytes_with(bytes: &[u8], options: &ReadOptions) -> Result<Table> {
+    read(bytes, None, options)
+}
+
+/// A workbook by its magic bytes (the extension only tells an OpenDocument zip from an Excel one
+/// when the archive does not say), else a CSV.
+fn read(bytes: &[u8], extension: Option<&str>, options: &ReadOptions) -> Result<Table> {
     if bytes.len() as u64 > MAX_BYTES {
         return Err(too_large(bytes.len() as u64));
+    }
+    if let Some(format) = workbook::sniff(bytes, extension) {
+        // The spreadsheet parsers index into the file's own tables; a damaged file can make one
+        // panic, and a feed must never take the app or a nightly run down with it.
+        let sheet = options.sheet.as_deref();
+        return std::panic::catch_unwind(|| workbook::read(bytes, format, sheet)).unwrap_or_else(|_| {
+            Err(Error::Unreadable(format!(
+                "this {} is damaged and cannot be read: open it in its program and save it again, or export the \
+                 feed as CSV",
+                format.describe()
+            )))
+        });
+    }
+    if let Some(sheet) = &options.sheet {
+        return Err(Error::Input(format!(
+            "the feed is a CSV file, which has no sheets (asked for sheet '{sheet}'): leave the sheet out, or \
+             pass the workbook itself"
+        )));
     }
     let (text, encoding) = decode::decode(bytes)?;
     if text.trim().is_empty() {
@@ -186,9 +366,7 @@ fn parse(text: &str, encoding: &'static str, delimiter: u8) -> Result<Table> {
     let mut headers: Option<(usize, Vec<String>)> = None;
     // The cells never take more than the text (quotes, delimiters and line breaks go): reserving
     // that once and trimming at the end avoids regrowing a string the size of the file.
-    let mut cells = String::with_capacity(text.len());
-    let mut ends: Vec<u32> = Vec::new();
-    let mut starts: Vec<(u32, u32)> = Vec::new();
+    let mut table = Table::empty(encoding, delimiter, Vec::new(), None, text.len());
     let (mut comma_decimals, mut cells_seen) = (0usize, 0usize);
     loop {
         match reader.read_record(&mut record) {
@@ -216,26 +394,21 @@ fn parse(text: &str, encoding: &'static str, delimiter: u8) -> Result<Table> {
                 comma_decimals += usize::from(cell.contains(',') && sniff::is_comma_decimal(cell));
             }
         }
-        // Both fit: the text is at most MAX_BYTES (256 MiB), and so are its line and cell counts.
-        starts.push((line as u32, ends.len() as u32));
-        for cell in record.iter() {
-            cells.push_str(cell);
-            ends.push(cells.len() as u32);
-        }
+        table.push(line, record.iter());
     }
     let Some((header_line, headers)) = headers else {
         return Err(Error::Unreadable("the file is empty (only blank lines): export the feed again".into()));
     };
-    if starts.is_empty() {
+    if table.is_empty() {
         return Err(Error::Input(format!(
             "line {header_line} is a header ({}) and no data rows follow: the feed lists no agent or skill",
             headers.join(", ")
         )));
     }
-    cells.shrink_to_fit();
-    ends.shrink_to_fit();
-    starts.shrink_to_fit();
-    Ok(Table { encoding, delimiter, decimal_comma: comma_decimals > 0, headers, text: cells, ends, starts })
+    table.shrink();
+    table.decimal_comma = comma_decimals > 0;
+    table.headers = headers;
+    Ok(table)
 }
 
 /// Turns byte offsets into 1-based line numbers in one forward pass: the csv reader's own line

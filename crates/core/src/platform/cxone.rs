@@ -11,7 +11,7 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::events::{Event, Events};
-use crate::model::{Agent, Change, PlatformKind, Skill, Snapshot, Target};
+use crate::model::{Agent, Change, ItemKind, PlatformKind, Skill, Snapshot, Target};
 use async_trait::async_trait;
 use base64::Engine;
 use futures::{StreamExt, TryStreamExt};
@@ -501,6 +501,7 @@ impl PlatformClient for Cxone {
                 id: s.skill_id.to_string(),
                 name: s.skill_name,
                 active: s.is_active.unwrap_or(true),
+                kind: ItemKind::Skill,
             });
         }
         for a in agents.into_iter().flat_map(|p| p.agents) {

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::events::{Event, Events};
-use crate::model::{Agent, Change, PlatformKind, Skill, Snapshot, Target};
+use crate::model::{language_id, wire_id, Agent, Change, ItemKind, PlatformKind, Skill, Snapshot, Target};
 use async_trait::async_trait;
 use futures::{StreamExt, TryStreamExt};
 use reqwest::header::HeaderMap;
@@ -156,7 +156,26 @@ struct WireUser {
     state: Option<String>,
     #[serde(default)]
     skills: Option<Vec<WireUserSkill>>,
+    #[serde(default)]
+    languages: Option<Vec<WireUserSkill>>,
 }
+
+impl WireUser {
+    /// The user's skills and languages, as engine pairs (language ids prefixed).
+    fn assignments(&self) -> impl Iterator<Item = ((String, String), f64)> + '_ {
+        let skills =
+            self.skills.iter().flatten().filter_map(|s| Some(((self.id.clone(), s.id.clone()), s.proficiency?)));
+        let languages = self
+            .languages
+            .iter()
+            .flatten()
+            .filter_map(|l| Some(((self.id.clone(), language_id(&l.id)), l.proficiency?)));
+        skills.chain(languages)
+    }
+}
+
+/// The users listing with everyone's current skills and languages.
+const USERS: &str = "/api/v2/users?state=any&expand=skills,languages";
 
 #[derive(Deserialize)]
 struct WireUserSkill {
@@ -224,19 +243,23 @@ impl Genesys {
         Ok(all)
     }
 
-    /// One user's skills from `GET /api/v2/users/{id}/routingskills`, every page.
-    async fn user_skills(&self, user_id: &str) -> Result<(Vec<WireUserSkill>, Vec<String>)> {
+    /// One user's skills (`…/routingskills`) or languages (`…/routinglanguages`), every page.
+    async fn user_items(&self, user_id: &str, kind: ItemKind) -> Result<(Vec<WireUserSkill>, Vec<String>)> {
+        let what = match kind {
+            ItemKind::Skill => "routingskills",
+            ItemKind::Language => "routinglanguages",
+        };
         let mut skills = Vec::new();
         let mut ids = Vec::new();
         let mut page = 1u64;
         loop {
             let url = format!(
-                "{}/api/v2/users/{}/routingskills?pageSize={USER_SKILLS_PAGE}&pageNumber={page}",
+                "{}/api/v2/users/{}/{what}?pageSize={USER_SKILLS_PAGE}&pageNumber={page}",
                 self.base,
                 enc(user_id)
             );
             let reply = self.session.send(Kind::Read, Method::GET, &url, None).await?;
-            let l: Listing<WireUserSkill> = reply.json("routingskills")?;
+            let l: Listing<WireUserSkill> = reply.json(what)?;
             ids.extend(reply.correlation_ids);
             let empty = l.entities.is_empty();
             skills.extend(l.entities);
@@ -247,45 +270,72 @@ impl Genesys {
         }
     }
 
-    /// Users listed without their `skills` (the vendor calls `expand` best effort): their skills
-    /// come from the per-user endpoint instead, a few at a time.
-    async fn fill_missing_skills(&self, users: &mut [WireUser]) -> Result<()> {
-        let missing: Vec<usize> = (0..users.len())
-            .filter(|&i| users[i].skills.is_none() && users[i].state.as_deref() != Some("deleted"))
+    /// Users listed without their `skills` or `languages` (the vendor calls `expand` best effort):
+    /// those come from the per-user endpoints instead, a few at a time.
+    async fn fill_missing(&self, users: &mut [WireUser]) -> Result<()> {
+        let live = |u: &WireUser| u.state.as_deref() != Some("deleted");
+        let missing: Vec<(usize, ItemKind)> = (0..users.len())
+            .filter(|&i| live(&users[i]))
+            .flat_map(|i| {
+                let skills = users[i].skills.is_none().then_some((i, ItemKind::Skill));
+                let languages = users[i].languages.is_none().then_some((i, ItemKind::Language));
+                skills.into_iter().chain(languages)
+            })
             .collect();
         if missing.is_empty() {
             return Ok(());
         }
-        tracing::debug!(users = missing.len(), "users listed without skills; reading them one by one");
-        let read: Vec<(usize, Vec<WireUserSkill>)> = futures::stream::iter(missing)
-            .map(|i| {
+        tracing::debug!(reads = missing.len(), "users listed without skills or languages; reading them one by one");
+        let read: Vec<(usize, ItemKind, Vec<WireUserSkill>)> = futures::stream::iter(missing)
+            .map(|(i, kind)| {
                 let id = users[i].id.clone();
-                async move { self.user_skills(&id).await.map(|(s, _)| (i, s)) }
+                async move { self.user_items(&id, kind).await.map(|(s, _)| (i, kind, s)) }
             })
             .buffer_unordered(READ_CONCURRENCY)
             .try_collect()
             .await?;
-        for (i, skills) in read {
-            users[i].skills = Some(skills);
+        for (i, kind, items) in read {
+            match kind {
+                ItemKind::Skill => users[i].skills = Some(items),
+                ItemKind::Language => users[i].languages = Some(items),
+            }
         }
         Ok(())
     }
 
-    async fn patch(&self, agent_id: &str, batch: &Batch, changes: &[Change]) -> BatchResult {
+    /// The tenant's routing languages; a client whose role may not see them gets none (a feed that
+    /// names a language then reads it as an unknown skill, and says so).
+    async fn languages(&self, events: &Events) -> Result<Vec<WireSkill>> {
+        match self.list_all("/api/v2/routing/languages?", events).await {
+            Err(Error::Permission(why)) => {
+                events
+                    .emit(Event::Note { message: format!("routing languages are not readable ({why}); skills only") });
+                Ok(Vec::new())
+            }
+            other => other,
+        }
+    }
+
+    async fn patch(&self, agent_id: &str, kind: ItemKind, batch: &Batch, changes: &[Change]) -> BatchResult {
         let body: Vec<serde_json::Value> = batch
             .items
             .iter()
             .filter_map(|&i| match changes[i].target {
-                Target::Set(v) => Some(json!({"id": changes[i].skill_id, "proficiency": v})),
+                Target::Set(v) => Some(json!({"id": wire_id(&changes[i].skill_id), "proficiency": v})),
                 Target::Remove => None,
             })
             .collect();
-        let url = format!("{}/api/v2/users/{}/routingskills/bulk", self.base, enc(agent_id));
+        let what = match kind {
+            ItemKind::Skill => "routingskills",
+            ItemKind::Language => "routinglanguages",
+        };
+        let url = format!("{}/api/v2/users/{}/{what}/bulk", self.base, enc(agent_id));
         match self.session.send(Kind::Write, Method::PATCH, &url, Some(&serde_json::Value::Array(body))).await {
             Ok(reply) => {
-                // The reply lists the user's skills after the change: confirm each item from it.
+                // The reply lists the user's skills (or languages) after the change: confirm each
+                // item from it.
                 let shown: Option<HashMap<String, f64>> = reply
-                    .json::<Listing<WireUserSkill>>("routingskills/bulk")
+                    .json::<Listing<WireUserSkill>>(what)
                     .ok()
                     .map(|l| l.entities.into_iter().filter_map(|s| Some((s.id, s.proficiency?))).collect());
                 let items = batch
@@ -294,7 +344,7 @@ impl Genesys {
                     .map(|&i| ItemResult {
                         change: i,
                         accepted: true,
-                        confirmed: shown.as_ref().and_then(|m| m.get(&changes[i].skill_id).map(|v| Some(*v))),
+                        confirmed: shown.as_ref().and_then(|m| m.get(wire_id(&changes[i].skill_id)).map(|v| Some(*v))),
                         error: None,
                     })
                     .collect();
@@ -305,7 +355,11 @@ impl Genesys {
     }
 
     async fn delete(&self, agent_id: &str, skill_id: &str, batch: &Batch) -> BatchResult {
-        let url = format!("{}/api/v2/users/{}/routingskills/{}", self.base, enc(agent_id), enc(skill_id));
+        let what = match ItemKind::of_id(skill_id) {
+            ItemKind::Skill => "routingskills",
+            ItemKind::Language => "routinglanguages",
+        };
+        let url = format!("{}/api/v2/users/{}/{what}/{}", self.base, enc(agent_id), enc(wire_id(skill_id)));
         match self.session.send(Kind::Write, Method::DELETE, &url, None).await {
             Ok(reply) => BatchResult {
                 items: batch
@@ -338,12 +392,22 @@ impl PlatformClient for Genesys {
 
     async fn snapshot(&self, events: &Events) -> Result<Snapshot> {
         let skills: Vec<WireSkill> = self.list_all("/api/v2/routing/skills?", events).await?;
-        let mut users: Vec<WireUser> = self.list_all("/api/v2/users?state=any&expand=skills", events).await?;
-        self.fill_missing_skills(&mut users).await?;
+        let languages = self.languages(events).await?;
+        let mut users: Vec<WireUser> = self.list_all(USERS, events).await?;
+        self.fill_missing(&mut users).await?;
+        let entry = |s: WireSkill, kind: ItemKind| {
+            let id = match kind {
+                ItemKind::Skill => s.id,
+                ItemKind::Language => language_id(&s.id),
+            };
+            Skill { active: s.state.as_deref().is_none_or(|st| st == "active"), id, name: s.name, kind }
+        };
         let skills = skills
             .into_iter()
-            .filter(|s| s.state.as_deref() != Some("deleted"))
-            .map(|s| Skill { active: s.state.as_deref().is_none_or(|st| st == "active"), id: s.id, name: s.name })
+            .map(|s| (s, ItemKind::Skill))
+            .chain(languages.into_iter().map(|l| (l, ItemKind::Language)))
+            .filter(|(s, _)| s.state.as_deref() != Some("deleted"))
+            .map(|(s, kind)| entry(s, kind))
             .collect();
         let mut snap = Snapshot { skills, ..Snapshot::default() };
         self.users_total.store(users.len(), Ordering::Relaxed);
@@ -351,11 +415,7 @@ impl PlatformClient for Genesys {
             if u.state.as_deref() == Some("deleted") {
                 continue;
             }
-            for s in u.skills.unwrap_or_default() {
-                if let Some(p) = s.proficiency {
-                    snap.assignments.insert((u.id.clone(), s.id), p);
-                }
-            }
+            snap.assignments.extend(u.assignments());
             snap.agents.push(Agent {
                 active: u.state.as_deref().is_none_or(|st| st == "active"),
                 id: u.id,
@@ -368,18 +428,27 @@ impl PlatformClient for Genesys {
     }
 
     fn batches(&self, changes: &[Change]) -> Vec<Batch> {
-        let mut by_agent: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+        // Per agent: skill sets, language sets, removals (indexes into `changes`).
+        type Calls = (Vec<usize>, Vec<usize>, Vec<usize>);
+        let mut by_agent: BTreeMap<&str, Calls> = BTreeMap::new();
         for (i, c) in changes.iter().enumerate() {
             let e = by_agent.entry(&c.agent_id).or_default();
-            match c.target {
-                Target::Set(_) => e.0.push(i),
-                Target::Remove => e.1.push(i),
+            match (c.target, ItemKind::of_id(&c.skill_id)) {
+                (Target::Set(_), ItemKind::Skill) => e.0.push(i),
+                (Target::Set(_), ItemKind::Language) => e.1.push(i),
+                (Target::Remove, _) => e.2.push(i),
             }
         }
         let mut out = Vec::new();
-        for (agent, (sets, removes)) in by_agent {
+        for (agent, (sets, languages, removes)) in by_agent {
             for chunk in sets.chunks(MAX_BULK) {
                 out.push(Batch { op: WriteOp::GenesysPatch { agent_id: agent.to_string() }, items: chunk.to_vec() });
+            }
+            for chunk in languages.chunks(MAX_BULK) {
+                out.push(Batch {
+                    op: WriteOp::GenesysLanguagePatch { agent_id: agent.to_string() },
+                    items: chunk.to_vec(),
+                });
             }
             for i in removes {
                 out.push(Batch {
@@ -393,7 +462,10 @@ impl PlatformClient for Genesys {
 
     async fn write(&self, batch: &Batch, changes: &[Change]) -> BatchResult {
         match &batch.op {
-            WriteOp::GenesysPatch { agent_id } => self.patch(agent_id, batch, changes).await,
+            WriteOp::GenesysPatch { agent_id } => self.patch(agent_id, ItemKind::Skill, batch, changes).await,
+            WriteOp::GenesysLanguagePatch { agent_id } => {
+                self.patch(agent_id, ItemKind::Language, batch, changes).await
+            }
             WriteOp::GenesysDelete { agent_id, skill_id } => self.delete(agent_id, skill_id, batch).await,
             other => failed(batch, Error::Input(format!("{other:?} is not a Genesys Cloud write"))),
         }
@@ -413,33 +485,34 @@ impl PlatformClient for Genesys {
             return Ok((out, vec![]));
         }
         if relist < agents.len() {
-            let mut users: Vec<WireUser> =
-                self.list_all("/api/v2/users?state=any&expand=skills", &Events::none()).await?;
-            self.fill_missing_skills(&mut users).await?;
-            for u in users {
-                for s in u.skills.unwrap_or_default() {
-                    if let Some(p) = s.proficiency {
-                        out.values.insert((u.id.clone(), s.id), p);
-                    }
-                }
+            let mut users: Vec<WireUser> = self.list_all(USERS, &Events::none()).await?;
+            self.fill_missing(&mut users).await?;
+            for u in &users {
+                out.values.extend(u.assignments());
             }
             return Ok((out, vec![]));
         }
-        let replies: Vec<(String, Vec<WireUserSkill>, Vec<String>)> =
-            futures::stream::iter(agents.into_iter().map(str::to_string))
-                .map(|a: String| async move {
-                    let (skills, ids) = self.user_skills(&a).await?;
-                    Ok::<_, Error>((a, skills, ids))
-                })
-                .buffer_unordered(READ_CONCURRENCY)
-                .try_collect()
-                .await?;
+        // Per agent, the kinds its pairs need: its skills, its languages, or both.
+        let reads: std::collections::BTreeSet<(String, ItemKind)> =
+            pairs.iter().map(|(a, s)| (a.clone(), ItemKind::of_id(s))).collect();
+        let replies: Vec<(String, ItemKind, Vec<WireUserSkill>, Vec<String>)> = futures::stream::iter(reads)
+            .map(|(a, kind): (String, ItemKind)| async move {
+                let (items, ids) = self.user_items(&a, kind).await?;
+                Ok::<_, Error>((a, kind, items, ids))
+            })
+            .buffer_unordered(READ_CONCURRENCY)
+            .try_collect()
+            .await?;
         let mut ids = Vec::new();
-        for (a, skills, c) in replies {
+        for (a, kind, items, c) in replies {
             ids.extend(c);
-            for s in skills {
+            for s in items {
                 if let Some(p) = s.proficiency {
-                    out.values.insert((a.clone(), s.id), p);
+                    let id = match kind {
+                        ItemKind::Skill => s.id,
+                        ItemKind::Language => language_id(&s.id),
+                    };
+                    out.values.insert((a.clone(), id), p);
                 }
             }
         }

@@ -162,8 +162,11 @@ pub struct Batch {
 pub enum WriteOp {
     /// Genesys: `PATCH /api/v2/users/{agent}/routingskills/bulk` (adds and updates).
     GenesysPatch { agent_id: String },
-    /// Genesys: `DELETE /api/v2/users/{agent}/routingskills/{skill}`.
+    /// Genesys: `DELETE /api/v2/users/{agent}/routingskills/{skill}` (or `…/routinglanguages/{id}`
+    /// for a language id).
     GenesysDelete { agent_id: String, skill_id: String },
+    /// Genesys: `PATCH /api/v2/users/{agent}/routinglanguages/bulk` (adds and updates languages).
+    GenesysLanguagePatch { agent_id: String },
     /// CXone: `POST /skills/{skill}/agents` (new assignments).
     CxoneAssign { skill_id: String },
     /// CXone: `PUT /skills/{skill}/agents` (changed proficiencies).
@@ -182,7 +185,9 @@ impl WriteOp {
     /// The one agent whose assignments the call changes, when it changes only one agent's.
     pub fn agent(&self) -> Option<&str> {
         match self {
-            WriteOp::GenesysPatch { agent_id } | WriteOp::GenesysDelete { agent_id, .. } => Some(agent_id),
+            WriteOp::GenesysPatch { agent_id }
+            | WriteOp::GenesysLanguagePatch { agent_id }
+            | WriteOp::GenesysDelete { agent_id, .. } => Some(agent_id),
             WriteOp::CxoneAssign { .. } | WriteOp::CxoneUpdate { .. } | WriteOp::CxoneRemove { .. } => None,
         }
     }
