@@ -56,9 +56,9 @@ async fn main() {
         let new = if *v >= 4.0 { 1.0 } else { v + 1.0 };
         records.push(FeedRecord {
             line: records.len() + 2,
-            agent: a.email.clone(),
-            skill: names[skill.as_str()].to_string(),
-            raw_value: new.to_string(),
+            agent: a.email.as_str().into(),
+            skill: names[skill.as_str()].into(),
+            raw_value: new.to_string().into(),
             value_column: "proficiency".into(),
             value: Ok(Target::Set(new)),
             kind: None,

@@ -105,8 +105,8 @@ pub async fn prepare(
 fn estimate(client: &dyn PlatformClient, plan: &Plan, snapshot: &Snapshot) -> Estimate {
     let writes = client.batches(&plan.changes).len() as u64;
     let verify_reads = if client.kind() == PlatformKind::Cxone {
-        let pairs: Vec<(String, String)> =
-            plan.changes.iter().map(|c| (c.agent_id.clone(), c.skill_id.clone())).collect();
+        let pairs: Vec<(&str, &str)> =
+            plan.changes.iter().map(|c| (c.agent_id.as_str(), c.skill_id.as_str())).collect();
         client.read_back_cost(&pairs, snapshot.assignments.len())
     } else {
         0 // Genesys' bulk PATCH answers with the user's skills: its reply confirms.
@@ -244,7 +244,7 @@ fn merge_previous(rows: &mut Vec<RowResult>, plan: &Plan, snapshot: &Snapshot, p
         // Rows with a problem (invalid, or a duplicate of the pair's first row) never carry the
         // pair's change.
         let (Some(a), Some(s), None) = (&r.agent_id, &r.skill_id, &pr.problem) else { continue };
-        let key = (a.clone(), s.clone());
+        let key = (a.to_string(), s.to_string());
         let Some(p) = prev.items.get(&key) else { continue };
         let first_row_of_pair = seen.insert(key);
         match r.outcome {
@@ -285,10 +285,10 @@ fn merge_previous(rows: &mut Vec<RowResult>, plan: &Plan, snapshot: &Snapshot, p
                 agents.get(a.as_str()).map(|x| if x.email.is_empty() { x.username.clone() } else { x.email.clone() });
             Some(RowResult {
                 line: 0,
-                agent: agent.unwrap_or_else(|| a.clone()),
-                skill: skills.get(s.as_str()).map_or_else(|| s.clone(), |n| n.to_string()),
-                agent_id: Some(a.clone()),
-                skill_id: Some(s.clone()),
+                agent: agent.unwrap_or_else(|| a.clone()).into(),
+                skill: skills.get(s.as_str()).map_or_else(|| s.into(), |&n| n.into()),
+                agent_id: Some(a.into()),
+                skill_id: Some(s.into()),
                 before: p.before,
                 requested: match p.target {
                     Target::Set(v) => Some(v),

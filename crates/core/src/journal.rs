@@ -214,8 +214,8 @@ impl Journal {
             .iter()
             .filter_map(|&i| changes.get(i))
             .map(|c| IntentItem {
-                agent_id: c.agent_id.clone(),
-                skill_id: c.skill_id.clone(),
+                agent_id: c.agent_id.to_string(),
+                skill_id: c.skill_id.to_string(),
                 before: c.before,
                 target: c.target,
             })
@@ -232,8 +232,8 @@ impl Journal {
             .filter_map(|it| {
                 let c = changes.get(it.change)?;
                 Some(OutcomeItem {
-                    agent_id: c.agent_id.clone(),
-                    skill_id: c.skill_id.clone(),
+                    agent_id: c.agent_id.to_string(),
+                    skill_id: c.skill_id.to_string(),
                     accepted: it.accepted,
                     error: it.error.clone(),
                 })

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::import::headers::{self, normalize};
 use crate::import::{self, SpecialCell, Table, TableRow};
 use crate::model::{
-    fmt_value, AgentKey, Exclude, Feed, FeedRecord, ItemKind, PlatformKind, Rename, RowProblem, Target,
+    fmt_value, AgentKey, Exclude, Feed, FeedRecord, Interner, ItemKind, PlatformKind, Rename, RowProblem, Target,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -346,7 +346,7 @@ impl Mapping {
     }
 
     fn run(&self, table: &Table, platform: PlatformKind) -> (Feed, Vec<RowProblem>) {
-        let mut out = Output { feed: Feed::default(), value_problems: Vec::new() };
+        let mut out = Output { feed: Feed::default(), value_problems: Vec::new(), names: Default::default() };
         let r = match self.resolve(table) {
             Ok(r) => r,
             Err(e) => {
@@ -412,6 +412,8 @@ struct Level<'a> {
 struct Output {
     feed: Feed,
     value_problems: Vec<RowProblem>,
+    /// One shared name per distinct agent, skill, value and column text.
+    names: [Interner; 4],
 }
 
 impl Output {
@@ -456,10 +458,10 @@ impl Output {
         });
         self.feed.records.push(FeedRecord {
             line,
-            agent: agent.to_string(),
-            skill: skill.to_string(),
-            raw_value: raw.to_string(),
-            value_column: column.to_string(),
+            agent: self.names[0].get(agent),
+            skill: self.names[1].get(skill),
+            raw_value: self.names[2].get(raw),
+            value_column: self.names[3].get(column),
             value,
             kind,
         });

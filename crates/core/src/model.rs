@@ -96,6 +96,129 @@ pub fn fmt_value(v: f64) -> String {
     }
 }
 
+/// A name or id the feed or the platform wrote, shared rather than copied: every row naming the
+/// same agent, skill or column holds the same text (one allocation per distinct name, 16 bytes a
+/// row), so a million rows cost their distinct names, not a million strings.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Name(std::sync::Arc<str>);
+
+impl Name {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        Name(s.into())
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Self {
+        Name(s.into())
+    }
+}
+
+impl From<&String> for Name {
+    fn from(s: &String) -> Self {
+        Name(s.as_str().into())
+    }
+}
+
+impl From<Name> for String {
+    fn from(n: Name) -> Self {
+        n.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        &*self.0 == other.as_str()
+    }
+}
+
+impl Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Name::from)
+    }
+}
+
+/// Hands out one [`Name`] per distinct text. The last name handed out is checked first: feeds
+/// list an agent's rows together and repeat one column, so most rows cost a comparison, not a hash.
+#[derive(Default)]
+pub struct Interner {
+    all: std::collections::HashSet<Name>,
+    last: Option<Name>,
+}
+
+impl Interner {
+    pub fn get(&mut self, text: &str) -> Name {
+        if let Some(n) = self.last.as_ref().filter(|n| n.as_str() == text) {
+            return n.clone();
+        }
+        let n = match self.all.get(text) {
+            Some(n) => n.clone(),
+            None => {
+                let n = Name::from(text);
+                self.all.insert(n.clone());
+                n
+            }
+        };
+        self.last = Some(n.clone());
+        n
+    }
+}
+
 /// What the agent column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -234,13 +357,13 @@ impl Snapshot {
 pub struct FeedRecord {
     pub line: usize,
     /// The agent cell as written (trimmed).
-    pub agent: String,
+    pub agent: Name,
     /// The skill cell, or for wide files the skill column's header (trimmed).
-    pub skill: String,
+    pub skill: Name,
     /// The proficiency cell as written.
-    pub raw_value: String,
+    pub raw_value: Name,
     /// The column the value came from, for messages ("column 'Billing - English'").
-    pub value_column: String,
+    pub value_column: Name,
     /// The value on the platform scale (or an explicit removal), or why it could not be mapped.
     pub value: Result<Target, String>,
     /// Skill or language, when the feed's kind column says (needed only where a name is both).
@@ -297,16 +420,17 @@ impl Action {
 pub struct PlanRow {
     pub line: usize,
     /// The agent as the feed wrote it.
-    pub agent: String,
+    pub agent: Name,
     /// The skill as the feed wrote it.
-    pub skill: String,
-    pub agent_id: Option<String>,
-    pub skill_id: Option<String>,
+    pub skill: Name,
+    pub agent_id: Option<Name>,
+    pub skill_id: Option<Name>,
     pub before: Option<f64>,
     pub requested: Option<f64>,
     pub action: Action,
     /// Set when `action` is `Invalid` (or for warnings such as a duplicate that agrees).
-    pub problem: Option<RowProblem>,
+    /// Boxed: most rows have none, and a row should not carry the size of one.
+    pub problem: Option<Box<RowProblem>>,
 }
 
 /// How a row ended after apply and verify.
@@ -333,10 +457,10 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RowResult {
     pub line: usize,
-    pub agent: String,
-    pub skill: String,
-    pub agent_id: Option<String>,
-    pub skill_id: Option<String>,
+    pub agent: Name,
+    pub skill: Name,
+    pub agent_id: Option<Name>,
+    pub skill_id: Option<Name>,
     pub before: Option<f64>,
     pub requested: Option<f64>,
     /// What the platform holds after the run, as confirmed by the write response or a read-back.
@@ -433,8 +557,8 @@ pub struct Feed {
 /// came from (several when duplicate rows agree).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
-    pub agent_id: String,
-    pub skill_id: String,
+    pub agent_id: Name,
+    pub skill_id: Name,
     pub before: Option<f64>,
     pub target: Target,
     pub lines: Vec<usize>,

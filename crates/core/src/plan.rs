@@ -7,7 +7,7 @@
 //! duplicates that disagree send nothing for the pair.
 
 use crate::model::{
-    fmt_value, Action, Change, Feed, FeedRecord, ItemKind, PlanRow, PlatformKind, RowProblem, Snapshot, Target,
+    fmt_value, Action, Change, Feed, FeedRecord, ItemKind, Name, PlanRow, PlatformKind, RowProblem, Snapshot, Target,
 };
 use crate::resolve::{fold, AgentMatch, Directory, SkillMatch};
 use serde::{Deserialize, Serialize};
@@ -175,22 +175,83 @@ struct Collected<'f> {
     ambiguous_skills: Names<'f>,
 }
 
-/// A record whose agent, skill and value all resolved.
+/// A record whose agent, skill and value all resolved: the agent's and the skill's index in the
+/// snapshot.
 #[derive(Clone, Copy)]
-struct Valid<'s> {
-    agent_id: &'s str,
-    skill_id: &'s str,
+struct Valid {
+    agent: u32,
+    skill: u32,
     target: Target,
 }
+
+/// Each agent's and each skill's place in the order of their ids: the plan groups rows by pair and
+/// lists changes by (agent id, skill id), and sorting small numbers in that order does both without
+/// comparing a million pairs of id strings.
+struct Order<'s> {
+    snapshot: &'s Snapshot,
+    agent_index: HashMap<&'s str, u32>,
+    skill_index: HashMap<&'s str, u32>,
+    agent_rank: Vec<u32>,
+    skill_rank: Vec<u32>,
+}
+
+impl<'s> Order<'s> {
+    fn new(snapshot: &'s Snapshot) -> Self {
+        fn ranks<T>(items: &[T], id: impl Fn(&T) -> &str) -> Vec<u32> {
+            let mut by_id: Vec<u32> = (0..items.len() as u32).collect();
+            by_id.sort_by(|&a, &b| id(&items[a as usize]).cmp(id(&items[b as usize])));
+            let mut rank = vec![0; items.len()];
+            for (r, &i) in by_id.iter().enumerate() {
+                rank[i as usize] = r as u32;
+            }
+            rank
+        }
+        let index = |ids: &mut dyn Iterator<Item = &'s str>| ids.enumerate().map(|(i, id)| (id, i as u32)).collect();
+        Order {
+            snapshot,
+            agent_index: index(&mut snapshot.agents.iter().map(|a| a.id.as_str())),
+            skill_index: index(&mut snapshot.skills.iter().map(|s| s.id.as_str())),
+            agent_rank: ranks(&snapshot.agents, |a| a.id.as_str()),
+            skill_rank: ranks(&snapshot.skills, |s| s.id.as_str()),
+        }
+    }
+
+    /// The key that sorts a valid row into its pair's group, in the changes' order.
+    fn key(&self, v: &Valid, row: usize) -> (u32, u32, u32) {
+        (self.agent_rank[v.agent as usize], self.skill_rank[v.skill as usize], row as u32)
+    }
+
+    fn agent_id(&self, v: &Valid) -> &'s str {
+        &self.snapshot.agents[v.agent as usize].id
+    }
+
+    fn skill_id(&self, v: &Valid) -> &'s str {
+        &self.snapshot.skills[v.skill as usize].id
+    }
+}
+
+/// How a distinct feed name resolved: the match, the snapshot index of what it found (`u32::MAX`
+/// when nothing), and that id as a name the rows share.
+type Seen<M> = (M, u32, Option<Name>);
+
+/// The rows a change came from: a range of the diff's row list (empty for an unlisted removal).
+type Members = std::ops::Range<u32>;
 
 /// Builds the plan for `feed` against `snapshot`. Never fails: every problem becomes a row.
 pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: &PlanOptions) -> Plan {
     let dir = Directory::new(snapshot);
-    let mut agents: HashMap<&str, AgentMatch<'_>> = HashMap::new();
-    let mut skills: HashMap<(&str, Option<ItemKind>), SkillMatch<'_>> = HashMap::new();
+    let order = Order::new(snapshot);
+    // Each distinct name is resolved once, with its snapshot index (u32::MAX when not found) and
+    // its id as a name every row of it shares.
+    // Agents in a vector with a map to their place, so the previous row's agent (a feed lists an
+    // agent's rows together) is found by one comparison.
+    let mut agents: Vec<Seen<AgentMatch<'_>>> = Vec::new();
+    let mut agent_at: HashMap<&str, usize> = HashMap::new();
+    let mut last_agent: Option<(&str, usize)> = None;
+    let mut skills: HashMap<(&str, Option<ItemKind>), Seen<SkillMatch<'_>>> = HashMap::new();
     let mut names = Collected::default();
     let mut rows: Vec<PlanRow> = Vec::with_capacity(feed.records.len() + feed.problems.len());
-    let mut valid: Vec<Option<Valid<'_>>> = Vec::with_capacity(feed.records.len());
+    let mut valid: Vec<Option<Valid>> = Vec::with_capacity(feed.records.len());
     let corrections = Corrections::new(feed);
     let mut excluded = 0;
 
@@ -201,29 +262,47 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
             continue;
         }
         kept.push(rec);
-        let agent = agents
-            .entry(rec.agent.as_str())
-            .or_insert_with(|| dir.agent(corrections.agent(&rec.agent), feed.agent_key));
-        let skill = skills
-            .entry((rec.skill.as_str(), rec.kind))
-            .or_insert_with(|| dir.skill_of_kind(corrections.skill(&rec.skill), rec.kind));
+        let at = match last_agent {
+            Some((text, at)) if text == rec.agent.as_str() => at,
+            _ => {
+                let at = *agent_at.entry(rec.agent.as_str()).or_insert_with(|| {
+                    let m = dir.agent(corrections.agent(&rec.agent), feed.agent_key);
+                    let (no, id) = match &m {
+                        AgentMatch::Found(a) => (
+                            order.agent_index.get(a.id.as_str()).copied().unwrap_or(u32::MAX),
+                            Some(Name::from(a.id.as_str())),
+                        ),
+                        _ => (u32::MAX, None),
+                    };
+                    agents.push((m, no, id));
+                    agents.len() - 1
+                });
+                last_agent = Some((rec.agent.as_str(), at));
+                at
+            }
+        };
+        let (agent, agent_no, agent_id) = &agents[at];
+        let (skill, skill_no, skill_id) = &*skills.entry((rec.skill.as_str(), rec.kind)).or_insert_with(|| {
+            let m = dir.skill_of_kind(corrections.skill(&rec.skill), rec.kind);
+            let (no, id) = match &m {
+                SkillMatch::Found(s) => {
+                    (order.skill_index.get(s.id.as_str()).copied().unwrap_or(u32::MAX), Some(Name::from(s.id.as_str())))
+                }
+                _ => (u32::MAX, None),
+            };
+            (m, no, id)
+        });
         let mut row = PlanRow {
             line: rec.line,
             agent: rec.agent.clone(),
             skill: rec.skill.clone(),
-            agent_id: None,
-            skill_id: None,
+            agent_id: agent_id.clone(),
+            skill_id: skill_id.clone(),
             before: None,
             requested: None,
             action: Action::Invalid,
             problem: None,
         };
-        if let AgentMatch::Found(a) = agent {
-            row.agent_id = Some(a.id.clone());
-        }
-        if let SkillMatch::Found(s) = skill {
-            row.skill_id = Some(s.id.clone());
-        }
         if let Ok(Target::Set(v)) = rec.value {
             row.requested = Some(v);
         }
@@ -231,31 +310,31 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
             .or_else(|| skill_problem(rec, skill, &feed.skill_column, &mut names))
             .or_else(|| value_problem(rec, options))
             .or_else(|| language_level_problem(rec, skill));
-        let found = match (&*agent, &*skill) {
-            (AgentMatch::Found(a), SkillMatch::Found(s)) => Some((*a, *s)),
-            _ => None,
-        };
+        let found = matches!((agent, skill), (AgentMatch::Found(_), SkillMatch::Found(_)))
+            && *agent_no != u32::MAX
+            && *skill_no != u32::MAX;
         match (problem, found, &rec.value) {
-            (None, Some((a, s)), Ok(target)) => {
-                valid.push(Some(Valid { agent_id: &a.id, skill_id: &s.id, target: *target }));
+            (None, true, Ok(target)) => {
+                valid.push(Some(Valid { agent: *agent_no, skill: *skill_no, target: *target }));
             }
             (problem, ..) => {
-                row.problem = problem;
+                row.problem = problem.map(Box::new);
                 valid.push(None);
             }
         }
         rows.push(row);
     }
 
-    let mut changes = diff(&mut rows, &kept, &valid, snapshot);
+    let (mut changes, mut ranges, members) = diff(&mut rows, &kept, &valid, &order);
+    drop(valid);
     // Unlisted removals are planned before the skill limit is checked: the room they make counts.
     if options.remove_unlisted {
-        remove_unlisted(&mut rows, &mut changes, snapshot);
+        remove_unlisted(&mut rows, &mut changes, &mut ranges, snapshot);
     }
     if let Some(max) = options.max_skills_per_agent {
-        enforce_skill_limit(&mut rows, &mut changes, snapshot, max);
+        enforce_skill_limit(&mut rows, &mut changes, &mut ranges, &members, snapshot, max);
     }
-    let mut changes: Vec<Change> = changes.into_iter().map(|(c, _)| c).collect();
+    drop((ranges, members));
     if !feed.problems.is_empty() {
         let agent_by_line: HashMap<usize, &str> =
             feed.records.iter().rev().map(|r| (r.line, r.agent.as_str())).collect();
@@ -263,8 +342,16 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
             rows.push(problem_row(p, agent_by_line.get(&p.line).copied().unwrap_or_default()));
         }
     }
-    rows.sort_by_key(|r| r.line);
-    changes.sort_by(|a, b| (a.agent_id.as_str(), a.skill_id.as_str()).cmp(&(b.agent_id.as_str(), b.skill_id.as_str())));
+    if !rows.is_sorted_by_key(|r| r.line) {
+        rows.sort_by_key(|r| r.line);
+    }
+    // The diff lists changes in this order already; only unlisted removals join out of it.
+    let by_pair = |a: &Change, b: &Change| {
+        (a.agent_id.as_str(), a.skill_id.as_str()).cmp(&(b.agent_id.as_str(), b.skill_id.as_str()))
+    };
+    if !changes.is_sorted_by(|a, b| by_pair(a, b).is_le()) {
+        changes.sort_by(by_pair);
+    }
     let summary = PlanSummary { excluded, ..summarize(&rows) };
     let unresolved = Unresolved {
         unknown_skills: names.unknown_skills.list,
@@ -463,43 +550,47 @@ fn show_target(t: Target) -> String {
 }
 
 /// Groups valid rows by (agent, skill), settles duplicates and conflicts and diffs each pair against
-/// the current assignment. Returns the changes to send, each with the rows it came from.
+/// the current assignment. Returns the changes to send, each with the rows it came from, in the
+/// order of (agent id, skill id).
+///
+/// Rows are grouped by sorting a (agent, skill, row) key of three numbers rather than by a map of
+/// vectors: no allocation per pair, and a pair's rows come out in line order.
 fn diff(
     rows: &mut [PlanRow],
     records: &[&FeedRecord],
-    valid: &[Option<Valid<'_>>],
-    snapshot: &Snapshot,
-) -> Vec<(Change, Vec<usize>)> {
-    let mut groups: HashMap<(&str, &str), Vec<usize>> = HashMap::with_capacity(valid.len());
-    let mut order: Vec<(&str, &str)> = Vec::new();
-    for (i, v) in valid.iter().enumerate() {
-        if let Some(v) = v {
-            let members = groups.entry((v.agent_id, v.skill_id)).or_default();
-            if members.is_empty() {
-                order.push((v.agent_id, v.skill_id));
-            }
-            members.push(i);
-        }
-    }
+    valid: &[Option<Valid>],
+    order: &Order<'_>,
+) -> (Vec<Change>, Vec<Members>, Vec<u32>) {
+    let snapshot = order.snapshot;
+    let mut keys: Vec<(u32, u32, u32)> =
+        valid.iter().enumerate().filter_map(|(i, v)| v.as_ref().map(|v| order.key(v, i))).collect();
+    keys.sort_unstable();
 
     // Reused lookup key: the snapshot's map is keyed by owned strings, so this avoids two
     // allocations per pair.
     let mut key = (String::new(), String::new());
-    let mut changes: Vec<(Change, Vec<usize>)> = Vec::new();
-    for pair in order {
-        let Some(members) = groups.get_mut(&pair) else { continue };
-        members.sort_by_key(|&i| rows[i].line);
+    let mut members: Vec<usize> = Vec::new();
+    let mut changes: Vec<Change> = Vec::new();
+    let mut ranges: Vec<Members> = Vec::new();
+    let mut start = 0u32;
+    for group in keys.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        let range = start..start + group.len() as u32;
+        start = range.end;
+        members.clear();
+        members.extend(group.iter().map(|k| k.2 as usize));
         let first = members[0];
-        let Some(target) = valid[first].map(|v| v.target) else { continue };
+        let Some(v) = valid[first] else { continue };
+        let target = v.target;
         let agrees = members.iter().all(|&i| valid[i].is_some_and(|v| same_target(v.target, target)));
         if !agrees {
-            mark_conflict(rows, records, valid, members);
+            mark_conflict(rows, records, valid, &members);
             continue;
         }
+        let (agent_id, skill_id) = (order.agent_id(&v), order.skill_id(&v));
         key.0.clear();
-        key.0.push_str(pair.0);
+        key.0.push_str(agent_id);
         key.1.clear();
-        key.1.push_str(pair.1);
+        key.1.push_str(skill_id);
         let before = snapshot.assignments.get(&key).copied();
         let action = match (target, before) {
             (Target::Set(_), None) => Action::Add,
@@ -513,25 +604,34 @@ fn diff(
                 rows[i].action = action;
             } else {
                 rows[i].action = Action::Unchanged;
-                rows[i].problem = Some(RowProblem {
+                rows[i].problem = Some(Box::new(RowProblem {
                     line: rows[i].line,
                     code: "duplicate_row".into(),
-                    column: records[i].value_column.clone(),
+                    column: records[i].value_column.to_string(),
                     message: format!("same as line {}", rows[first].line),
-                });
+                }));
             }
         }
         if action != Action::Unchanged {
             let lines = members.iter().map(|&i| rows[i].line).collect();
-            let active = before.and_then(|_| snapshot.active_of(pair.0, pair.1));
-            let change = Change { agent_id: pair.0.into(), skill_id: pair.1.into(), before, target, lines, active };
-            changes.push((change, members.clone()));
+            let active = before.and_then(|_| snapshot.active_of(agent_id, skill_id));
+            let shared = |id: &Option<Name>, text: &str| id.clone().unwrap_or_else(|| Name::from(text));
+            let change = Change {
+                agent_id: shared(&rows[first].agent_id, agent_id),
+                skill_id: shared(&rows[first].skill_id, skill_id),
+                before,
+                target,
+                lines,
+                active,
+            };
+            changes.push(change);
+            ranges.push(range);
         }
     }
-    changes
+    (changes, ranges, keys.into_iter().map(|k| k.2).collect())
 }
 
-fn mark_conflict(rows: &mut [PlanRow], records: &[&FeedRecord], valid: &[Option<Valid<'_>>], members: &[usize]) {
+fn mark_conflict(rows: &mut [PlanRow], records: &[&FeedRecord], valid: &[Option<Valid>], members: &[usize]) {
     let listing: Vec<String> = members
         .iter()
         .filter_map(|&i| valid[i].map(|v| format!("line {} ({})", rows[i].line, show_target(v.target))))
@@ -545,21 +645,28 @@ fn mark_conflict(rows: &mut [PlanRow], records: &[&FeedRecord], valid: &[Option<
     );
     for &i in members {
         rows[i].action = Action::Invalid;
-        rows[i].problem = Some(RowProblem {
+        rows[i].problem = Some(Box::new(RowProblem {
             line: rows[i].line,
             code: "conflicting_rows".into(),
-            column: records[i].value_column.clone(),
+            column: records[i].value_column.to_string(),
             message: message.clone(),
-        });
+        }));
     }
 }
 
 /// Refuses every add of an agent whose skill count would pass `max` (updates still go). Removals
 /// of the same plan make room: the apply sends them before any add.
-fn enforce_skill_limit(rows: &mut [PlanRow], changes: &mut Vec<(Change, Vec<usize>)>, snapshot: &Snapshot, max: usize) {
+fn enforce_skill_limit(
+    rows: &mut [PlanRow],
+    changes: &mut Vec<Change>,
+    ranges: &mut Vec<Members>,
+    members: &[u32],
+    snapshot: &Snapshot,
+    max: usize,
+) {
     let mut adds: HashMap<&str, usize> = HashMap::new();
     let mut removes: HashMap<&str, usize> = HashMap::new();
-    for (c, _) in changes.iter() {
+    for c in changes.iter() {
         match (c.before, c.target) {
             (None, Target::Set(_)) => *adds.entry(c.agent_id.as_str()).or_default() += 1,
             (Some(_), Target::Remove) => *removes.entry(c.agent_id.as_str()).or_default() += 1,
@@ -580,36 +687,45 @@ fn enforce_skill_limit(rows: &mut [PlanRow], changes: &mut Vec<(Change, Vec<usiz
     if over.is_empty() {
         return;
     }
-    changes.retain(|(c, members)| {
-        let Some(&(now, n)) = over.get(c.agent_id.as_str()) else { return true };
-        if c.before.is_some() || !matches!(c.target, Target::Set(_)) {
-            return true;
-        }
-        for &i in members {
-            let message = format!(
-                "line {}: agent '{}' keeps {now} skills and this plan adds {n}, {} in all; the platform allows at most {max}. Remove {} of the additions or some of the agent's current skills.",
-                rows[i].line,
-                rows[i].agent,
-                now + n,
-                now + n - max
-            );
-            rows[i].action = Action::Invalid;
-            rows[i].problem = Some(RowProblem {
-                line: rows[i].line,
-                code: "too_many_skills".into(),
-                column: rows[i].skill.clone(),
-                message,
-            });
-        }
-        false
-    });
+    // Which changes stay: an add of an agent over the limit goes, and its rows say why.
+    let keep: Vec<bool> = changes
+        .iter()
+        .zip(ranges.iter())
+        .map(|(c, range)| {
+            let Some(&(now, n)) = over.get(c.agent_id.as_str()) else { return true };
+            if c.before.is_some() || !matches!(c.target, Target::Set(_)) {
+                return true;
+            }
+            for i in members[range.start as usize..range.end as usize].iter().map(|&i| i as usize) {
+                let message = format!(
+                    "line {}: agent '{}' keeps {now} skills and this plan adds {n}, {} in all; the platform allows at most {max}. Remove {} of the additions or some of the agent's current skills.",
+                    rows[i].line,
+                    rows[i].agent,
+                    now + n,
+                    now + n - max
+                );
+                rows[i].action = Action::Invalid;
+                rows[i].problem = Some(Box::new(RowProblem {
+                    line: rows[i].line,
+                    code: "too_many_skills".into(),
+                    column: rows[i].skill.to_string(),
+                    message,
+                }));
+            }
+            false
+        })
+        .collect();
+    let mut flags = keep.iter();
+    ranges.retain(|_| flags.next().copied().unwrap_or(true));
+    let mut flags = keep.iter();
+    changes.retain(|_| flags.next().copied().unwrap_or(true));
 }
 
 /// The confirmed "feed is the whole truth" mode: every current skill of a listed agent that the
 /// feed does not mention is removed. Any row naming the skill (even an invalid one) keeps it, so
 /// a typo in a value never turns into a removal.
-fn remove_unlisted(rows: &mut Vec<PlanRow>, changes: &mut Vec<(Change, Vec<usize>)>, snapshot: &Snapshot) {
-    let mut listed: HashMap<&str, (String, HashSet<&str>)> = HashMap::new();
+fn remove_unlisted(rows: &mut Vec<PlanRow>, changes: &mut Vec<Change>, ranges: &mut Vec<Members>, snapshot: &Snapshot) {
+    let mut listed: HashMap<&str, (Name, HashSet<&str>)> = HashMap::new();
     let mut live: HashSet<&str> = HashSet::new();
     for r in rows.iter() {
         let Some(agent_id) = r.agent_id.as_deref() else { continue };
@@ -636,23 +752,24 @@ fn remove_unlisted(rows: &mut Vec<PlanRow>, changes: &mut Vec<(Change, Vec<usize
         extra.push(PlanRow {
             line: 0,
             agent: agent_text.clone(),
-            skill: skill_names.get(skill_id.as_str()).copied().unwrap_or(skill_id).to_string(),
-            agent_id: Some(agent_id.clone()),
-            skill_id: Some(skill_id.clone()),
+            skill: skill_names.get(skill_id.as_str()).copied().unwrap_or(skill_id).into(),
+            agent_id: Some(agent_id.into()),
+            skill_id: Some(skill_id.into()),
             before: Some(value),
             requested: None,
             action: Action::Remove,
             problem: None,
         });
         let change = Change {
-            agent_id: agent_id.clone(),
-            skill_id: skill_id.clone(),
+            agent_id: agent_id.into(),
+            skill_id: skill_id.into(),
             before: Some(value),
             target: Target::Remove,
             lines: Vec::new(),
             active: snapshot.active_of(agent_id, skill_id),
         };
-        changes.push((change, Vec::new()));
+        changes.push(change);
+        ranges.push(0..0);
     }
     // The snapshot's map has no order; the plan must be deterministic.
     extra.sort_by(|a, b| (&a.agent_id, &a.skill_id).cmp(&(&b.agent_id, &b.skill_id)));
@@ -664,14 +781,14 @@ fn remove_unlisted(rows: &mut Vec<PlanRow>, changes: &mut Vec<(Change, Vec<usize
 fn problem_row(p: &RowProblem, agent: &str) -> PlanRow {
     PlanRow {
         line: p.line,
-        agent: agent.to_string(),
-        skill: String::new(),
+        agent: agent.into(),
+        skill: Name::default(),
         agent_id: None,
         skill_id: None,
         before: None,
         requested: None,
         action: Action::Invalid,
-        problem: Some(p.clone()),
+        problem: Some(Box::new(p.clone())),
     }
 }
 

@@ -90,7 +90,7 @@ pub async fn read_back(client: &dyn PlatformClient, changes: &[Change], states: 
         return Ok(0);
     }
     let pairs: Vec<(String, String)> =
-        need.iter().map(|&i| (changes[i].agent_id.clone(), changes[i].skill_id.clone())).collect();
+        need.iter().map(|&i| (changes[i].agent_id.to_string(), changes[i].skill_id.to_string())).collect();
     match client.read_back(&pairs).await {
         Ok((current, ids)) => {
             for (&i, pair) in need.iter().zip(&pairs) {

@@ -168,7 +168,7 @@ async fn survives(kind: PlatformKind, faults: Faults, label: &str) {
     // Row by row, each ends as what it was: the same outcome a run without faults reports.
     let mut by_pair: BTreeMap<(String, String), Vec<Outcome>> = BTreeMap::new();
     for row in &run.rows {
-        by_pair.entry((row.agent.clone(), row.skill.clone())).or_default().push(row.outcome);
+        by_pair.entry((row.agent.to_string(), row.skill.to_string())).or_default().push(row.outcome);
         if matches!(row.outcome, Outcome::Invalid) {
             assert!(row.error.as_deref().is_some_and(|e| !e.is_empty()), "{label}: an invalid row says why: {row:?}");
         }

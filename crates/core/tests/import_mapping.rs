@@ -24,7 +24,7 @@ fn detected_feed(name: &str, platform: PlatformKind) -> Feed {
 
 /// (line, agent, skill, value) of every record, for compact assertions.
 fn requests(feed: &Feed) -> Vec<(usize, String, String, Result<Target, String>)> {
-    feed.records.iter().map(|r| (r.line, r.agent.clone(), r.skill.clone(), r.value.clone())).collect()
+    feed.records.iter().map(|r| (r.line, r.agent.to_string(), r.skill.to_string(), r.value.clone())).collect()
 }
 
 fn set(line: usize, agent: &str, skill: &str, v: f64) -> (usize, String, String, Result<Target, String>) {

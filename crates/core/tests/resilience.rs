@@ -266,7 +266,7 @@ async fn cxone_item_errors_are_never_reported_as_success() {
     let state = support::state(&sb);
     let (mut done, mut failed) = (0, 0);
     for r in &run.rows {
-        let key = (r.agent.clone(), r.skill.clone());
+        let key = (r.agent.to_string(), r.skill.to_string());
         match r.outcome {
             Outcome::Added | Outcome::Updated => {
                 done += 1;
@@ -368,7 +368,7 @@ async fn cancel_before_or_during_apply_skips_what_was_not_sent(kind: PlatformKin
     let state = support::state(&sb);
     let (mut done, mut skipped) = (0, 0);
     for r in &run.rows {
-        let key = (r.agent.clone(), r.skill.clone());
+        let key = (r.agent.to_string(), r.skill.to_string());
         match r.outcome {
             Outcome::Added | Outcome::Updated => {
                 done += 1;
@@ -426,7 +426,7 @@ async fn resume_after_a_kill_finishes_without_redoing_confirmed_work(kind: Platf
     assert_eq!(support::sandbox_writes(&sb.stats()), AGENTS as u64, "the sandbox saw the lower bound of writes");
     assert_eq!((second.summary.failed, second.summary.verified), (0, AGENTS), "{:?}", support::outcomes(&second));
     for r in &second.rows {
-        let key = (r.agent.clone(), r.skill.clone());
+        let key = (r.agent.to_string(), r.skill.to_string());
         let was = original.get(&key).copied();
         let want = if was.is_some() { Outcome::Updated } else { Outcome::Added };
         assert_eq!(r.outcome, want, "line {} is reported as what it was, not unchanged: {r:?}", r.line);

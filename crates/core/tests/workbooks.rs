@@ -149,8 +149,8 @@ fn rows(prepared: &Prepared) -> Vec<Row> {
         .map(|r| {
             (
                 r.line,
-                r.agent.clone(),
-                r.skill.clone(),
+                r.agent.to_string(),
+                r.skill.to_string(),
                 r.action,
                 r.requested,
                 r.problem.as_ref().map(|p| p.code.clone()),

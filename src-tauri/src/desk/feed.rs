@@ -187,9 +187,9 @@ impl Desk {
                 let (value, remove, problem) = split(r.value.clone());
                 PreviewRow {
                     line: r.line,
-                    agent: r.agent.clone(),
-                    skill: r.skill.clone(),
-                    raw_value: r.raw_value.clone(),
+                    agent: r.agent.to_string(),
+                    skill: r.skill.to_string(),
+                    raw_value: r.raw_value.to_string(),
                     value,
                     remove,
                     problem,

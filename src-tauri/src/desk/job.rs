@@ -137,8 +137,8 @@ impl Desk {
                 .into_iter()
                 .map(|r| PlanRowView {
                     line: r.line,
-                    agent: r.agent.clone(),
-                    skill: r.skill.clone(),
+                    agent: r.agent.to_string(),
+                    skill: r.skill.to_string(),
                     before: r.before,
                     requested: r.requested,
                     action: r.action.into(),
@@ -255,8 +255,8 @@ impl Desk {
                 .into_iter()
                 .map(|r| RunRowView {
                     line: r.line,
-                    agent: r.agent.clone(),
-                    skill: r.skill.clone(),
+                    agent: r.agent.to_string(),
+                    skill: r.skill.to_string(),
                     before: r.before,
                     requested: r.requested,
                     after: r.after,

@@ -19,7 +19,7 @@ use reqwest::header::HeaderMap;
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -526,7 +526,7 @@ impl PlatformClient for Cxone {
 
     fn batches(&self, changes: &[Change]) -> Vec<Batch> {
         // Per skill: new assignments (POST), changed ones (PUT), removals (DELETE).
-        let mut by_skill: BTreeMap<(&str, u8), Vec<usize>> = BTreeMap::new();
+        let mut by_skill: HashMap<(&str, u8), Vec<usize>> = HashMap::new();
         for (i, c) in changes.iter().enumerate() {
             let kind = match (c.target, c.before) {
                 (Target::Set(_), None) => 0,
@@ -535,6 +535,9 @@ impl PlatformClient for Cxone {
             };
             by_skill.entry((&c.skill_id, kind)).or_default().push(i);
         }
+        // Skills in order, as a tree would give them, sorted once rather than searched per change.
+        let mut by_skill: Vec<((&str, u8), Vec<usize>)> = by_skill.into_iter().collect();
+        by_skill.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut out = Vec::new();
         for ((skill, kind), items) in by_skill {
             for chunk in items.chunks(MAX_BATCH) {
@@ -559,11 +562,11 @@ impl PlatformClient for Cxone {
         }
     }
 
-    fn read_back_cost(&self, pairs: &[(String, String)], snapshot_assignments: usize) -> u64 {
-        let skills: BTreeSet<&str> = pairs.iter().map(|(_, s)| s.as_str()).collect();
+    fn read_back_cost(&self, pairs: &[(&str, &str)], snapshot_assignments: usize) -> u64 {
+        let skills: HashSet<&str> = pairs.iter().map(|&(_, s)| s).collect();
         let known = snapshot_assignments.max(self.assignments_total.load(std::sync::atomic::Ordering::Relaxed));
         // Relisting: the filtered listings these skills need, one page each at least.
-        let lists = self.relist_filters(pairs).len() as u64;
+        let lists = self.relist_filters(skills.iter().copied()).len() as u64;
         let full = (known + pairs.len()).div_ceil(ASSIGNMENT_PAGE) as u64 + lists - 1;
         // Per skill: its enabled and its disabled assignments.
         (2 * skills.len() as u64).min(full)
@@ -575,7 +578,8 @@ impl PlatformClient for Cxone {
             return Ok((out, vec![]));
         }
         let skills: BTreeSet<&str> = pairs.iter().map(|(_, s)| s.as_str()).collect();
-        let pages: Vec<Page> = if 2 * skills.len() as u64 <= self.read_back_cost(pairs, 0) {
+        let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(a, s)| (a.as_str(), s.as_str())).collect();
+        let pages: Vec<Page> = if 2 * skills.len() as u64 <= self.read_back_cost(&borrowed, 0) {
             let lists: Vec<String> = skills
                 .into_iter()
                 .flat_map(|s| {
@@ -595,7 +599,7 @@ impl PlatformClient for Cxone {
                 .await?;
             per.into_iter().flatten().collect()
         } else {
-            self.assignment_lists(&self.relist_filters(pairs), &Events::none()).await?
+            self.assignment_lists(&self.relist_filters(pairs.iter().map(|(_, s)| s.as_str())), &Events::none()).await?
         };
         collect_assignments(pages, &mut out);
         Ok((out, vec![]))
@@ -610,9 +614,9 @@ impl Cxone {
 
     /// The listings that hold `pairs`: enabled and disabled assignments, of inactive skills only
     /// when one of the pairs' skills is inactive.
-    fn relist_filters(&self, pairs: &[(String, String)]) -> Vec<&'static str> {
+    fn relist_filters<'p>(&self, skills: impl IntoIterator<Item = &'p str>) -> Vec<&'static str> {
         let active = self.skill_active.read();
-        let any_inactive = pairs.iter().any(|(_, s)| active.get(s) == Some(&false));
+        let any_inactive = skills.into_iter().any(|s| active.get(s) == Some(&false));
         ASSIGNMENT_FILTERS.iter().copied().filter(|f| any_inactive || f.ends_with("isSkillActive=true")).collect()
     }
 

@@ -266,7 +266,7 @@ pub trait PlatformClient: Send + Sync {
     async fn write(&self, batch: &Batch, changes: &[Change]) -> BatchResult;
 
     /// How many reads `read_back` would need for these pairs (for the plan's estimate).
-    fn read_back_cost(&self, pairs: &[(String, String)], snapshot_assignments: usize) -> u64;
+    fn read_back_cost(&self, pairs: &[(&str, &str)], snapshot_assignments: usize) -> u64;
 
     /// The current values of `pairs` (absent = not assigned), in the fewest reads.
     async fn read_back(&self, pairs: &[(String, String)]) -> Result<(ReadBack, Vec<String>)>;

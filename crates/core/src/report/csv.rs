@@ -42,10 +42,10 @@ pub fn write_csv(path: &Path, rows: &[RowResult]) -> Result<()> {
     for r in rows {
         let cells = [
             r.line.to_string(),
-            r.agent.clone(),
-            r.agent_id.clone().unwrap_or_default(),
-            r.skill.clone(),
-            r.skill_id.clone().unwrap_or_default(),
+            r.agent.to_string(),
+            r.agent_id.as_deref().unwrap_or_default().to_string(),
+            r.skill.to_string(),
+            r.skill_id.as_deref().unwrap_or_default().to_string(),
             value(r.before),
             value(r.requested),
             value(r.after),
