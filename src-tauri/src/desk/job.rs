@@ -33,7 +33,7 @@ pub struct Planned {
 }
 
 pub enum PlanSource {
-    Feed { loaded: LoadedFeed, options: PlanOptions },
+    Feed { loaded: Box<LoadedFeed>, options: PlanOptions },
     Approved(Box<SavedPlan>),
 }
 
@@ -109,7 +109,7 @@ impl Desk {
             profile: profile.to_string(),
             tenant,
             client,
-            source: PlanSource::Feed { loaded, options: plan_options },
+            source: PlanSource::Feed { loaded: Box::new(loaded), options: plan_options },
             prepared,
             job_id,
             journal_path,
