@@ -266,8 +266,8 @@ impl SavedPlan {
     }
 }
 
-/// Reads back every pair the plan changes, in the fewest reads, and lists those whose value (or,
-/// on CXone, whose on/off state) is not the plan's `before`. Empty: the tenant is as planned.
+/// Reads back every pair the plan changes, in the fewest reads, and lists (in the feed's line order)
+/// those whose value (or, on CXone, whose on/off state) is not the plan's `before`. Empty: the tenant is as planned.
 /// `size` (from the saved plan) lets the client choose between per-pair and full reads.
 pub async fn drift(client: &dyn PlatformClient, plan: &Plan, size: Option<TenantSize>) -> Result<Vec<Drift>> {
     if plan.changes.is_empty() {
@@ -284,7 +284,8 @@ pub async fn drift(client: &dyn PlatformClient, plan: &Plan, size: Option<Tenant
         .filter_map(|r| Some(((r.agent_id.as_deref()?, r.skill_id.as_deref()?), (r.agent.as_str(), r.skill.as_str()))))
         .collect();
     let on_off = plan.platform == PlatformKind::Cxone;
-    let mut out = Vec::new();
+    // Listed in the feed's order, so the list reads like the plan.
+    let mut out: Vec<(usize, Drift)> = Vec::new();
     for (c, pair) in plan.changes.iter().zip(&pairs) {
         let value = now.values.get(pair).copied();
         // CXone keeps an on/off state per assignment; the plan sends it back unchanged on an
@@ -298,18 +299,23 @@ pub async fn drift(client: &dyn PlatformClient, plan: &Plan, size: Option<Tenant
             continue;
         }
         let (agent, skill) = names.get(&(c.agent_id.as_str(), c.skill_id.as_str())).copied().unwrap_or_default();
-        out.push(Drift {
-            agent: if agent.is_empty() { c.agent_id.clone() } else { agent.to_string() },
-            skill: if skill.is_empty() { c.skill_id.clone() } else { skill.to_string() },
-            agent_id: c.agent_id.clone(),
-            skill_id: c.skill_id.clone(),
-            planned: c.before,
-            now: value,
-            planned_active,
-            now_active,
-        });
+        let line = c.lines.iter().copied().min().unwrap_or(usize::MAX);
+        out.push((
+            line,
+            Drift {
+                agent: if agent.is_empty() { c.agent_id.clone() } else { agent.to_string() },
+                skill: if skill.is_empty() { c.skill_id.clone() } else { skill.to_string() },
+                agent_id: c.agent_id.clone(),
+                skill_id: c.skill_id.clone(),
+                planned: c.before,
+                now: value,
+                planned_active,
+                now_active,
+            },
+        ));
     }
-    Ok(out)
+    out.sort_by_key(|(line, _)| *line);
+    Ok(out.into_iter().map(|(_, d)| d).collect())
 }
 
 /// The message for a refused apply: how many pairs changed, one line each.
