@@ -25,6 +25,8 @@ mod skillsync_commands {
         "load_template",
         "plan",
         "plan_rows",
+        "save_plan",
+        "open_approved_plan",
         "apply",
         "pause_run",
         "resume_run",

@@ -115,6 +115,16 @@ pub fn plan_rows(desk: State<'_, Desk>, query: RowQuery) -> UiResult<PlanRowPage
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn save_plan(desk: State<'_, Desk>, path: PathBuf) -> UiResult<String> {
+    desk.save_plan(&path).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn open_approved_plan(desk: State<'_, Desk>, profile: String, path: PathBuf) -> UiResult<PlanView> {
+    desk.open_approved_plan(&profile, &path).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn apply(desk: State<'_, Desk>, options: ApplyInput, events: Channel<ProgressEvent>) -> UiResult<RunView> {
     desk.apply(options, forward(events)).await
 }
@@ -178,6 +188,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         load_template,
         plan,
         plan_rows,
+        save_plan,
+        open_approved_plan,
         apply,
         pause_run,
         resume_run,

@@ -155,6 +155,10 @@ pub enum FilePurpose {
     Export,
     /// Save the last run's report.
     Report,
+    /// Save the current plan for approval.
+    Plan,
+    /// Open a plan saved for approval.
+    ApprovedPlan,
 }
 
 /// The app's version and where it keeps things, for the About line.

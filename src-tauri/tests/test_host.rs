@@ -494,3 +494,123 @@ async fn a_workbook_opens_its_first_sheet_with_a_header_and_another_sheet_on_req
     assert_eq!(err["code"], "input.invalid", "{err}");
     assert!(err["message"].as_str().unwrap_or("").contains("'Read me', 'Long', 'Wide', 'Packed'"), "{err}");
 }
+
+/// Ana's Tech Support Tier 2 (held in the demo tenant) set to `level`.
+fn ana_feed(h: &Host, name: &str, level: f64) -> (std::path::PathBuf, MappingInput) {
+    let p = write(h, name, &format!("email,skill,proficiency\nana.ruiz@example.com,Tech Support Tier 2,{level}\n"));
+    let m = h.desk.open_feed(&p).unwrap().mapping.unwrap();
+    (p, m)
+}
+
+#[tokio::test]
+async fn a_plan_saved_for_approval_opens_as_the_current_plan_and_applies_exactly() {
+    let h = host();
+    let (_, m) = ana_feed(&h, "ana.csv", 1.5);
+    let plan = h.desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap();
+    assert_eq!(plan.summary.update, 1, "{plan:?}");
+
+    let file = h.dir.path().join("approved.json");
+    let e = h.desk.save_plan(&file).await.unwrap_err();
+    assert_eq!(e.code, "path.not_chosen", "the plan is written only where the user chose: {e}");
+    let file = h.desk.grant(FilePurpose::Plan, file);
+    assert_eq!(h.desk.save_plan(&file).await.unwrap(), file.display().to_string());
+    let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(saved["feed"]["name"], "ana.csv", "{saved}");
+    assert_eq!(saved["plan"]["changes"].as_array().map(Vec::len), Some(1), "{saved}");
+
+    // Later (another feed opened meanwhile): the approved plan becomes the current plan.
+    ana_feed(&h, "other.csv", 2.5);
+    let e = h.desk.open_approved_plan(BUILTIN_GENESYS, &file).await.unwrap_err();
+    assert_eq!(e.code, "path.not_chosen", "a save choice is not a read choice: {e}");
+    let file = h.desk.grant(FilePurpose::ApprovedPlan, file);
+    let opened = h.desk.open_approved_plan(BUILTIN_GENESYS, &file).await.unwrap();
+    assert_eq!(opened.summary, plan.summary, "the same plan: {opened:?}");
+    assert_eq!(opened.estimate.writes, 1);
+    let rows = h.desk.plan_rows(&query(Some("update"))).unwrap();
+    assert_eq!(rows.rows[0].agent, "ana.ruiz@example.com", "the Plan step shows the saved rows");
+    assert_eq!(rows.rows[0].requested, Some(1.5), "the saved target, not the feed opened since");
+
+    let run = h.desk.apply(ApplyInput::default(), Events::none()).await.unwrap();
+    assert_eq!((run.summary.updated, run.summary.verified, run.summary.failed), (1, 1, 0), "{run:?}");
+    assert_eq!(h.desk.history().unwrap()[0].feed, "ana.csv", "the run names the plan's feed");
+
+    // Applied once, the tenant no longer matches it: opened again, the apply refuses.
+    h.desk.open_approved_plan(BUILTIN_GENESYS, &file).await.unwrap();
+    let e = h.desk.apply(ApplyInput::default(), Events::none()).await.unwrap_err();
+    assert_eq!(e.code, "plan.drifted", "{e}");
+    assert!(
+        e.message.contains("ana.ruiz@example.com · Tech Support Tier 2: planned before")
+            && e.message.contains("now 1.5"),
+        "the message lists the pair, its planned before value and the value now: {e}"
+    );
+    assert_eq!(h.desk.history().unwrap().len(), 1, "no second run");
+}
+
+#[tokio::test]
+async fn an_edited_plan_or_one_for_another_tenant_is_refused_when_opened() {
+    let h = host();
+    assert_eq!(h.desk.save_plan(&h.dir.path().join("p.json")).await.unwrap_err().code, "state.no_plan");
+    let (_, m) = ana_feed(&h, "ana.csv", 1.5);
+    h.desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap();
+    let file = h.desk.grant(FilePurpose::Plan, h.dir.path().join("p.json"));
+    h.desk.save_plan(&file).await.unwrap();
+    let file = h.desk.grant(FilePurpose::ApprovedPlan, file);
+
+    let e = h.desk.open_approved_plan(BUILTIN_CXONE, &file).await.unwrap_err();
+    assert_eq!(e.code, "config.invalid", "made for Genesys Cloud: {e}");
+    assert!(e.message.contains("Genesys Cloud"), "{e}");
+
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("1.5", "5", 1)).unwrap();
+    let e = h.desk.open_approved_plan(BUILTIN_GENESYS, &file).await.unwrap_err();
+    assert_eq!(e.code, "input.invalid", "{e}");
+    assert!(e.message.contains("changed after it was saved"), "{e}");
+}
+
+/// Two windows on one tenant: a plan made in one is re-checked at Apply, after the other changed
+/// the same pair — not trusted because it was seen.
+#[tokio::test]
+async fn every_apply_rechecks_the_plan_against_the_tenant() {
+    let mut config = SandboxConfig::new(skillsync_sandbox::Platform::Genesys);
+    config.tenant = skillsync_sandbox::TenantSource::Inline(
+        serde_json::from_value(serde_json::json!({
+            "skills": [{"name": "Billing"}],
+            "users": [{"email": "ana@example.com", "name": "Ana"}],
+            "assignments": [{"email": "ana@example.com", "skill": "Billing", "proficiency": 2}]
+        }))
+        .unwrap(),
+    );
+    let sb = Sandbox::start(config).await.unwrap();
+    let profile = |sb: &Sandbox| {
+        let mut p = input(sb, "tenant", &sb.credentials().client_secret);
+        p.platform = Platform::Genesys;
+        p
+    };
+    let (first, second) = (host(), host());
+    let mut plans = vec![];
+    for (h, level) in [(&first, 4.0), (&second, 5.0)] {
+        h.desk.save_profile(&profile(&sb)).await.unwrap();
+        let p = write(h, "f.csv", &format!("email,skill,proficiency\nana@example.com,Billing,{level}\n"));
+        let m = h.desk.open_feed(&p).unwrap().mapping.unwrap();
+        plans.push(h.desk.plan("tenant", &m, no_remove(), Events::none()).await.unwrap());
+    }
+    assert!(plans.iter().all(|p| p.summary.update == 1), "{plans:?}");
+    let run = second.desk.apply(ApplyInput::default(), Events::none()).await.unwrap();
+    assert_eq!(run.summary.updated, 1, "{run:?}");
+
+    let writes = sb.stats()["total"].as_u64();
+    let e = first.desk.apply(ApplyInput::default(), Events::none()).await.unwrap_err();
+    assert_eq!(e.code, "plan.drifted", "{e}");
+    assert!(e.message.contains("ana@example.com · Billing: planned before 2, now 5"), "{e}");
+    let by_route = sb.stats()["by_route"].clone();
+    let patches: u64 = by_route
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.starts_with("PATCH"))
+        .map(|(_, v)| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(patches, 1, "only the second window's write reached the tenant: {by_route}");
+    assert!(sb.stats()["total"].as_u64() > writes, "the check read the tenant");
+    sb.shutdown().await;
+}

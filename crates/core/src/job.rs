@@ -95,7 +95,7 @@ pub async fn prepare(
     Ok(Prepared { plan, snapshot, estimate, reads: client.counts().read })
 }
 
-fn estimate(client: &dyn PlatformClient, plan: &Plan, snapshot: &Snapshot) -> Estimate {
+pub(crate) fn estimate(client: &dyn PlatformClient, plan: &Plan, snapshot: &Snapshot) -> Estimate {
     let writes = client.batches(&plan.changes).len() as u64;
     let verify_reads = if client.kind() == PlatformKind::Cxone {
         let pairs: Vec<(String, String)> =

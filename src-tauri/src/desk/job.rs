@@ -6,8 +6,9 @@ use crate::dto::{
     ApplyInput, Estimate, MappingInput, PlanOptionsInput, PlanRowPage, PlanRowView, PlanView, RowQuery, RunRowPage,
     RunRowView, RunView, Unresolved,
 };
-use crate::error::{UiError, UiResult};
+use crate::error::{codes, UiError, UiResult};
 use skillsync_core::apply::{ApplyOptions, Control};
+use skillsync_core::approval::{self, SavedPlan};
 use skillsync_core::job::{self, ExecuteOptions, LoadedFeed, Prepared, Run};
 use skillsync_core::journal::{self, JobId, Journal};
 use skillsync_core::mapping::Mapping;
@@ -24,10 +25,26 @@ pub struct Planned {
     pub profile: String,
     pub tenant: String,
     pub client: Arc<dyn PlatformClient>,
-    pub loaded: LoadedFeed,
+    /// Where the plan came from: a feed planned here, or a saved plan opened for approval.
+    pub source: PlanSource,
     pub prepared: Prepared,
     pub job_id: JobId,
     pub journal_path: PathBuf,
+}
+
+pub enum PlanSource {
+    Feed { loaded: Box<LoadedFeed>, options: PlanOptions },
+    Approved(Box<SavedPlan>),
+}
+
+impl PlanSource {
+    /// The feed the report and the history name.
+    pub fn feed_path(&self) -> PathBuf {
+        match self {
+            PlanSource::Feed { loaded, .. } => loaded.path.clone(),
+            PlanSource::Approved(saved) => PathBuf::from(&saved.feed.name),
+        }
+    }
 }
 
 /// The last finished run.
@@ -42,7 +59,7 @@ pub struct Finished {
 
 /// Runs file and parsing work on a blocking thread, off the async workers that keep the window's
 /// other commands and the run's calls moving.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Error> + Send + 'static) -> UiResult<T> {
+pub(super) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Error> + Send + 'static) -> UiResult<T> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| Error::Input(format!("the background task stopped: {e}")))?
@@ -87,37 +104,12 @@ impl Desk {
             let (path, id) = (journal_path.clone(), job_id.clone());
             blocking(move || Ok(path.exists() && journal::read(&path, &id).is_ok_and(|p| !p.finished))).await?
         };
-        let plan = &prepared.plan;
-        let u = &plan.unresolved;
-        let names = |v: &[skillsync_core::plan::UnresolvedName]| v.iter().map(Into::into).collect();
-        let view = PlanView {
-            profile: profile.to_string(),
-            platform: kind.into(),
-            tenant: tenant.clone(),
-            summary: (&plan.summary).into(),
-            estimate: Estimate {
-                writes: prepared.estimate.writes,
-                verify_reads: prepared.estimate.verify_reads,
-                rate_per_minute: prepared.estimate.rate_per_minute,
-                seconds: prepared.estimate.seconds,
-            },
-            unresolved: Unresolved {
-                unknown_skills: names(&u.unknown_skills),
-                unknown_agents: names(&u.unknown_agents),
-                inactive_skills: names(&u.inactive_skills),
-                inactive_agents: names(&u.inactive_agents),
-                ambiguous_agents: names(&u.ambiguous_agents),
-                ambiguous_skills: names(&u.ambiguous_skills),
-            },
-            reads: prepared.reads,
-            elapsed_ms: started.elapsed().as_millis() as u64,
-            resumable,
-        };
+        let view = plan_view(profile, kind, &tenant, &prepared, started, resumable);
         *self.plan.lock() = Some(Arc::new(Planned {
             profile: profile.to_string(),
             tenant,
             client,
-            loaded,
+            source: PlanSource::Feed { loaded: Box::new(loaded), options: plan_options },
             prepared,
             job_id,
             journal_path,
@@ -163,6 +155,17 @@ impl Desk {
             ))
             .into());
         }
+        // Never trusted, however recent: every pair the plan changes must still hold its before
+        // value, or nothing is sent.
+        let size = match &planned.source {
+            PlanSource::Approved(saved) => Some(saved.tenant_size),
+            PlanSource::Feed { .. } => None,
+        };
+        events.emit(skillsync_core::Event::Note { message: "checking that the tenant still matches the plan".into() });
+        let drifted = approval::drift(planned.client.as_ref(), &planned.prepared.plan, size).await?;
+        if !drifted.is_empty() {
+            return Err(UiError::new(codes::PLAN_DRIFTED, approval::drift_message(&drifted)));
+        }
         let writes = planned.prepared.estimate.writes;
         let (path, id, resume) = (planned.journal_path.clone(), planned.job_id.clone(), input.resume);
         let (journal, previous) = blocking(move || {
@@ -190,9 +193,10 @@ impl Desk {
         let id = super::history::new_run_id(started_at);
         let dir = self.paths.runs().join(&id);
         let run = Arc::new(run);
+        let feed_path = planned.source.feed_path();
         let files = {
             let (path, tenant, feed, run) =
-                (dir.join("report.html"), planned.tenant.clone(), planned.loaded.path.clone(), run.clone());
+                (dir.join("report.html"), planned.tenant.clone(), feed_path.clone(), run.clone());
             blocking(move || job::write_report(&path, kind, &tenant, &feed, &run)).await?
         };
         let report_files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
@@ -206,12 +210,12 @@ impl Desk {
             report_files: report_files.clone(),
             journal_errors: run.journal_errors.clone(),
         };
-        super::history::record(&dir, &id, started_at, &planned.profile, kind, &planned.loaded.path, &view)?;
+        super::history::record(&dir, &id, started_at, &planned.profile, kind, &feed_path, &view)?;
         *self.run.lock() = Some(Arc::new(Finished {
             id,
             platform: kind,
             tenant: planned.tenant.clone(),
-            feed: planned.loaded.path.clone(),
+            feed: feed_path,
             run,
             report_files,
         }));
@@ -280,5 +284,42 @@ impl Desk {
     /// The last run, for a window that reloads.
     pub fn last_run_id(&self) -> Option<String> {
         self.run.lock().as_ref().map(|f| f.id.clone())
+    }
+}
+
+/// What the Plan step shows of a plan, made from a feed or opened from a saved file.
+pub(super) fn plan_view(
+    profile: &str,
+    kind: PlatformKind,
+    tenant: &str,
+    prepared: &Prepared,
+    started: Instant,
+    resumable: bool,
+) -> PlanView {
+    let plan = &prepared.plan;
+    let u = &plan.unresolved;
+    let names = |v: &[skillsync_core::plan::UnresolvedName]| v.iter().map(Into::into).collect();
+    PlanView {
+        profile: profile.to_string(),
+        platform: kind.into(),
+        tenant: tenant.to_string(),
+        summary: (&plan.summary).into(),
+        estimate: Estimate {
+            writes: prepared.estimate.writes,
+            verify_reads: prepared.estimate.verify_reads,
+            rate_per_minute: prepared.estimate.rate_per_minute,
+            seconds: prepared.estimate.seconds,
+        },
+        unresolved: Unresolved {
+            unknown_skills: names(&u.unknown_skills),
+            unknown_agents: names(&u.unknown_agents),
+            inactive_skills: names(&u.inactive_skills),
+            inactive_agents: names(&u.inactive_agents),
+            ambiguous_agents: names(&u.ambiguous_agents),
+            ambiguous_skills: names(&u.ambiguous_skills),
+        },
+        reads: prepared.reads,
+        elapsed_ms: started.elapsed().as_millis() as u64,
+        resumable,
     }
 }

@@ -1,6 +1,7 @@
 //! The app's state and behaviour, with no Tauri in it: every command is one call into a `Desk`
 //! method, so the whole app runs in a plain test host (`tests/test_host.rs`) against the sandbox.
 
+mod approval;
 mod feed;
 mod files;
 mod history;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 
 pub use feed::OpenFeed;
 pub use files::Chosen;
-pub use job::{Finished, Planned};
+pub use job::{Finished, PlanSource, Planned};
 pub use profiles::{BUILTIN_CXONE, BUILTIN_GENESYS};
 
 /// Where the app keeps what it writes. Profiles and templates are configuration; runs (reports,

@@ -13,6 +13,8 @@ import { useStore } from "../state";
 
 const LOG_SIZE = 50;
 const REMOVE_WORD = "remove";
+/** Apply re-read the pairs the plan changes and found some changed: nothing was sent. */
+const PLAN_DRIFTED = "plan.drifted";
 
 interface Progress {
   done: number;
@@ -108,7 +110,12 @@ export function ApplyStep() {
             <p className="lead">Skillsync sends only the changes in the plan, under the platform’s rate limit, and verifies every row.</p>
           </div>
         </header>
-        <ErrorBanner error={error} testId="apply-error" title="The run stopped" onDismiss={() => setError(null)} />
+        <ErrorBanner
+          error={error}
+          testId="apply-error"
+          title={error?.code === PLAN_DRIFTED ? "The tenant changed since this plan was made: nothing was sent" : "The run stopped"}
+          onDismiss={() => setError(null)}
+        />
         <section className="card confirm-panel" data-testid="apply-confirm">
           <h2 data-testid="apply-question">
             {state.resume

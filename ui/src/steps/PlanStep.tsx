@@ -7,6 +7,7 @@ import type { PlanView } from "../bindings/PlanView";
 import type { UiError } from "../bindings/UiError";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { PhaseProgress, type ReadProgress } from "../components/PhaseProgress";
+import { OpenApprovedPlanButton, SavePlanButton } from "../components/PlanApproval";
 import { PlanRows } from "../components/PlanRows";
 import { Tile, Tiles } from "../components/Tile";
 import { UnresolvedNames } from "../components/UnresolvedNames";
@@ -53,9 +54,12 @@ export function PlanStep() {
             Skillsync reads {profile ? <strong>{profile.name}</strong> : "the tenant"} and compares it with the feed. Nothing is changed on the platform.
           </p>
         </div>
-        <button type="button" className={plan ? "btn" : "btn btn-primary"} data-testid="plan-run" disabled={running || !profile || !state.mapping} onClick={() => void run()}>
-          {running ? "Planning…" : plan ? "Read tenant and plan again" : "Read tenant and plan"}
-        </button>
+        <div className="inline-actions">
+          <OpenApprovedPlanButton disabled={running} />
+          <button type="button" className={plan ? "btn" : "btn btn-primary"} data-testid="plan-run" disabled={running || !profile || !state.mapping} onClick={() => void run()}>
+            {running ? "Planning…" : plan ? "Read tenant and plan again" : "Read tenant and plan"}
+          </button>
+        </div>
       </header>
 
       {running && <PhaseProgress phase={phase} read={read} testId="plan-progress" />}
@@ -118,6 +122,7 @@ function PlanResult({ plan, onApply }: { plan: PlanView; onApply: (resume: boole
               Nothing to change: the platform already matches.
             </span>
           ) : null}
+          <SavePlanButton />
           <button type="button" className="btn btn-primary" data-testid="plan-apply" disabled={nothing} onClick={() => onApply(false)}>
             Apply {plural(changes, "change")}
           </button>
