@@ -110,7 +110,7 @@ impl Mapping {
     /// The mapping a file's header implies, by common column names (see `import::headers`).
     pub fn detect(table: &Table) -> Result<Mapping> {
         let norms: Vec<String> = table.headers.iter().map(|h| normalize(h)).collect();
-        let seen = || format!("the header has: {}", table.headers.join(", "));
+        let seen = || format!("the header has: {}", headers::listed(&table.headers));
         let agent = norms
             .iter()
             .enumerate()
@@ -283,7 +283,7 @@ impl Mapping {
                 Error::Input(format!(
                     "the mapping's {} layout needs [columns] {role} = \"<header>\"; the header has: {}",
                     layout_name(columns.layout),
-                    table.headers.join(", ")
+                    headers::listed(&table.headers)
                 ))
             })?;
             find_column(table, name, role)
@@ -610,7 +610,7 @@ fn find_column(table: &Table, name: &str, role: &str) -> Result<(usize, String)>
         [i] => Ok((*i, table.headers[*i].clone())),
         [] => Err(Error::Input(format!(
             "the mapping's {role} column '{want}' is not in the file; the header has: {}",
-            table.headers.join(", ")
+            headers::listed(&table.headers)
         ))),
         [first, second, ..] => Err(Error::Input(format!(
             "the {role} column '{want}' appears more than once in the header (columns {} and {}): rename one",

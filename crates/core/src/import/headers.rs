@@ -94,6 +94,25 @@ pub(crate) fn is_non_skill(norm: &str) -> bool {
         )
 }
 
+/// The header's names for a message: the first 20, each cut to 40 characters, so a sheet exported
+/// with thousands of columns (or a header cell holding a whole file) does not make a huge error.
+pub(crate) fn listed(headers: &[String]) -> String {
+    const MAX_NAMES: usize = 20;
+    const MAX_CHARS: usize = 40;
+    let mut out: Vec<String> = headers
+        .iter()
+        .take(MAX_NAMES)
+        .map(|h| match h.char_indices().nth(MAX_CHARS) {
+            Some((end, _)) => format!("{}…", &h[..end]),
+            None => h.clone(),
+        })
+        .collect();
+    if headers.len() > MAX_NAMES {
+        out.push(format!("… ({} columns in all)", headers.len()));
+    }
+    out.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,5 +153,16 @@ mod tests {
             assert!(is_non_skill(&normalize(h)), "{h:?} is not a skill");
         }
         assert!(!is_non_skill(&normalize("Billing - English")), "a skill name is a skill");
+    }
+
+    #[test]
+    fn long_headers_are_listed_shortened() {
+        let few: Vec<String> = ["email", "skill"].map(String::from).into();
+        assert_eq!(listed(&few), "email, skill");
+        let many: Vec<String> = (1..=10_000).map(|i| format!("Column{i}")).collect();
+        let text = listed(&many);
+        assert!(text.starts_with("Column1, Column2,") && text.ends_with("… (10000 columns in all)"), "{text}");
+        assert!(text.len() < 300, "{} bytes", text.len());
+        assert_eq!(listed(&["x".repeat(100)]), format!("{}…", "x".repeat(40)));
     }
 }

@@ -151,7 +151,7 @@ fn parse(text: &str, encoding: &'static str, delimiter: u8) -> Result<Table> {
     if rows.is_empty() {
         return Err(Error::Input(format!(
             "line {header_line} is a header ({}) and no data rows follow: the feed lists no agent or skill",
-            headers.join(", ")
+            headers::listed(&headers)
         )));
     }
     Ok(Table { encoding, delimiter, decimal_comma: comma_decimals > 0, headers, rows })
