@@ -134,8 +134,8 @@ impl Mapping {
                 return Err(Error::Input(format!(
                     "found the agent column '{}' and the skill column '{}' but no proficiency column: name it \
                      'proficiency' or 'level', or map it in a mapping file; {}",
-                    table.headers[agent],
-                    table.headers[skill],
+                    headers::cut(&table.headers[agent]),
+                    headers::cut(&table.headers[skill]),
                     seen()
                 )));
             };
@@ -148,8 +148,8 @@ impl Mapping {
             return Err(Error::Input(format!(
                 "found the agent column '{}' and the proficiency column '{}' but no skill column: name it \
                  'skill' or 'skill_id', or map it in a mapping file; {}",
-                table.headers[agent],
-                table.headers[proficiency],
+                headers::cut(&table.headers[agent]),
+                headers::cut(&table.headers[proficiency]),
                 seen()
             )));
         } else {
@@ -164,7 +164,7 @@ impl Mapping {
                 return Err(Error::Input(format!(
                     "found the agent column '{}' but no skills: add 'skill' and 'proficiency' columns, one column \
                      per skill, or a 'skills' column of Skill:level pairs; {}",
-                    table.headers[agent],
+                    headers::cut(&table.headers[agent]),
                     seen()
                 )));
             }
@@ -180,7 +180,8 @@ impl Mapping {
         for (source, &target) in &self.values {
             if let Some(why) = scale.check(target) {
                 return Err(Error::Config(format!(
-                    "[values] \"{source}\" = {}: {why} on {platform}: map it to a value the platform accepts",
+                    "[values] \"{}\" = {}: {why} on {platform}: map it to a value the platform accepts",
+                    headers::cut(source),
                     fmt_value(target)
                 )));
             }
@@ -609,11 +610,13 @@ fn find_column(table: &Table, name: &str, role: &str) -> Result<(usize, String)>
     match matches.as_slice() {
         [i] => Ok((*i, table.headers[*i].clone())),
         [] => Err(Error::Input(format!(
-            "the mapping's {role} column '{want}' is not in the file; the header has: {}",
+            "the mapping's {role} column '{}' is not in the file; the header has: {}",
+            headers::cut(want),
             headers::listed(&table.headers)
         ))),
         [first, second, ..] => Err(Error::Input(format!(
-            "the {role} column '{want}' appears more than once in the header (columns {} and {}): rename one",
+            "the {role} column '{}' appears more than once in the header (columns {} and {}): rename one",
+            headers::cut(want),
             first + 1,
             second + 1
         ))),

@@ -94,19 +94,21 @@ pub(crate) fn is_non_skill(norm: &str) -> bool {
         )
 }
 
+/// A column name for a message, cut to 40 characters: a header cell (or a mapping's column name)
+/// may hold a whole line of text.
+pub(crate) fn cut(name: &str) -> std::borrow::Cow<'_, str> {
+    const MAX_CHARS: usize = 40;
+    match name.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => format!("{}…", &name[..end]).into(),
+        None => name.into(),
+    }
+}
+
 /// The header's names for a message: the first 20, each cut to 40 characters, so a sheet exported
 /// with thousands of columns (or a header cell holding a whole file) does not make a huge error.
 pub(crate) fn listed(headers: &[String]) -> String {
     const MAX_NAMES: usize = 20;
-    const MAX_CHARS: usize = 40;
-    let mut out: Vec<String> = headers
-        .iter()
-        .take(MAX_NAMES)
-        .map(|h| match h.char_indices().nth(MAX_CHARS) {
-            Some((end, _)) => format!("{}…", &h[..end]),
-            None => h.clone(),
-        })
-        .collect();
+    let mut out: Vec<String> = headers.iter().take(MAX_NAMES).map(|h| cut(h).into_owned()).collect();
     if headers.len() > MAX_NAMES {
         out.push(format!("… ({} columns in all)", headers.len()));
     }
