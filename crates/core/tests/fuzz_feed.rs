@@ -69,8 +69,10 @@ fn replay() {
     let ctx = Context::load();
     let input = match std::env::var_os("FUZZ_REPLAY") {
         Some(path) => {
-            let feed = std::fs::read(&path).expect("the saved input");
-            let mapping_path = PathBuf::from(&path).with_extension("toml");
+            // `cargo test` runs in the crate's folder; a relative path is meant from the workspace.
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path);
+            let feed = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let mapping_path = path.with_extension("toml");
             let mapping = std::fs::read_to_string(mapping_path).ok().map(|t| Mapping::from_toml(&t).expect("mapping"));
             Input { feed, mapping }
         }

@@ -34,10 +34,18 @@ pub fn exercise(ctx: &Context, input: &Input, stats: &mut Stats) {
         }
     }
     mappings.extend(&ctx.mappings);
-    mappings.extend(&input.mapping);
+    if let Some(m) = &input.mapping {
+        // A mutated mapping is saved by the mapping screen as any other (NaN makes equality moot).
+        let _ = Mapping::from_toml(&m.to_toml());
+        mappings.push(m);
+    }
     for mapping in mappings {
-        let _ = mapping.distinct_values(&table);
+        let values = mapping.distinct_values(&table);
         for platform in PLATFORMS {
+            // The mapping screen converts every distinct value, whether or not the mapping checks.
+            for (value, _) in values.iter().take(50) {
+                let _ = mapping.convert_value(&table, platform, value);
+            }
             let checked = mapping.check(&table, platform);
             let feed = mapping.apply(&table, platform);
             let problems = mapping.diagnose(&table, platform);
@@ -51,6 +59,11 @@ pub fn exercise(ctx: &Context, input: &Input, stats: &mut Stats) {
             for options in [PlanOptions::for_platform(platform), confirmed] {
                 let plan = plan::build(platform, &feed, &ctx.snapshot, &options);
                 check_plan(&table, &feed, &plan, &options, platform);
+                if options.remove_unlisted {
+                    let again = plan::build(platform, &feed, &ctx.snapshot, &options);
+                    assert_eq!(again.rows, plan.rows, "the same feed plans the same rows");
+                    assert_eq!(again.changes, plan.changes, "the same feed plans the same changes");
+                }
                 stats.plans += 1;
                 stats.plan_rows += plan.rows.len() as u64;
             }
@@ -202,6 +215,13 @@ fn check_plan(table: &Table, feed: &Feed, plan: &Plan, options: &PlanOptions, pl
                 let p = r.problem.as_ref().unwrap_or_else(|| panic!("line {}: invalid without a reason", r.line));
                 assert!(!p.message.trim().is_empty(), "line {}: an empty reason", r.line);
                 assert_eq!(p.line, r.line, "a row's problem is about its own line");
+                assert!(
+                    p.message.contains(&format!("line {}", p.line)),
+                    "{} names its row: {}",
+                    p.code,
+                    short(&p.message)
+                );
+                assert!(!p.column.is_empty(), "{} names its column: {}", p.code, short(&p.message));
             }
             Action::Add | Action::Update | Action::Remove => {
                 acting += 1;
