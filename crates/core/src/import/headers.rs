@@ -104,15 +104,26 @@ pub(crate) fn cut(name: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The header's names for a message: the first 20, each cut to 40 characters, so a sheet exported
-/// with thousands of columns (or a header cell holding a whole file) does not make a huge error.
+/// The header's names for a message: as many as fit in about 300 characters (each cut to 40), then
+/// the column count, so a sheet exported with thousands of columns, or a header of long names in
+/// any script, makes a short error.
 pub(crate) fn listed(headers: &[String]) -> String {
-    const MAX_NAMES: usize = 20;
-    let mut out: Vec<String> = headers.iter().take(MAX_NAMES).map(|h| cut(h).into_owned()).collect();
-    if headers.len() > MAX_NAMES {
-        out.push(format!("… ({} columns in all)", headers.len()));
+    const MAX_CHARS: usize = 300;
+    let mut out = String::new();
+    let mut chars = 0;
+    for (i, h) in headers.iter().enumerate() {
+        let name = cut(h);
+        if i > 0 && chars + name.chars().count() > MAX_CHARS {
+            out.push_str(&format!(", … ({} columns in all)", headers.len()));
+            break;
+        }
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&name);
+        chars += name.chars().count() + 2;
     }
-    out.join(", ")
+    out
 }
 
 #[cfg(test)]
@@ -164,7 +175,9 @@ mod tests {
         let many: Vec<String> = (1..=10_000).map(|i| format!("Column{i}")).collect();
         let text = listed(&many);
         assert!(text.starts_with("Column1, Column2,") && text.ends_with("… (10000 columns in all)"), "{text}");
-        assert!(text.len() < 300, "{} bytes", text.len());
+        assert!(text.chars().count() < 400, "{} characters", text.chars().count());
         assert_eq!(listed(&["x".repeat(100)]), format!("{}…", "x".repeat(40)));
+        let wide: Vec<String> = (0..20).map(|_| "挰".repeat(60)).collect();
+        assert!(listed(&wide).chars().count() < 400, "long names in any script: {}", listed(&wide));
     }
 }
