@@ -182,7 +182,8 @@ fn every_answer_names_the_row_the_column_and_a_fix() {
             Ok(got) => got,
             Err(e) => {
                 let message = e.to_string();
-                assert!(message.len() < 600, "{name}: a short error, got {} bytes: {message}", message.len());
+                let chars = message.chars().count();
+                assert!(chars < 600, "{name}: a short error, got {chars} characters: {message}");
                 assert!(message.contains(": "), "{name}: a reason and a fix: {message}");
                 continue;
             }

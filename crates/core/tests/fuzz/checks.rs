@@ -79,7 +79,8 @@ fn check_error(e: &Error) {
         e.code()
     );
     assert!(!message.trim().is_empty(), "an error says something");
-    assert!(message.len() <= 2_000, "a file-level error of {} bytes: {}…", message.len(), short(&message));
+    let chars = message.chars().count();
+    assert!(chars <= 1_000, "a file-level error of {chars} characters: {}…", short(&message));
 }
 
 fn check_table(table: &Table) {
