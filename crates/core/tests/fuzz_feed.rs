@@ -172,8 +172,8 @@ fn run(seed: u64, duration: Duration, out: &Path) -> Report {
     let mut seen: HashSet<String> = HashSet::new();
     while started.elapsed() < duration {
         let index = report.executed;
-        let input = generate(&ctx, seed, index);
         let began = Instant::now();
+        let input = generate(&ctx, seed, index);
         let outcome = attempt(&ctx, &input, &mut report.stats);
         let took = began.elapsed();
         report.executed += 1;

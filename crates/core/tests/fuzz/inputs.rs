@@ -45,8 +45,8 @@ pub fn generate(ctx: &Context, seed: u64, index: u64) -> Input {
         let mut bytes = pick_feed(ctx, &mut rng).to_vec();
         for _ in 0..rng.random_range(1..=5) {
             mutate(ctx, &mut rng, &mut bytes);
+            bytes.truncate(MAX_INPUT);
         }
-        bytes.truncate(MAX_INPUT);
         bytes
     };
     let mapping = if rng.random_range(0..100) < 15 { mutated_mapping(ctx, &mut rng) } else { None };
@@ -209,13 +209,13 @@ fn mutate(ctx: &Context, rng: &mut StdRng, bytes: &mut Vec<u8>) {
             let d = delimiter_of(&ls[0]);
             let extra = rng.random_range(1..3_000);
             let every = rng.random_bool(0.3);
-            for (i, line) in ls.iter_mut().enumerate() {
-                if i == 0 || every {
-                    let at = line.iter().rposition(|&b| b != b'\n' && b != b'\r').map_or(0, |p| p + 1);
-                    let cells: Vec<u8> =
-                        (0..extra).flat_map(|k| [vec![d], format!("c{k}").into_bytes()].concat()).collect();
-                    line.splice(at..at, cells);
-                }
+            let cells: Vec<u8> = (0..extra).flat_map(|k| [vec![d], format!("c{k}").into_bytes()].concat()).collect();
+            // Every line, while the file stays under the cap (a long file times 3,000 columns would
+            // take seconds to make and to throw away).
+            let lines = if every { (MAX_INPUT / cells.len()).max(1) } else { 1 };
+            for line in ls.iter_mut().take(lines) {
+                let at = line.iter().rposition(|&b| b != b'\n' && b != b'\r').map_or(0, |p| p + 1);
+                line.splice(at..at, cells.iter().copied());
             }
         }
         18 if n > 1 => {
