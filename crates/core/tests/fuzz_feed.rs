@@ -42,7 +42,7 @@ const CI_SEED: u64 = 0x5EED_2026;
 const CI_DURATION: Duration = Duration::from_secs(20);
 /// An input taking longer than this is a finding (a hang, or a quadratic blow-up). Wall-clock time
 /// on a shared machine: the largest inputs (a wide file of 2,500 columns, 160,000 records per
-/// platform) take 2 s alone and over 10 s when other builds hold both cores.
+/// platform) take several seconds, and over 10 s when other builds hold both cores.
 const SLOW: Duration = Duration::from_secs(30);
 
 #[test]
