@@ -127,6 +127,9 @@ pub struct ExecuteOptions {
 #[derive(Debug, Clone, Serialize)]
 pub struct Run {
     pub rows: Vec<RowResult>,
+    /// What the platform calls the agents and skills the rows name (for the undo file and the
+    /// screens, also when the feed named them by id).
+    pub names: crate::report::Names,
     pub summary: RunSummary,
     pub cancelled: bool,
     pub journal_errors: Vec<String>,
@@ -214,7 +217,8 @@ pub async fn execute(
         excluded: plan.summary.excluded,
         ..RunSummary::from_rows(&rows, client.counts(), started.elapsed().as_millis() as u64)
     };
-    Ok(Run { rows, summary, cancelled, journal_errors })
+    let names = crate::report::Names::of(&rows, &prepared.snapshot);
+    Ok(Run { rows, names, summary, cancelled, journal_errors })
 }
 
 /// The pause before another round of failed items: doubling from the session's shortest backoff,
@@ -326,6 +330,7 @@ pub fn write_report(
         feed: name,
         summary: run.summary,
         rows: run.rows.clone(),
+        names: run.names.clone(),
     };
     crate::report::write_all(path, &report)
 }

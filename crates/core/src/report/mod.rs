@@ -28,6 +28,53 @@ pub struct Report {
     pub feed: String,
     pub summary: RunSummary,
     pub rows: Vec<RowResult>,
+    /// What the platform calls the agents and skills the rows name by id.
+    #[serde(default)]
+    pub names: Names,
+}
+
+/// Display names of ids: agents as "Name <email>", skills by name (a routing language marked so).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Names {
+    pub agents: std::collections::BTreeMap<String, String>,
+    pub skills: std::collections::BTreeMap<String, String>,
+}
+
+impl Names {
+    /// The names of the ids `rows` use, from what the platform holds.
+    pub fn of(rows: &[RowResult], snapshot: &crate::model::Snapshot) -> Names {
+        let wanted_agents: std::collections::HashSet<&str> =
+            rows.iter().filter_map(|r| r.agent_id.as_deref()).collect();
+        let wanted_skills: std::collections::HashSet<&str> =
+            rows.iter().filter_map(|r| r.skill_id.as_deref()).collect();
+        let agents = snapshot
+            .agents
+            .iter()
+            .filter(|a| wanted_agents.contains(a.id.as_str()))
+            .map(|a| {
+                let label = match (a.name.trim(), a.email.trim()) {
+                    ("", "") => a.username.clone(),
+                    ("", email) => email.to_string(),
+                    (name, "") => name.to_string(),
+                    (name, email) => format!("{name} <{email}>"),
+                };
+                (a.id.clone(), label)
+            })
+            .collect();
+        let skills = snapshot
+            .skills
+            .iter()
+            .filter(|s| wanted_skills.contains(s.id.as_str()))
+            .map(|s| {
+                let label = match s.kind {
+                    crate::model::ItemKind::Skill => s.name.clone(),
+                    crate::model::ItemKind::Language => format!("{} (language)", s.name),
+                };
+                (s.id.clone(), label)
+            })
+            .collect();
+        Names { agents, skills }
+    }
 }
 
 impl Report {
@@ -47,6 +94,7 @@ impl Report {
             feed: feed.into(),
             summary: RunSummary::from_rows(&rows, requests, elapsed_ms),
             rows,
+            names: Names::default(),
         }
     }
 }
@@ -134,7 +182,7 @@ pub fn write_all(path: &Path, report: &Report) -> Result<Vec<PathBuf>> {
         }
     }
     let undo = sibling(".undo.csv");
-    write_undo(&undo, &report.rows)?;
+    write_undo(&undo, &report.rows, &report.names)?;
     written.push(undo);
     Ok(written)
 }
@@ -186,7 +234,7 @@ mod tests {
         let csv_path = dir.path().join("r.csv");
         csv::write_csv(&csv_path, &rows).unwrap();
         let undo_path = dir.path().join("r.undo.csv");
-        write_undo(&undo_path, &rows).unwrap();
+        write_undo(&undo_path, &rows, &Names::default()).unwrap();
         for p in [csv_path, undo_path] {
             let bytes = std::fs::read(&p).unwrap();
             assert!(bytes.starts_with(UTF8_BOM), "{} starts with the BOM", p.display());
