@@ -20,6 +20,16 @@ async function lastPreviewed(backend: Backend, check: (m: MappingInput) => boole
 }
 
 describe("Map", () => {
+  it("offers a skill-or-language column for long files and sends the one chosen", async () => {
+    const backend = mockBackend({});
+    const user = await openMap(backend);
+    const kind = await screen.findByTestId("map-kind");
+    expect(kind).toHaveValue("");
+    await user.selectOptions(kind, "Skill");
+    const mapping = await lastPreviewed(backend, (m) => m.columns.kind === "Skill");
+    expect(mapping.columns).toEqual({ ...DETECTED.columns, kind: "Skill" });
+  });
+
   it("previews the detected mapping with counts, rows and problems highlighted", async () => {
     const backend = mockBackend({});
     await openMap(backend);
