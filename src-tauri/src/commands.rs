@@ -109,6 +109,11 @@ pub async fn plan(
     desk.plan(&profile, &mapping, options, forward(events)).await
 }
 
+#[tauri::command(rename_all = "snake_case")]
+pub async fn replan(desk: State<'_, Desk>, mapping: MappingInput) -> UiResult<PlanView> {
+    desk.replan(&mapping).await
+}
+
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn plan_rows(desk: State<'_, Desk>, query: RowQuery) -> UiResult<PlanRowPage> {
     desk.plan_rows(&query)
@@ -177,6 +182,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         save_template,
         load_template,
         plan,
+        replan,
         plan_rows,
         apply,
         pause_run,

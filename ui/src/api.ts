@@ -93,6 +93,8 @@ export const plan = (
   options: PlanOptionsInput,
   onEvent: (event: ProgressEvent) => void,
 ) => call<PlanView>("plan", { profile, mapping, options, events: channel(onEvent) });
+/** The open feed planned again under `mapping` against the tenant the last plan read (no requests). */
+export const replan = (mapping: MappingInput) => call<PlanView>("replan", { mapping });
 export const planRows = (query: RowQuery) => call<PlanRowPage>("plan_rows", { query });
 
 export const apply = (options: ApplyInput, onEvent: (event: ProgressEvent) => void) =>

@@ -48,6 +48,8 @@ export type ActionType =
   | { type: "mappingChanged"; mapping: MappingInput }
   | { type: "planOptionsChanged"; options: PlanOptionsInput }
   | { type: "planned"; plan: PlanView }
+  /** A name fixed or excluded on the Plan screen: the mapping carries it, the plan follows. */
+  | { type: "corrected"; mapping: MappingInput; plan: PlanView }
   | { type: "startApply"; resume: boolean }
   | { type: "applied"; run: RunView }
   | { type: "busy"; busy: Busy };
@@ -80,6 +82,8 @@ export function emptyMapping(): MappingInput {
     },
     values: {},
     scale: null,
+    rename: { skills: {}, agents: {} },
+    exclude: { agents: [], skills: [], rows: [] },
   };
 }
 
@@ -142,6 +146,8 @@ export function reducer(state: State, action: ActionType): State {
       return { ...state, planOptions: action.options, plan: null, resume: false };
     case "planned":
       return { ...state, plan: action.plan, resume: false };
+    case "corrected":
+      return { ...state, mapping: action.mapping, plan: action.plan, resume: false };
     case "startApply":
       return { ...state, resume: action.resume, step: "apply" };
     case "applied":
