@@ -71,7 +71,7 @@ describe("Apply", () => {
     expect(screen.getByTestId("apply-eta")).toHaveTextContent("Paused");
   });
 
-  it("lists whose skills a removal takes away, by name, before the typed confirmation", async () => {
+  it("lists whose skills a removal takes away, by name, before the typed confirmation", () => {
     mockBackend({});
     renderApply(
       planView({

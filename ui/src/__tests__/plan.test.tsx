@@ -160,6 +160,21 @@ describe("Plan", () => {
     await waitFor(() => expect(screen.getAllByTestId("plan-row")).toHaveLength(11));
   });
 
+  it("jumps to the last page, to a typed page and back to the first", async () => {
+    const backend = mockBackend({ plan: () => planView(), plan_rows: pageOf });
+    const user = renderPlan();
+    await user.click(await screen.findByTestId("plan-run"));
+    await waitFor(() => expect(screen.getByTestId("plan-rows-range")).toHaveTextContent("1–100 of 250"));
+    await user.click(screen.getByTestId("plan-rows-last"));
+    await waitFor(() => expect(screen.getByTestId("plan-rows-range")).toHaveTextContent("201–250 of 250"));
+    const page = screen.getByTestId("plan-rows-page");
+    await user.clear(page);
+    await user.type(page, "2{Enter}");
+    await waitFor(() => expect(backend.last("plan_rows").query.offset).toBe(100));
+    await user.click(screen.getByTestId("plan-rows-first"));
+    await waitFor(() => expect(backend.last("plan_rows").query.offset).toBe(0));
+  });
+
   it("holds Apply when nothing would be written", async () => {
     mockBackend({
       plan: () => planView({ summary: { rows: 95, excluded: 0, add: 0, update: 0, remove: 0, unchanged: 95, invalid: 0 }, estimate: { writes: 0, verify_reads: 0, rate_per_minute: 300, seconds: 0 } }),
