@@ -638,7 +638,7 @@ const AXE_RUN = `
 `;
 
 /** Each size and theme: no sideways overflow, no serious axe violation; a screenshot when asked. */
-async function inspect(ctx, name) {
+async function inspect(ctx, name, scrollTo = null) {
   const { s } = ctx;
   if (!ctx.axeLoaded) {
     await s.execute(readFileSync(join(ctx.root, "node_modules/axe-core/axe.min.js"), "utf8") + "; return true;", [], 60_000);
@@ -648,7 +648,13 @@ async function inspect(ctx, name) {
   for (const [w, h] of SIZES) {
     await s.setWindowSize(w, h);
     for (const theme of THEMES) {
-      await s.execute(`document.documentElement.dataset.theme = arguments[0]; return true;`, [theme]);
+      await s.execute(
+        `document.documentElement.dataset.theme = arguments[0];
+         const el = arguments[1] && document.querySelector(arguments[1]);
+         if (el) el.scrollIntoView({ block: "start" });
+         return true;`,
+        [theme, scrollTo],
+      );
       await new Promise((r) => setTimeout(r, 250));
       const { out, width } = await s.execute(OVERFLOW);
       expect(width <= w, `the window took the size ${w}×${h} (inner width ${width})`);
@@ -707,6 +713,7 @@ async function analystScreens(ctx) {
   await type(s, tid("value-input-Expert"), "7");
   await waitText(s, tid("value-off-scale-Expert"), /7 is off the platform’s scale: type a number from 0 to 5/);
   expect(!(await absent(s, tid("value-row-Trainee"))), "the rest of the value table stays");
+  await inspect(ctx, "map-value-off-scale", "#map-values-title");
   await clearInput(s, tid("value-input-Expert"));
   await type(s, tid("value-input-Expert"), "5");
   await waitText(s, tid("value-result-Expert"), "→ 5");
@@ -718,6 +725,7 @@ async function analystScreens(ctx) {
   await click(s, tid("plan-run"));
   await settle(s, tid("plan-add"), tid("plan-error"));
   const before = { invalid: await tileNumber(s, "plan-invalid"), add: await tileNumber(s, "plan-add"), update: await tileNumber(s, "plan-update") };
+  await inspect(ctx, "plan-names-to-fix", tid("unresolved"));
   const skills = await find(s, tid("unresolved-unknown_skills"));
   expect((await s.text(skills)).includes("Biling - English"), "the misspelt skill is listed");
   await click(s, `${tid("unresolved-unknown_skills")} ${tid("unresolved-suggestion")}`);
@@ -780,6 +788,7 @@ async function analystScreens(ctx) {
   await settle(s, tid("results-step"), tid("apply-error"));
   await click(s, tid("step-history"));
   await waitText(s, `${tid("history-list")} > li:first-child`, /Rollback of the run of/);
+  await inspect(ctx, "history-rollback");
 
   expect(ctx.problems.length === 0, `layout and accessibility:\n  ${ctx.problems.join("\n  ")}`);
 }

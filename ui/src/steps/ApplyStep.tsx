@@ -146,7 +146,7 @@ export function ApplyStep() {
             <div>
               <dt>Write requests</dt>
               <dd data-testid="apply-requests">
-                {formatCount(plan.estimate.writes)} (the platform takes several rows per request)
+                {formatCount(plan.estimate.writes)} (one request can carry several rows of an agent)
               </dd>
             </div>
           </dl>

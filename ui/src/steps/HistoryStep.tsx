@@ -111,7 +111,8 @@ export function HistoryStep() {
                 </div>
                 <p className="history-counts" data-testid={`history-${e.id}-counts`}>
                   {formatCount(s.added)} added · {formatCount(s.updated)} updated · {formatCount(s.removed)} removed · {formatCount(s.unchanged)} unchanged ·{" "}
-                  {formatCount(s.invalid)} invalid · {formatCount(s.verified)} verified · {formatElapsed(s.elapsed_ms)}
+                  {formatCount(s.invalid)} invalid · {s.excluded > 0 ? `${formatCount(s.excluded)} excluded · ` : ""}
+                  {formatCount(s.verified)} verified · {formatElapsed(s.elapsed_ms)}
                 </p>
                 {attempts.length > 1 && (
                   <div className="history-attempts" data-testid={`history-${e.id}-attempts`}>
