@@ -350,6 +350,9 @@ async fn a_cancelled_apply_accounts_for_every_row_and_refuses_a_second_job_meanw
     let r = resumed.summary;
     assert_eq!((r.failed, resumed.cancelled), (0, false), "{resumed:?}");
     assert_eq!(r.added + r.updated, plan.summary.add + plan.summary.update, "the resumed run reports the whole job");
+    let history = desk.history().unwrap();
+    assert!(history[0].resumed && !history[1].resumed, "the second attempt is marked resumed: {history:?}");
+    assert_eq!(history[0].job, history[1].job, "both attempts name the same job, so History shows them as one");
 }
 
 #[tokio::test]
