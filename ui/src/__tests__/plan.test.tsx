@@ -106,6 +106,20 @@ describe("Plan", () => {
     expect(await screen.findByTestId("corrections-saved")).toHaveTextContent("/cfg/templates/nightly.toml");
   });
 
+  it("takes a typed name for an unknown agent, and a fix can be undone", async () => {
+    const backend = mockBackend({ plan: () => planView(), replan: () => planView({ replanned: true }), plan_rows: pageOf });
+    const user = renderPlan();
+    await user.click(await screen.findByTestId("plan-run"));
+    const agents = await screen.findByTestId("unresolved-unknown_agents");
+    await user.click(within(agents).getByTestId("unresolved-type"));
+    await user.type(within(agents).getByTestId("unresolved-typed"), "zed.z@example.com{Enter}");
+    expect((backend.last("replan").mapping as MappingInput).rename.agents).toEqual({ "zed@example.com": "zed.z@example.com" });
+    const fix = await screen.findByTestId("correction");
+    expect(fix).toHaveTextContent("Agent “zed@example.com” is read as “zed.z@example.com”");
+    await user.click(within(fix).getByRole("button", { name: "Undo" }));
+    await waitFor(() => expect((backend.last("replan").mapping as MappingInput).rename.agents).toEqual({}));
+  });
+
   it("excludes a name or one row, counted apart in the excluded tile", async () => {
     const excluded = planView({ summary: { rows: 249, excluded: 1, add: 120, update: 30, remove: 0, unchanged: 95, invalid: 4 } });
     const backend = mockBackend({ plan: () => planView(), replan: () => excluded, plan_rows: pageOf });

@@ -15,7 +15,9 @@ const GROUPS: { key: keyof Unresolved; title: string; hint: string; kind: Kind; 
   { key: "unknown_agents", title: "Unknown agents", hint: "No agent with this key on the platform.", kind: "agent", rename: true },
   { key: "inactive_skills", title: "Inactive skills", hint: "The skill exists but is inactive; its rows are skipped.", kind: "skill", rename: false },
   { key: "inactive_agents", title: "Inactive agents", hint: "The agent exists but is inactive; their rows are skipped.", kind: "agent", rename: false },
-  { key: "ambiguous_agents", title: "Ambiguous agents", hint: "More than one agent matches; pick one by email.", kind: "agent", rename: true },
+  // The feed names these agents by a key several agents share: an email would not resolve under
+  // that key, so the fix is in the feed (an email column) or an exclusion.
+  { key: "ambiguous_agents", title: "Ambiguous agents", hint: "More than one agent matches (their emails are listed); name agents by email in the feed, or exclude.", kind: "agent", rename: false },
   { key: "ambiguous_skills", title: "Ambiguous skills", hint: "More than one skill has this name; pick one by id.", kind: "skill", rename: true },
 ];
 
@@ -43,6 +45,7 @@ function NameLine({ name, kind, rename, mapping, onFix, busy }: { name: Unresolv
         <span className="muted small">
           {name.lines.length === 1 ? "line" : "lines"} {lines(name.lines)}
         </span>
+        {!rename && name.suggestions.length > 0 && <span className="muted small">{name.suggestions.join(", ")}</span>}
       </div>
       <div className="unresolved-fixes" role="group" aria-label={`Fix ${name.input}`}>
         {rename &&
