@@ -24,6 +24,7 @@ mod skillsync_commands {
         "save_template",
         "load_template",
         "plan",
+        "replan",
         "plan_rows",
         "save_plan",
         "open_approved_plan",

@@ -127,6 +127,11 @@ pub async fn plan(
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn replan(desk: State<'_, Desk>, mapping: MappingInput) -> UiResult<PlanView> {
+    desk.replan(&mapping).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn plan_rows<R: Runtime>(app: AppHandle<R>, query: RowQuery) -> UiResult<PlanRowPage> {
     blocking(app, move |desk| desk.plan_rows(&query)).await
 }
@@ -204,6 +209,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         save_template,
         load_template,
         plan,
+        replan,
         plan_rows,
         save_plan,
         open_approved_plan,

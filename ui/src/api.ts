@@ -94,6 +94,8 @@ export const plan = (
   options: PlanOptionsInput,
   onEvent: (event: ProgressEvent) => void,
 ) => call<PlanView>("plan", { profile, mapping, options, events: channel(onEvent) });
+/** The open feed planned again under `mapping` against the tenant the last plan read (no requests). */
+export const replan = (mapping: MappingInput) => call<PlanView>("replan", { mapping });
 export const planRows = (query: RowQuery) => call<PlanRowPage>("plan_rows", { query });
 /** Writes the current plan for approval to `path` (from `chooseFile("plan")`). */
 export const savePlan = (path: string) => call<string>("save_plan", { path });

@@ -49,6 +49,8 @@ export type ActionType =
   | { type: "planOptionsChanged"; options: PlanOptionsInput }
   | { type: "planned"; plan: PlanView }
   | { type: "approvedPlanOpened"; plan: PlanView }
+  /** A name fixed or excluded on the Plan screen: the mapping carries it, the plan follows. */
+  | { type: "corrected"; mapping: MappingInput; plan: PlanView }
   | { type: "startApply"; resume: boolean }
   | { type: "applied"; run: RunView }
   | { type: "busy"; busy: Busy };
@@ -81,6 +83,8 @@ export function emptyMapping(): MappingInput {
     },
     values: {},
     scale: null,
+    rename: { skills: {}, agents: {} },
+    exclude: { agents: [], skills: [], rows: [] },
   };
 }
 
@@ -146,6 +150,8 @@ export function reducer(state: State, action: ActionType): State {
       return { ...state, plan: action.plan, resume: false };
     case "approvedPlanOpened":
       return { ...state, plan: action.plan, resume: false, step: "plan" };
+    case "corrected":
+      return { ...state, mapping: action.mapping, plan: action.plan, resume: false };
     case "startApply":
       return { ...state, resume: action.resume, step: "apply" };
     case "applied":

@@ -2,7 +2,7 @@
 //! and a saved plan opened as the current plan once its checksum, platform and tenant check out.
 //! The apply's drift check (`job.rs`) then covers it like any plan: never trusted, re-read.
 
-use super::job::{blocking, plan_view, PlanSource, Planned};
+use super::job::{blocking, Names, PlanSource, Planned};
 use super::Desk;
 use crate::dto::PlanView;
 use crate::error::{UiError, UiResult};
@@ -51,16 +51,20 @@ impl Desk {
         let prepared = saved.prepared(client.as_ref());
         let job_id = saved.job_id();
         let journal_path = self.paths.journals().join(format!("{}.jsonl", job_id.file_stem()));
-        let view = plan_view(profile, conn.platform, &tenant, &prepared, started, false);
-        *self.plan.lock() = Some(Arc::new(Planned {
+        let options = saved.options.clone();
+        let planned = Planned {
             profile: profile.to_string(),
             tenant,
             client,
             source: PlanSource::Approved(Box::new(saved)),
+            names: Arc::new(Names::new(&prepared.snapshot)),
             prepared,
             job_id,
             journal_path,
-        }));
-        Ok(view)
+            options,
+            base_url: conn.base_url.clone(),
+            rollback_of: None,
+        };
+        self.keep_plan(planned, started, false).await
     }
 }

@@ -15,6 +15,15 @@ pub(super) fn new_run_id(at: chrono::DateTime<chrono::Utc>) -> String {
     format!("{}-{}", at.format("%Y%m%d-%H%M%S"), &short[..6])
 }
 
+/// What a history entry says beyond the run itself: its job, whether it resumed an interrupted
+/// attempt, and the run it rolled back.
+pub(super) struct Lineage {
+    pub job: String,
+    pub resumed: bool,
+    pub rollback_of: Option<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
 pub(super) fn record(
     dir: &Path,
     id: &str,
@@ -23,6 +32,7 @@ pub(super) fn record(
     platform: PlatformKind,
     feed: &Path,
     run: &RunView,
+    lineage: Lineage,
 ) -> UiResult<()> {
     let entry = HistoryEntry {
         id: id.to_string(),
@@ -33,6 +43,9 @@ pub(super) fn record(
         summary: run.summary,
         cancelled: run.cancelled,
         report_files: run.report_files.clone(),
+        job: Some(lineage.job),
+        resumed: lineage.resumed,
+        rollback_of: lineage.rollback_of,
     };
     let path = dir.join(ENTRY);
     let text = serde_json::to_vec_pretty(&entry).map_err(|e| Error::Input(e.to_string()))?;
@@ -98,6 +111,7 @@ impl Desk {
         // The undo file lies in the app's own runs folder: no dialog needed.
         let mut view = self.open_feed_as(Path::new(undo), None, None, None)?;
         view.suggested_platform = Some(entry.platform);
+        *self.rollback_of.lock() = Some(run_id.to_string());
         Ok(view)
     }
 }

@@ -14,7 +14,8 @@ use skillsync_core::journal::{self, JobId, Journal};
 use skillsync_core::mapping::Mapping;
 use skillsync_core::plan::PlanOptions;
 use skillsync_core::platform::{self, HttpSettings, PlatformClient};
-use skillsync_core::{Error, Events, PlatformKind};
+use skillsync_core::{Error, Events, PlatformKind, Snapshot};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -30,6 +31,53 @@ pub struct Planned {
     pub prepared: Prepared,
     pub job_id: JobId,
     pub journal_path: PathBuf,
+    /// The options it was planned with, for a re-plan after a fix.
+    pub options: PlanOptions,
+    /// The tenant's address, part of the job id.
+    pub base_url: String,
+    /// Who the tenant's ids are, for every screen that lists rows.
+    pub names: Arc<Names>,
+    /// The run whose undo file is the feed (a rollback), if it is one.
+    pub rollback_of: Option<String>,
+}
+
+/// The tenant's agents and skills by id, read once with the plan: rows show people and skills by
+/// name even when the feed (an undo file) names them by id.
+#[derive(Default)]
+pub struct Names {
+    agents: HashMap<String, String>,
+    skills: HashMap<String, String>,
+}
+
+impl Names {
+    pub fn new(snapshot: &Snapshot) -> Names {
+        Names {
+            agents: snapshot
+                .agents
+                .iter()
+                .map(|a| {
+                    let label = match (a.name.trim(), a.email.trim()) {
+                        ("", "") => a.username.clone(),
+                        (name, "") => name.to_string(),
+                        ("", email) => email.to_string(),
+                        (name, email) => format!("{name} <{email}>"),
+                    };
+                    (a.id.clone(), label)
+                })
+                .collect(),
+            skills: snapshot.skills.iter().map(|s| (s.id.clone(), s.name.clone())).collect(),
+        }
+    }
+
+    /// The agent as a person reads them ("Ana Silva <ana@x>").
+    pub fn agent(&self, id: Option<&String>) -> Option<String> {
+        id.and_then(|id| self.agents.get(id)).cloned()
+    }
+
+    /// The skill's platform name when the feed's text is not already it (an id, a corrected name).
+    pub fn skill(&self, id: Option<&String>, feed_text: &str) -> Option<String> {
+        id.and_then(|id| self.skills.get(id)).filter(|n| !n.eq_ignore_ascii_case(feed_text.trim())).cloned()
+    }
 }
 
 pub enum PlanSource {
@@ -50,11 +98,29 @@ impl PlanSource {
 /// The last finished run.
 pub struct Finished {
     pub id: String,
+    pub names: Arc<Names>,
     pub platform: PlatformKind,
     pub tenant: String,
     pub feed: PathBuf,
     pub run: Arc<Run>,
     pub report_files: Vec<String>,
+}
+
+/// Removals listed by name on the Plan screen and in Apply's confirmation.
+const REMOVALS_SHOWN: usize = 200;
+
+fn plan_row_view(r: &skillsync_core::PlanRow, names: &Names) -> PlanRowView {
+    PlanRowView {
+        line: r.line,
+        agent: r.agent.clone(),
+        skill: r.skill.clone(),
+        agent_label: names.agent(r.agent_id.as_ref()),
+        skill_label: names.skill(r.skill_id.as_ref(), &r.skill),
+        before: r.before,
+        requested: r.requested,
+        action: r.action.into(),
+        problem: r.problem.as_ref().map(|p| super::feed::app_words(&p.message)),
+    }
 }
 
 /// Runs file and parsing work on a blocking thread, off the async workers that keep the window's
@@ -98,22 +164,120 @@ impl Desk {
         let prepared = prepared?;
 
         let job_id = job::job_id(kind, &conn.base_url, &loaded);
-        let journal_path = self.paths.journals().join(format!("{}.jsonl", job_id.file_stem()));
-        // An unfinished journal of this very job: the last apply was cut off.
-        let resumable = {
-            let (path, id) = (journal_path.clone(), job_id.clone());
-            blocking(move || Ok(path.exists() && journal::read(&path, &id).is_ok_and(|p| !p.finished))).await?
-        };
-        let view = plan_view(profile, kind, &tenant, &prepared, started, resumable);
-        *self.plan.lock() = Some(Arc::new(Planned {
+        let names = Arc::new(Names::new(&prepared.snapshot));
+        let planned = Planned {
             profile: profile.to_string(),
             tenant,
             client,
-            source: PlanSource::Feed { loaded: Box::new(loaded), options: plan_options },
+            source: PlanSource::Feed { loaded: Box::new(loaded), options: plan_options.clone() },
             prepared,
+            journal_path: self.paths.journals().join(format!("{}.jsonl", job_id.file_stem())),
             job_id,
-            journal_path,
-        }));
+            options: plan_options,
+            base_url: conn.base_url.clone(),
+            names,
+            rollback_of: self.rollback_of.lock().clone(),
+        };
+        self.keep_plan(planned, started, false).await
+    }
+
+    /// Plans the open feed again under `mapping` (a name fixed or excluded on the Plan screen)
+    /// against the tenant the last plan read: no request is made, so the answer is immediate.
+    pub async fn replan(&self, mapping: &MappingInput) -> UiResult<PlanView> {
+        let _busy = self.begin("a plan")?;
+        let started = Instant::now();
+        let last = self.plan.lock().clone().ok_or_else(UiError::no_plan)?;
+        if matches!(last.source, PlanSource::Approved(_)) {
+            return Err(Error::Config(
+                "an approved plan is applied exactly as it was approved: fix names in the feed's own plan and save it for approval again".into(),
+            )
+            .into());
+        }
+        let feed = self.current_feed()?;
+        let kind = last.client.kind();
+        let mapping = Mapping::from(mapping);
+        let loaded =
+            blocking(move || LoadedFeed::new(&feed.path, feed.bytes.clone(), &feed.table, mapping, kind)).await?;
+        let snapshot = last.prepared.snapshot.clone();
+        let plan = skillsync_core::plan::build(kind, &loaded.feed, &snapshot, &last.options);
+        let client = last.client.clone();
+        let writes = client.batches(&plan.changes).len() as u64;
+        let verify_reads = if kind == PlatformKind::Cxone {
+            let pairs: Vec<(String, String)> =
+                plan.changes.iter().map(|c| (c.agent_id.clone(), c.skill_id.clone())).collect();
+            client.read_back_cost(&pairs, snapshot.assignments.len())
+        } else {
+            0
+        };
+        let rate = client.rate_per_minute();
+        let estimate = job::Estimate {
+            writes,
+            verify_reads,
+            rate_per_minute: rate,
+            seconds: rate.map(|r| (writes + verify_reads) as f64 / r * 60.0),
+        };
+        let prepared = Prepared { plan, snapshot, estimate, reads: last.prepared.reads };
+        let job_id = job::job_id(kind, &last.base_url, &loaded);
+        let planned = Planned {
+            profile: last.profile.clone(),
+            tenant: last.tenant.clone(),
+            client,
+            source: PlanSource::Feed { loaded: Box::new(loaded), options: last.options.clone() },
+            prepared,
+            journal_path: self.paths.journals().join(format!("{}.jsonl", job_id.file_stem())),
+            job_id,
+            options: last.options.clone(),
+            base_url: last.base_url.clone(),
+            names: last.names.clone(),
+            rollback_of: last.rollback_of.clone(),
+        };
+        self.keep_plan(planned, started, true).await
+    }
+
+    /// Records `planned` as the plan Apply sends, and answers what the Plan screen shows.
+    pub(super) async fn keep_plan(&self, planned: Planned, started: Instant, replanned: bool) -> UiResult<PlanView> {
+        // An unfinished journal of this very job: the last apply was cut off.
+        let resumable = {
+            let (path, id) = (planned.journal_path.clone(), planned.job_id.clone());
+            blocking(move || Ok(path.exists() && journal::read(&path, &id).is_ok_and(|p| !p.finished))).await?
+        };
+        let prepared = &planned.prepared;
+        let plan = &prepared.plan;
+        let u = &plan.unresolved;
+        let names = |v: &[skillsync_core::plan::UnresolvedName]| v.iter().map(Into::into).collect();
+        let removals = plan
+            .rows
+            .iter()
+            .filter(|r| r.action == skillsync_core::Action::Remove)
+            .take(REMOVALS_SHOWN)
+            .map(|r| plan_row_view(r, &planned.names))
+            .collect();
+        let view = PlanView {
+            profile: planned.profile.clone(),
+            platform: planned.client.kind().into(),
+            tenant: planned.tenant.clone(),
+            summary: (&plan.summary).into(),
+            estimate: Estimate {
+                writes: prepared.estimate.writes,
+                verify_reads: prepared.estimate.verify_reads,
+                rate_per_minute: prepared.estimate.rate_per_minute,
+                seconds: prepared.estimate.seconds,
+            },
+            unresolved: Unresolved {
+                unknown_skills: names(&u.unknown_skills),
+                unknown_agents: names(&u.unknown_agents),
+                inactive_skills: names(&u.inactive_skills),
+                inactive_agents: names(&u.inactive_agents),
+                ambiguous_agents: names(&u.ambiguous_agents),
+                ambiguous_skills: names(&u.ambiguous_skills),
+            },
+            reads: if replanned { 0 } else { prepared.reads },
+            elapsed_ms: started.elapsed().as_millis() as u64,
+            resumable,
+            removals,
+            replanned,
+        };
+        *self.plan.lock() = Some(Arc::new(planned));
         Ok(view)
     }
 
@@ -123,21 +287,7 @@ impl Desk {
         let rows =
             planned.prepared.plan.rows.iter().filter(|r| wanted.selects(r.action.as_str(), &[&r.agent, &r.skill]));
         let (total, rows) = page(rows, q.offset, q.limit);
-        Ok(PlanRowPage {
-            total,
-            rows: rows
-                .into_iter()
-                .map(|r| PlanRowView {
-                    line: r.line,
-                    agent: r.agent.clone(),
-                    skill: r.skill.clone(),
-                    before: r.before,
-                    requested: r.requested,
-                    action: r.action.into(),
-                    problem: r.problem.as_ref().map(|p| p.message.clone()),
-                })
-                .collect(),
-        })
+        Ok(PlanRowPage { total, rows: rows.into_iter().map(|r| plan_row_view(r, &planned.names)).collect() })
     }
 
     /// Sends the plan last made, verifies every row, writes the run's report, undo file and
@@ -210,9 +360,15 @@ impl Desk {
             report_files: report_files.clone(),
             journal_errors: run.journal_errors.clone(),
         };
-        super::history::record(&dir, &id, started_at, &planned.profile, kind, &feed_path, &view)?;
+        let lineage = super::history::Lineage {
+            job: planned.job_id.file_stem(),
+            resumed: input.resume,
+            rollback_of: planned.rollback_of.clone(),
+        };
+        super::history::record(&dir, &id, started_at, &planned.profile, kind, &feed_path, &view, lineage)?;
         *self.run.lock() = Some(Arc::new(Finished {
             id,
+            names: planned.names.clone(),
             platform: kind,
             tenant: planned.tenant.clone(),
             feed: feed_path,
@@ -261,11 +417,13 @@ impl Desk {
                     line: r.line,
                     agent: r.agent.clone(),
                     skill: r.skill.clone(),
+                    agent_label: finished.names.agent(r.agent_id.as_ref()),
+                    skill_label: finished.names.skill(r.skill_id.as_ref(), &r.skill),
                     before: r.before,
                     requested: r.requested,
                     after: r.after,
                     outcome: r.outcome.into(),
-                    error: r.error.clone(),
+                    error: r.error.as_deref().map(super::feed::app_words),
                     correlation_ids: r.correlation_ids.clone(),
                 })
                 .collect(),
@@ -284,42 +442,5 @@ impl Desk {
     /// The last run, for a window that reloads.
     pub fn last_run_id(&self) -> Option<String> {
         self.run.lock().as_ref().map(|f| f.id.clone())
-    }
-}
-
-/// What the Plan step shows of a plan, made from a feed or opened from a saved file.
-pub(super) fn plan_view(
-    profile: &str,
-    kind: PlatformKind,
-    tenant: &str,
-    prepared: &Prepared,
-    started: Instant,
-    resumable: bool,
-) -> PlanView {
-    let plan = &prepared.plan;
-    let u = &plan.unresolved;
-    let names = |v: &[skillsync_core::plan::UnresolvedName]| v.iter().map(Into::into).collect();
-    PlanView {
-        profile: profile.to_string(),
-        platform: kind.into(),
-        tenant: tenant.to_string(),
-        summary: (&plan.summary).into(),
-        estimate: Estimate {
-            writes: prepared.estimate.writes,
-            verify_reads: prepared.estimate.verify_reads,
-            rate_per_minute: prepared.estimate.rate_per_minute,
-            seconds: prepared.estimate.seconds,
-        },
-        unresolved: Unresolved {
-            unknown_skills: names(&u.unknown_skills),
-            unknown_agents: names(&u.unknown_agents),
-            inactive_skills: names(&u.inactive_skills),
-            inactive_agents: names(&u.inactive_agents),
-            ambiguous_agents: names(&u.ambiguous_agents),
-            ambiguous_skills: names(&u.ambiguous_skills),
-        },
-        reads: prepared.reads,
-        elapsed_ms: started.elapsed().as_millis() as u64,
-        resumable,
     }
 }

@@ -80,6 +80,8 @@ pub struct Desk {
     idle: tokio::sync::Notify,
     /// The files the user chose or dropped: the only ones the window may name.
     chosen: Mutex<Chosen>,
+    /// The run whose undo file is the open feed (a rollback being prepared).
+    rollback_of: Mutex<Option<String>>,
 }
 
 impl Desk {
@@ -98,6 +100,7 @@ impl Desk {
             busy: Default::default(),
             idle: tokio::sync::Notify::new(),
             chosen: Default::default(),
+            rollback_of: Default::default(),
         };
         // The demo mappings as templates, so the sample feed maps with one click; a failure here
         // only means they are missing from the list.

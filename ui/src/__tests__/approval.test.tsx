@@ -18,7 +18,7 @@ describe("Plans for approval", () => {
   });
 
   it("opens an approved plan for the active connection as the current plan, with no feed", async () => {
-    const approved = planView({ summary: { rows: 3, add: 1, update: 2, remove: 0, unchanged: 0, invalid: 0 } });
+    const approved = planView({ summary: { rows: 3, excluded: 0, add: 1, update: 2, remove: 0, unchanged: 0, invalid: 0 } });
     const backend = mockBackend({ plan_rows: () => PAGE, choose_file: () => "/home/ana/approve/nightly.json", open_approved_plan: () => approved });
     const user = userEvent.setup();
     render(<App initial={{ step: "import" }} />);
