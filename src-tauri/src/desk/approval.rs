@@ -57,7 +57,7 @@ impl Desk {
             tenant,
             client,
             source: PlanSource::Approved(Box::new(saved)),
-            names: Arc::new(Names::new(&prepared.snapshot)),
+            names: Arc::new(Names::all(&prepared.snapshot)),
             prepared,
             job_id,
             journal_path,

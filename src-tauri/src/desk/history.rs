@@ -12,7 +12,7 @@ const ENTRY: &str = "run.json";
 /// A folder name that sorts by time and never collides.
 pub(super) fn new_run_id(at: chrono::DateTime<chrono::Utc>) -> String {
     let short = uuid::Uuid::new_v4().simple().to_string();
-    format!("{}-{}", at.format("%Y%m%d-%H%M%S"), &short[..6])
+    format!("{}-{}", at.format("%Y%m%d-%H%M%S%3f"), &short[..6])
 }
 
 /// What a history entry says beyond the run itself: its job, whether it resumed an interrupted
@@ -36,7 +36,7 @@ pub(super) fn record(
 ) -> UiResult<()> {
     let entry = HistoryEntry {
         id: id.to_string(),
-        started_at: started_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        started_at: started_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         profile: profile.to_string(),
         platform: platform.into(),
         feed: feed.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),

@@ -14,8 +14,7 @@ use skillsync_core::journal::{self, JobId, Journal};
 use skillsync_core::mapping::Mapping;
 use skillsync_core::plan::PlanOptions;
 use skillsync_core::platform::{self, HttpSettings, PlatformClient};
-use skillsync_core::{Error, Events, PlatformKind, Snapshot};
-use std::collections::HashMap;
+use skillsync_core::{Error, Events, PlatformKind};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -43,42 +42,7 @@ pub struct Planned {
 
 /// The tenant's agents and skills by id, read once with the plan: rows show people and skills by
 /// name even when the feed (an undo file) names them by id.
-#[derive(Default)]
-pub struct Names {
-    agents: HashMap<String, String>,
-    skills: HashMap<String, String>,
-}
-
-impl Names {
-    pub fn new(snapshot: &Snapshot) -> Names {
-        Names {
-            agents: snapshot
-                .agents
-                .iter()
-                .map(|a| {
-                    let label = match (a.name.trim(), a.email.trim()) {
-                        ("", "") => a.username.clone(),
-                        (name, "") => name.to_string(),
-                        ("", email) => email.to_string(),
-                        (name, email) => format!("{name} <{email}>"),
-                    };
-                    (a.id.clone(), label)
-                })
-                .collect(),
-            skills: snapshot.skills.iter().map(|s| (s.id.clone(), s.name.clone())).collect(),
-        }
-    }
-
-    /// The agent as a person reads them ("Ana Silva <ana@x>").
-    pub fn agent(&self, id: Option<&String>) -> Option<String> {
-        id.and_then(|id| self.agents.get(id)).cloned()
-    }
-
-    /// The skill's platform name when the feed's text is not already it (an id, a corrected name).
-    pub fn skill(&self, id: Option<&String>, feed_text: &str) -> Option<String> {
-        id.and_then(|id| self.skills.get(id)).filter(|n| !n.eq_ignore_ascii_case(feed_text.trim())).cloned()
-    }
-}
+pub use skillsync_core::report::Names;
 
 pub enum PlanSource {
     Feed { loaded: Box<LoadedFeed>, options: PlanOptions },
@@ -164,7 +128,7 @@ impl Desk {
         let prepared = prepared?;
 
         let job_id = job::job_id(kind, &conn.base_url, &loaded);
-        let names = Arc::new(Names::new(&prepared.snapshot));
+        let names = Arc::new(Names::all(&prepared.snapshot));
         let planned = Planned {
             profile: profile.to_string(),
             tenant,

@@ -43,14 +43,36 @@ pub struct Names {
 impl Names {
     /// The names of the ids `rows` use, from what the platform holds.
     pub fn of(rows: &[RowResult], snapshot: &crate::model::Snapshot) -> Names {
-        let wanted_agents: std::collections::HashSet<&str> =
-            rows.iter().filter_map(|r| r.agent_id.as_deref()).collect();
-        let wanted_skills: std::collections::HashSet<&str> =
-            rows.iter().filter_map(|r| r.skill_id.as_deref()).collect();
+        let agents: std::collections::HashSet<&str> = rows.iter().filter_map(|r| r.agent_id.as_deref()).collect();
+        let skills: std::collections::HashSet<&str> = rows.iter().filter_map(|r| r.skill_id.as_deref()).collect();
+        Names::select(snapshot, |id| agents.contains(id), |id| skills.contains(id))
+    }
+
+    /// The names of every agent and skill the platform holds.
+    pub fn all(snapshot: &crate::model::Snapshot) -> Names {
+        Names::select(snapshot, |_| true, |_| true)
+    }
+
+    /// The agent as a person reads them ("Ana Silva <ana@x>").
+    pub fn agent(&self, id: Option<&String>) -> Option<String> {
+        id.and_then(|id| self.agents.get(id)).cloned()
+    }
+
+    /// The skill's platform name when the feed's text is not already it (an id, a corrected name,
+    /// a routing language).
+    pub fn skill(&self, id: Option<&String>, feed_text: &str) -> Option<String> {
+        id.and_then(|id| self.skills.get(id)).filter(|n| !n.eq_ignore_ascii_case(feed_text.trim())).cloned()
+    }
+
+    fn select(
+        snapshot: &crate::model::Snapshot,
+        agent_wanted: impl Fn(&str) -> bool,
+        skill_wanted: impl Fn(&str) -> bool,
+    ) -> Names {
         let agents = snapshot
             .agents
             .iter()
-            .filter(|a| wanted_agents.contains(a.id.as_str()))
+            .filter(|a| agent_wanted(a.id.as_str()))
             .map(|a| {
                 let label = match (a.name.trim(), a.email.trim()) {
                     ("", "") => a.username.clone(),
@@ -64,7 +86,7 @@ impl Names {
         let skills = snapshot
             .skills
             .iter()
-            .filter(|s| wanted_skills.contains(s.id.as_str()))
+            .filter(|s| skill_wanted(s.id.as_str()))
             .map(|s| {
                 let label = match s.kind {
                     crate::model::ItemKind::Skill => s.name.clone(),
