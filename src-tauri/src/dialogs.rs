@@ -42,6 +42,14 @@ pub async fn choose<R: Runtime>(app: &AppHandle<R>, purpose: FilePurpose) -> Opt
             .set_title("Save the report as")
             .set_file_name("skillsync-report.html")
             .add_filter("HTML, CSV or JSON", &["html", "csv", "json"]),
+        FilePurpose::Plan => dialog
+            .set_title("Save the plan for approval as")
+            .set_file_name("skillsync-plan.json")
+            .add_filter("Skillsync plan (JSON)", &["json"]),
+        FilePurpose::ApprovedPlan => dialog
+            .set_title("Open an approved plan")
+            .add_filter("Skillsync plan (JSON)", &["json"])
+            .add_filter("All files", &["*"]),
     };
     let (tx, rx) = tokio::sync::oneshot::channel();
     let answer = move |p: Option<tauri_plugin_dialog::FilePath>| {

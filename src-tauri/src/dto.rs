@@ -7,6 +7,7 @@ use skillsync_core::mapping::{Columns as CoreColumns, Layout as CoreLayout, Mapp
 use skillsync_core::plan::{PlanSummary as CorePlanSummary, UnresolvedName as CoreName};
 use skillsync_core::report::RunSummary as CoreRunSummary;
 use skillsync_core::{AgentKey as CoreAgentKey, PlatformKind};
+use skillsync_core::{Exclude, ExcludedRow, Rename};
 use std::collections::BTreeMap;
 use ts_rs::TS;
 
@@ -155,6 +156,10 @@ pub enum FilePurpose {
     Export,
     /// Save the last run's report.
     Report,
+    /// Save the current plan for approval.
+    Plan,
+    /// Open a plan saved for approval.
+    ApprovedPlan,
 }
 
 /// The app's version and where it keeps things, for the About line.
@@ -230,6 +235,36 @@ pub struct MappingInput {
     #[ts(type = "Record<string, number>")]
     pub values: BTreeMap<String, f64>,
     pub scale: Option<ScaleMap>,
+    /// Feed names corrected to the platform's (`[rename.skills]`, `[rename.agents]`).
+    #[serde(default)]
+    pub rename: RenameInput,
+    /// Rows left out (`[exclude] agents`, `skills`, `rows`).
+    #[serde(default)]
+    pub exclude: ExcludeInput,
+}
+
+/// Feed text → the platform's name, as the Plan screen's fixes write them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RenameInput {
+    #[ts(type = "Record<string, string>")]
+    pub skills: BTreeMap<String, String>,
+    #[ts(type = "Record<string, string>")]
+    pub agents: BTreeMap<String, String>,
+}
+
+/// Names and rows the analyst left out; excluded rows are counted apart and never sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ExcludeInput {
+    pub agents: Vec<String>,
+    pub skills: Vec<String>,
+    pub rows: Vec<ExcludedRowInput>,
+}
+
+/// One agent's one skill, as the feed names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ExcludedRowInput {
+    pub agent: String,
+    pub skill: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
@@ -274,6 +309,8 @@ pub struct MappingPreview {
     pub rows: Vec<PreviewRow>,
     /// The mapping as a TOML file, as a template is saved.
     pub toml: String,
+    /// Why no row would plan (nothing valid), in the app's words; `None` when some row is valid.
+    pub blocked: Option<String>,
 }
 
 // ---- plan ----
@@ -287,6 +324,8 @@ pub struct PlanOptionsInput {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PlanSummary {
     pub rows: usize,
+    /// Feed rows left out by the mapping's exclusions: not plan rows, never sent.
+    pub excluded: usize,
     pub add: usize,
     pub update: usize,
     pub remove: usize,
@@ -331,6 +370,10 @@ pub struct PlanView {
     pub elapsed_ms: u64,
     /// An interrupted apply of this same job (feed, mapping, tenant) can be resumed.
     pub resumable: bool,
+    /// The first removals with names, for the confirmation (all of them up to 200).
+    pub removals: Vec<PlanRowView>,
+    /// Re-planned against the tenant already read (a fix or exclusion), not read again.
+    pub replanned: bool,
 }
 
 /// A page of rows: `filter` is an action (plan) or outcome (results) name, `search` a
@@ -348,6 +391,10 @@ pub struct PlanRowView {
     pub line: usize,
     pub agent: String,
     pub skill: String,
+    /// Who the agent is on the platform ("Ana Silva <ana@x>"), also when the feed names an id.
+    pub agent_label: Option<String>,
+    /// The skill's name on the platform when the feed names an id or a corrected name.
+    pub skill_label: Option<String>,
     pub before: Option<f64>,
     pub requested: Option<f64>,
     pub action: Action,
@@ -394,6 +441,8 @@ pub struct RequestCounts {
 pub struct RunSummary {
     pub rows: usize,
     pub invalid: usize,
+    /// Feed rows the mapping left out: not among `rows`, never sent.
+    pub excluded: usize,
     pub unchanged: usize,
     pub added: usize,
     pub updated: usize,
@@ -423,6 +472,8 @@ pub struct RunRowView {
     pub line: usize,
     pub agent: String,
     pub skill: String,
+    pub agent_label: Option<String>,
+    pub skill_label: Option<String>,
     pub before: Option<f64>,
     pub requested: Option<f64>,
     pub after: Option<f64>,
@@ -447,6 +498,15 @@ pub struct HistoryEntry {
     pub summary: RunSummary,
     pub cancelled: bool,
     pub report_files: Vec<String>,
+    /// The job (journal file stem): a resumed run shares it with the attempt it finished.
+    #[serde(default)]
+    pub job: Option<String>,
+    /// This run resumed an interrupted one of the same job.
+    #[serde(default)]
+    pub resumed: bool,
+    /// The run whose undo file this run applied.
+    #[serde(default)]
+    pub rollback_of: Option<String>,
 }
 
 // ---- conversions from the engine ----
@@ -493,6 +553,17 @@ impl From<&Mapping> for MappingInput {
             },
             values: m.values.clone(),
             scale: m.scale.map(|s| ScaleMap { from: s.from, to: s.to }),
+            rename: RenameInput { skills: m.rename.skills.clone(), agents: m.rename.agents.clone() },
+            exclude: ExcludeInput {
+                agents: m.exclude.agents.clone(),
+                skills: m.exclude.skills.clone(),
+                rows: m
+                    .exclude
+                    .rows
+                    .iter()
+                    .map(|r| ExcludedRowInput { agent: r.agent.clone(), skill: r.skill.clone() })
+                    .collect(),
+            },
         }
     }
 }
@@ -519,15 +590,45 @@ impl From<&MappingInput> for Mapping {
             },
             values: m.values.iter().filter(|(k, _)| !k.trim().is_empty()).map(|(k, v)| (k.clone(), *v)).collect(),
             scale: m.scale.map(|s| CoreScaleMap { from: s.from, to: s.to }),
-            ..Mapping::default()
+            rename: Rename { skills: named_pairs(&m.rename.skills), agents: named_pairs(&m.rename.agents) },
+            exclude: Exclude {
+                agents: named(&m.exclude.agents),
+                skills: named(&m.exclude.skills),
+                rows: m
+                    .exclude
+                    .rows
+                    .iter()
+                    .filter(|r| !r.agent.trim().is_empty() && !r.skill.trim().is_empty())
+                    .map(|r| ExcludedRow { agent: r.agent.trim().to_string(), skill: r.skill.trim().to_string() })
+                    .collect(),
+            },
         }
     }
+}
+
+/// Blank entries dropped, each name trimmed and listed once.
+fn named(v: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in v.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(n)) {
+            out.push(n.to_string());
+        }
+    }
+    out
+}
+
+fn named_pairs(m: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    m.iter()
+        .filter(|(k, v)| !k.trim().is_empty() && !v.trim().is_empty())
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
 }
 
 impl From<&CorePlanSummary> for PlanSummary {
     fn from(s: &CorePlanSummary) -> Self {
         PlanSummary {
             rows: s.rows,
+            excluded: s.excluded,
             add: s.add,
             update: s.update,
             remove: s.remove,
@@ -549,6 +650,7 @@ impl From<&CoreRunSummary> for RunSummary {
         RunSummary {
             rows: s.rows,
             invalid: s.invalid,
+            excluded: s.excluded,
             unchanged: s.unchanged,
             added: s.added,
             updated: s.updated,

@@ -48,6 +48,9 @@ pub mod codes {
     pub const OPEN_FAILED: &str = "open.failed";
     /// The window named a file the user did not choose in a dialog or drop on the window.
     pub const PATH_NOT_CHOSEN: &str = "path.not_chosen";
+    /// A pair the plan changes no longer holds the value the plan was made against: nothing was
+    /// sent. The message lists every such pair, one a line.
+    pub const PLAN_DRIFTED: &str = "plan.drifted";
 }
 
 impl From<Error> for UiError {

@@ -106,12 +106,22 @@ async fn whole_job(profile: &str, platform: Platform) {
     let allow = PlanOptionsInput { allow_remove: true, remove_unlisted: false };
     let back = desk.plan(profile, &undo_mapping, allow, Events::none()).await.unwrap();
     assert_eq!(back.summary.remove, plan.summary.add, "added assignments are removed again");
+    assert_eq!(back.removals.len(), back.summary.remove, "every removal is listed for the confirmation");
+    for r in &back.removals {
+        let who = r.agent_label.as_deref().unwrap_or_default();
+        assert!(who.contains('@') && who.contains('<'), "the undo file's ids show as a person: {r:?}");
+        assert!(r.skill_label.is_some() || !r.skill.is_empty(), "the skill by name: {r:?}");
+    }
     let rolled = desk.apply(ApplyInput { confirm_remove: true, resume: false }, Events::none()).await.unwrap();
     assert_eq!(rolled.summary.failed, 0, "{rolled:?}");
     desk.open_sample(Some(platform)).unwrap();
     let fresh = desk.plan(profile, &mapping, no_remove(), Events::none()).await.unwrap();
     assert_eq!(fresh.summary, plan.summary, "the tenant is back where it started");
-    assert_eq!(desk.history().unwrap().len(), 2, "both runs are in the history, newest first");
+    let history = desk.history().unwrap();
+    assert_eq!(history.len(), 2, "both runs are in the history, newest first");
+    assert_eq!(history[0].rollback_of.as_deref(), Some(run.id.as_str()), "the rollback names the run it undid");
+    assert_eq!(history[1].rollback_of, None);
+    assert!(history.iter().all(|e| e.job.is_some() && !e.resumed));
     desk.shutdown().await;
     drop(h.dir);
 }
@@ -192,8 +202,11 @@ async fn steps_out_of_order_answer_with_state_codes() {
         },
         values: Default::default(),
         scale: None,
+        rename: Default::default(),
+        exclude: Default::default(),
     };
     assert_eq!(h.desk.preview_mapping(&m, Platform::Genesys).unwrap_err().code, "state.no_feed");
+    assert_eq!(h.desk.replan(&m).await.unwrap_err().code, "state.no_plan");
     let e = h.desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap_err();
     assert_eq!(e.code, "state.no_feed");
     assert_eq!(h.desk.apply(ApplyInput::default(), Events::none()).await.unwrap_err().code, "state.no_plan");
@@ -338,6 +351,9 @@ async fn a_cancelled_apply_accounts_for_every_row_and_refuses_a_second_job_meanw
     let r = resumed.summary;
     assert_eq!((r.failed, resumed.cancelled), (0, false), "{resumed:?}");
     assert_eq!(r.added + r.updated, plan.summary.add + plan.summary.update, "the resumed run reports the whole job");
+    let history = desk.history().unwrap();
+    assert!(history[0].resumed && !history[1].resumed, "the second attempt is marked resumed: {history:?}");
+    assert_eq!(history[0].job, history[1].job, "both attempts name the same job, so History shows them as one");
 }
 
 #[tokio::test]
@@ -493,4 +509,217 @@ async fn a_workbook_opens_its_first_sheet_with_a_header_and_another_sheet_on_req
     let err = serde_json::to_value(&err).unwrap();
     assert_eq!(err["code"], "input.invalid", "{err}");
     assert!(err["message"].as_str().unwrap_or("").contains("'Read me', 'Long', 'Wide', 'Packed'"), "{err}");
+}
+
+/// Ana's Tech Support Tier 2 (held in the demo tenant) set to `level`.
+fn ana_feed(h: &Host, name: &str, level: f64) -> (std::path::PathBuf, MappingInput) {
+    let p = write(h, name, &format!("email,skill,proficiency\nana.ruiz@example.com,Tech Support Tier 2,{level}\n"));
+    let m = h.desk.open_feed(&p).unwrap().mapping.unwrap();
+    (p, m)
+}
+
+#[tokio::test]
+async fn a_plan_saved_for_approval_opens_as_the_current_plan_and_applies_exactly() {
+    let h = host();
+    let (_, m) = ana_feed(&h, "ana.csv", 1.5);
+    let plan = h.desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap();
+    assert_eq!(plan.summary.update, 1, "{plan:?}");
+
+    let file = h.dir.path().join("approved.json");
+    let e = h.desk.save_plan(&file).await.unwrap_err();
+    assert_eq!(e.code, "path.not_chosen", "the plan is written only where the user chose: {e}");
+    let file = h.desk.grant(FilePurpose::Plan, file);
+    assert_eq!(h.desk.save_plan(&file).await.unwrap(), file.display().to_string());
+    let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(saved["feed"]["name"], "ana.csv", "{saved}");
+    assert_eq!(saved["plan"]["changes"].as_array().map(Vec::len), Some(1), "{saved}");
+
+    // Later (another feed opened meanwhile): the approved plan becomes the current plan.
+    ana_feed(&h, "other.csv", 2.5);
+    let e = h.desk.open_approved_plan(BUILTIN_GENESYS, &file).await.unwrap_err();
+    assert_eq!(e.code, "path.not_chosen", "a save choice is not a read choice: {e}");
+    let file = h.desk.grant(FilePurpose::ApprovedPlan, file);
+    let opened = h.desk.open_approved_plan(BUILTIN_GENESYS, &file).await.unwrap();
+    assert_eq!(opened.summary, plan.summary, "the same plan: {opened:?}");
+    assert_eq!(opened.estimate.writes, 1);
+    let rows = h.desk.plan_rows(&query(Some("update"))).unwrap();
+    assert_eq!(rows.rows[0].agent, "ana.ruiz@example.com", "the Plan step shows the saved rows");
+    assert_eq!(rows.rows[0].requested, Some(1.5), "the saved target, not the feed opened since");
+
+    let run = h.desk.apply(ApplyInput::default(), Events::none()).await.unwrap();
+    assert_eq!((run.summary.updated, run.summary.verified, run.summary.failed), (1, 1, 0), "{run:?}");
+    assert_eq!(h.desk.history().unwrap()[0].feed, "ana.csv", "the run names the plan's feed");
+
+    // Applied once, the tenant no longer matches it: opened again, the apply refuses.
+    h.desk.open_approved_plan(BUILTIN_GENESYS, &file).await.unwrap();
+    let e = h.desk.apply(ApplyInput::default(), Events::none()).await.unwrap_err();
+    assert_eq!(e.code, "plan.drifted", "{e}");
+    assert!(
+        e.message.contains("ana.ruiz@example.com · Tech Support Tier 2: planned before")
+            && e.message.contains("now 1.5"),
+        "the message lists the pair, its planned before value and the value now: {e}"
+    );
+    assert_eq!(h.desk.history().unwrap().len(), 1, "no second run");
+}
+
+#[tokio::test]
+async fn an_edited_plan_or_one_for_another_tenant_is_refused_when_opened() {
+    let h = host();
+    assert_eq!(h.desk.save_plan(&h.dir.path().join("p.json")).await.unwrap_err().code, "state.no_plan");
+    let (_, m) = ana_feed(&h, "ana.csv", 1.5);
+    h.desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap();
+    let file = h.desk.grant(FilePurpose::Plan, h.dir.path().join("p.json"));
+    h.desk.save_plan(&file).await.unwrap();
+    let file = h.desk.grant(FilePurpose::ApprovedPlan, file);
+
+    let e = h.desk.open_approved_plan(BUILTIN_CXONE, &file).await.unwrap_err();
+    assert_eq!(e.code, "config.invalid", "made for Genesys Cloud: {e}");
+    assert!(e.message.contains("Genesys Cloud"), "{e}");
+
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("1.5", "5", 1)).unwrap();
+    let e = h.desk.open_approved_plan(BUILTIN_GENESYS, &file).await.unwrap_err();
+    assert_eq!(e.code, "input.invalid", "{e}");
+    assert!(e.message.contains("changed after it was saved"), "{e}");
+}
+
+/// Two windows on one tenant: a plan made in one is re-checked at Apply, after the other changed
+/// the same pair — not trusted because it was seen.
+#[tokio::test]
+async fn every_apply_rechecks_the_plan_against_the_tenant() {
+    let mut config = SandboxConfig::new(skillsync_sandbox::Platform::Genesys);
+    config.tenant = skillsync_sandbox::TenantSource::Inline(
+        serde_json::from_value(serde_json::json!({
+            "skills": [{"name": "Billing"}],
+            "users": [{"email": "ana@example.com", "name": "Ana"}],
+            "assignments": [{"email": "ana@example.com", "skill": "Billing", "proficiency": 2}]
+        }))
+        .unwrap(),
+    );
+    let sb = Sandbox::start(config).await.unwrap();
+    let profile = |sb: &Sandbox| {
+        let mut p = input(sb, "tenant", &sb.credentials().client_secret);
+        p.platform = Platform::Genesys;
+        p
+    };
+    let (first, second) = (host(), host());
+    let mut plans = vec![];
+    for (h, level) in [(&first, 4.0), (&second, 5.0)] {
+        h.desk.save_profile(&profile(&sb)).await.unwrap();
+        let p = write(h, "f.csv", &format!("email,skill,proficiency\nana@example.com,Billing,{level}\n"));
+        let m = h.desk.open_feed(&p).unwrap().mapping.unwrap();
+        plans.push(h.desk.plan("tenant", &m, no_remove(), Events::none()).await.unwrap());
+    }
+    assert!(plans.iter().all(|p| p.summary.update == 1), "{plans:?}");
+    let run = second.desk.apply(ApplyInput::default(), Events::none()).await.unwrap();
+    assert_eq!(run.summary.updated, 1, "{run:?}");
+
+    let writes = sb.stats()["total"].as_u64();
+    let e = first.desk.apply(ApplyInput::default(), Events::none()).await.unwrap_err();
+    assert_eq!(e.code, "plan.drifted", "{e}");
+    assert!(e.message.contains("ana@example.com · Billing: planned before 2, now 5"), "{e}");
+    let by_route = sb.stats()["by_route"].clone();
+    let patches: u64 = by_route
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.starts_with("PATCH"))
+        .map(|(_, v)| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(patches, 1, "only the second window's write reached the tenant: {by_route}");
+    assert!(sb.stats()["total"].as_u64() > writes, "the check read the tenant");
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_fixed_name_replans_against_the_tenant_already_read_and_the_template_keeps_it() {
+    let h = host();
+    let desk = &h.desk;
+    let feed = desk.open_sample(Some(Platform::Genesys)).unwrap();
+    let mut m = feed.mapping.unwrap();
+    let plan = desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap();
+    let typo = plan.unresolved.unknown_skills[0].clone();
+    let fixed_lines = typo.lines.len();
+
+    m.rename.skills.insert(typo.input.clone(), typo.suggestions[0].clone());
+    let fixed = desk.replan(&m).await.unwrap();
+    assert!(fixed.replanned && fixed.reads == 0, "no request made: {fixed:?}");
+    assert!(fixed.unresolved.unknown_skills.iter().all(|n| n.input != typo.input), "{:?}", fixed.unresolved);
+    assert_eq!(fixed.summary.invalid, plan.summary.invalid - fixed_lines, "the renamed rows plan");
+    let renamed =
+        desk.plan_rows(&RowQuery { filter: None, search: Some(typo.input.clone()), offset: 0, limit: 10 }).unwrap();
+    assert!(renamed.rows.iter().all(|r| r.action != Action::Invalid), "{renamed:?}");
+    assert_eq!(
+        renamed.rows[0].skill_label.as_deref(),
+        Some(typo.suggestions[0].as_str()),
+        "shown by its platform name"
+    );
+
+    let agent = plan.unresolved.unknown_agents[0].clone();
+    m.exclude.agents.push(agent.input.clone());
+    let excluded = desk.replan(&m).await.unwrap();
+    assert_eq!(excluded.summary.excluded, agent.lines.len(), "excluded rows are counted apart");
+    assert_eq!(excluded.summary.rows, fixed.summary.rows - agent.lines.len(), "and are not plan rows");
+
+    let path = desk.save_template("nightly", &m).unwrap();
+    let toml = std::fs::read_to_string(path).unwrap();
+    assert!(toml.contains("[rename.skills]") && toml.contains(&typo.suggestions[0]), "{toml}");
+    assert!(toml.contains("[exclude]") && toml.contains(&agent.input), "{toml}");
+    assert_eq!(desk.load_template("nightly").unwrap(), m, "the template loads back with its fixes");
+    desk.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_replan_of_twenty_thousand_rows_takes_a_fraction_of_a_read() {
+    let h = host();
+    let tenant: serde_json::Value = serde_json::from_str(include_str!("../../examples/demo-tenant.json")).unwrap();
+    let emails: Vec<&str> = tenant["users"].as_array().unwrap().iter().filter_map(|u| u["email"].as_str()).collect();
+    let skills = ["Billing - English", "Retention", "Sales - Spanish", "Biling - English"];
+    let mut csv = String::from("email,skill,proficiency\n");
+    for i in 0..20_000 {
+        // The same level for each agent and skill, so duplicate rows agree.
+        let (a, k) = (i % emails.len(), i % skills.len());
+        csv.push_str(&format!("{},{},{}\n", emails[a], skills[k], (a * 7 + k % 3) % 5 + 1));
+    }
+    let p = write(&h, "big.csv", &csv);
+    let mut m = h.desk.open_feed(&p).unwrap().mapping.unwrap();
+    let started = std::time::Instant::now();
+    let plan = h.desk.plan(BUILTIN_GENESYS, &m, no_remove(), Events::none()).await.unwrap();
+    let plan_ms = started.elapsed().as_millis();
+    assert!(plan.summary.invalid >= 5_000, "{:?}", plan.summary);
+    m.rename.skills.insert("Biling - English".into(), "Billing - English".into());
+    let started = std::time::Instant::now();
+    let fixed = h.desk.replan(&m).await.unwrap();
+    let replan_ms = started.elapsed().as_millis();
+    eprintln!("20,000 rows: plan (reads the tenant) {plan_ms} ms, replan after a rename {replan_ms} ms");
+    assert!(fixed.summary.invalid < plan.summary.invalid, "{:?}", fixed.summary);
+    assert!(replan_ms < 3_000, "a re-plan stays interactive: {replan_ms} ms");
+    h.desk.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_value_off_the_scale_is_marked_on_its_own_and_the_map_stays() {
+    let h = host();
+    let p = write(
+        &h,
+        "iex.csv",
+        "Email;Skill;Level\nana.ruiz@example.com;Retention;Guru\nchloe.martin@example.com;Retention;3\n",
+    );
+    let mut m = h.desk.open_feed(&p).unwrap().mapping.unwrap();
+    m.values.insert("Guru".into(), 7.0);
+    let preview = h.desk.preview_mapping(&m, Platform::Genesys).unwrap();
+    assert_eq!(preview.error, None, "only the value is wrong, not the map: {preview:?}");
+    assert_eq!(preview.values.len(), 2, "every value is still listed");
+    let guru = preview.values.iter().find(|v| v.value == "Guru").unwrap();
+    let why = guru.problem.as_deref().unwrap_or_default();
+    assert!(
+        why.contains("0–5") && !why.contains("mapping file") && !why.contains("[values]"),
+        "in the app's words: {why}"
+    );
+    assert_eq!((preview.valid, preview.blocked.as_deref()), (1, None));
+
+    m.values.insert("3".into(), 9.0);
+    let none = h.desk.preview_mapping(&m, Platform::Genesys).unwrap();
+    assert_eq!(none.valid, 0);
+    assert!(none.blocked.as_deref().unwrap_or_default().starts_with("No row would plan"), "{none:?}");
 }

@@ -26,7 +26,7 @@ const APP = join(ROOT, "target/debug/skillsync-app");
 const CLI = join(ROOT, "target/debug/skillsync");
 const DRIVER = "WebKitWebDriver";
 
-const RUN_LIMIT_MS = 6 * 60_000;
+const RUN_LIMIT_MS = 12 * 60_000;
 const CASE_LIMIT_MS = 150_000;
 const SESSION_START_MS = 60_000;
 const EXEC_MS = 30_000;
@@ -294,7 +294,8 @@ async function runCase(test, active) {
         return exec(cmd, args, { ...env, ...extraEnv }, options);
       },
     };
-    await withTimeout(test.run(ctx), CASE_LIMIT_MS, `the case did not finish within ${CASE_LIMIT_MS / 1000} s`);
+    const limit = test.limitMs ?? CASE_LIMIT_MS;
+    await withTimeout(test.run(ctx), limit, `the case did not finish within ${limit / 1000} s`);
   } catch (err) {
     error = err;
     if (session) {

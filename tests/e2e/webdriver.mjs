@@ -114,6 +114,11 @@ export class Session {
     return this.cmd("POST", "/execute/async", { script, args }, timeoutMs);
   }
 
+  /** Resizes the app's window (the webview follows). */
+  setWindowSize(width, height) {
+    return this.cmd("POST", "/window/rect", { width, height });
+  }
+
   async screenshot() {
     return Buffer.from(await this.cmd("GET", "/screenshot", undefined, 30_000), "base64");
   }

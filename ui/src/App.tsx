@@ -1,5 +1,5 @@
 // The window: a header naming the active profile, the rail of steps, and the current step.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import * as api from "./api";
 import type { UiError } from "./bindings/UiError";
 import { StepRail } from "./components/StepRail";
@@ -48,6 +48,18 @@ function Shell() {
       current = false;
     };
   }, [dispatch]);
+
+  // A new step moves the focus to its heading, so a keyboard or screen-reader user starts there
+  // (not on <body>); the first screen keeps the focus where the window put it.
+  const shown = useRef(state.step);
+  useEffect(() => {
+    if (shown.current === state.step) return;
+    shown.current = state.step;
+    const heading = document.querySelector<HTMLElement>("#content h1");
+    if (!heading) return;
+    heading.tabIndex = -1;
+    heading.focus();
+  }, [state.step]);
 
   return (
     <div className="app">

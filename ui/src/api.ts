@@ -94,7 +94,13 @@ export const plan = (
   options: PlanOptionsInput,
   onEvent: (event: ProgressEvent) => void,
 ) => call<PlanView>("plan", { profile, mapping, options, events: channel(onEvent) });
+/** The open feed planned again under `mapping` against the tenant the last plan read (no requests). */
+export const replan = (mapping: MappingInput) => call<PlanView>("replan", { mapping });
 export const planRows = (query: RowQuery) => call<PlanRowPage>("plan_rows", { query });
+/** Writes the current plan for approval to `path` (from `chooseFile("plan")`). */
+export const savePlan = (path: string) => call<string>("save_plan", { path });
+/** Opens a saved plan (from `chooseFile("approved_plan")`) as the current plan for `profile`'s tenant. */
+export const openApprovedPlan = (profile: string, path: string) => call<PlanView>("open_approved_plan", { profile, path });
 
 export const apply = (options: ApplyInput, onEvent: (event: ProgressEvent) => void) =>
   call<RunView>("apply", { options, events: channel(onEvent) });

@@ -48,6 +48,9 @@ export type ActionType =
   | { type: "mappingChanged"; mapping: MappingInput }
   | { type: "planOptionsChanged"; options: PlanOptionsInput }
   | { type: "planned"; plan: PlanView }
+  | { type: "approvedPlanOpened"; plan: PlanView }
+  /** A name fixed or excluded on the Plan screen: the mapping carries it, the plan follows. */
+  | { type: "corrected"; mapping: MappingInput; plan: PlanView }
   | { type: "startApply"; resume: boolean }
   | { type: "applied"; run: RunView }
   | { type: "busy"; busy: Busy };
@@ -80,6 +83,8 @@ export function emptyMapping(): MappingInput {
     },
     values: {},
     scale: null,
+    rename: { skills: {}, agents: {} },
+    exclude: { agents: [], skills: [], rows: [] },
   };
 }
 
@@ -93,7 +98,7 @@ export function stepEnabled(state: State, step: StepId): boolean {
     case "map":
       return state.feed !== null;
     case "plan":
-      return state.mapping !== null;
+      return state.mapping !== null || state.plan !== null;
     case "apply":
       return state.plan !== null;
     case "results":
@@ -143,6 +148,10 @@ export function reducer(state: State, action: ActionType): State {
       return { ...state, planOptions: action.options, plan: null, resume: false };
     case "planned":
       return { ...state, plan: action.plan, resume: false };
+    case "approvedPlanOpened":
+      return { ...state, plan: action.plan, resume: false, step: "plan" };
+    case "corrected":
+      return { ...state, mapping: action.mapping, plan: action.plan, resume: false };
     case "startApply":
       return { ...state, resume: action.resume, step: "apply" };
     case "applied":

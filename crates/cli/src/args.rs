@@ -66,8 +66,8 @@ pub struct ConnArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct FeedArgs {
-    /// The feed: a CSV/TSV or a workbook (.xlsx, .xls, .ods).
-    pub feed: PathBuf,
+    /// The feed: a CSV/TSV or a workbook (.xlsx, .xls, .ods); apply takes a saved plan with --plan instead.
+    pub feed: Option<PathBuf>,
     /// A mapping file (TOML); without it columns are detected from their headers.
     #[arg(long)]
     pub mapping: Option<PathBuf>,
@@ -86,22 +86,29 @@ pub struct FeedArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(mut_arg("feed", |a| a.required(true)))]
 pub struct PlanArgs {
     #[command(flatten)]
     pub conn: ConnArgs,
     #[command(flatten)]
     pub feed: FeedArgs,
-    /// Also write the plan (every row with its action and reason) as JSON to this file.
+    /// Save the plan for approval (every row and change with its before value, the tenant, the
+    /// feed's digest and a checksum); apply it later with `apply --plan`.
     #[arg(long)]
     pub out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
+#[command(mut_arg("feed", |a| a.required_unless_present("plan")))]
 pub struct ApplyArgs {
     #[command(flatten)]
     pub conn: ConnArgs,
     #[command(flatten)]
     pub feed: FeedArgs,
+    /// Apply exactly a plan saved with `plan --out` (no feed): when any pair it changes no longer
+    /// holds its planned before value, nothing is sent and the exit code is 4.
+    #[arg(long, value_name = "PLAN.json", conflicts_with_all = ["feed", "mapping", "remove_unlisted", "allow_remove", "resume"])]
+    pub plan: Option<PathBuf>,
     /// Apply without asking.
     #[arg(long)]
     pub yes: bool,

@@ -3,6 +3,7 @@
 //! 0 done, 1 some rows failed, 2 invalid input or configuration, 3 authentication or connection
 //! (an untrusted certificate or a proxy failure included), 4 a saved plan no longer matches.
 
+mod approved;
 mod args;
 mod connect;
 mod print;

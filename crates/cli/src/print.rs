@@ -2,6 +2,7 @@
 //! and the one JSON object scripts read.
 
 use indicatif::{ProgressBar, ProgressStyle};
+use skillsync_core::approval::SavedPlan;
 use skillsync_core::job::{LoadedFeed, Prepared, Run};
 use skillsync_core::model::{fmt_value, Action, Outcome};
 use skillsync_core::report::RunSummary;
@@ -93,8 +94,6 @@ fn v(x: Option<f64>) -> String {
 }
 
 pub fn plan(loaded: &LoadedFeed, p: &Prepared, tenant: &str) {
-    let plan = &p.plan;
-    let s = &plan.summary;
     let separated = match loaded.delimiter {
         '\0' => String::new(), // a workbook
         '\t' => ", '\\t'-separated".to_string(),
@@ -105,9 +104,29 @@ pub fn plan(loaded: &LoadedFeed, p: &Prepared, tenant: &str) {
         loaded.path.display(),
         loaded.encoding,
         format!("{:?}", loaded.mapping.columns.layout).to_lowercase(),
-        plan.platform,
+        p.plan.platform,
         tenant
     );
+    plan_body(p);
+}
+
+/// A plan saved for approval: where it came from, then the plan as `plan` prints it.
+pub fn saved_plan(saved: &SavedPlan, p: &Prepared, file: &std::path::Path) {
+    println!(
+        "Saved plan {} (made {} from {}, feed SHA-256 {}…) → {} at {}",
+        file.display(),
+        saved.created_at,
+        saved.feed.name,
+        &saved.feed.sha256[..12.min(saved.feed.sha256.len())],
+        saved.platform,
+        saved.tenant_label
+    );
+    plan_body(p);
+}
+
+fn plan_body(p: &Prepared) {
+    let plan = &p.plan;
+    let s = &plan.summary;
     let excluded = if s.excluded > 0 { format!(" ({} excluded by the mapping)", s.excluded) } else { String::new() };
     println!(
         "Plan: {} rows — {} add, {} update, {} remove, {} unchanged, {} invalid{excluded}",

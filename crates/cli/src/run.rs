@@ -4,10 +4,11 @@ use crate::args::{ApplyArgs, ExportArgs, FeedArgs, PlanArgs};
 use crate::connect;
 use crate::print;
 use skillsync_core::apply::{ApplyOptions, Control};
+use skillsync_core::approval::SavedPlan;
 use skillsync_core::export::{self, ExportOptions};
 use skillsync_core::import::{self, ReadOptions};
-use skillsync_core::job::{self, ExecuteOptions, LoadedFeed};
-use skillsync_core::journal::{self, Journal};
+use skillsync_core::job::{self, ExecuteOptions, LoadedFeed, Prepared};
+use skillsync_core::journal::{self, JobId, Journal, Previous};
 use skillsync_core::mapping::Mapping;
 use skillsync_core::plan::PlanOptions;
 use skillsync_core::platform::{self, PlatformClient};
@@ -18,17 +19,21 @@ use std::time::Instant;
 
 /// Reads the feed (the sheet asked for, when a workbook) and maps it, as `job::load_feed` does.
 fn load(feed: &FeedArgs, platform: PlatformKind) -> Result<LoadedFeed> {
+    let path = feed
+        .feed
+        .as_deref()
+        .ok_or_else(|| Error::Config("give a feed file (or --plan PLAN.json to apply a saved plan)".into()))?;
     let mapping = feed.mapping.as_deref().map(Mapping::load).transpose()?;
     let options = ReadOptions { sheet: feed.sheet.clone() };
-    let (digest, table) = import::read_file_with(&feed.feed, &options)?;
+    let (digest, table) = import::read_file_with(path, &options)?;
     let mapping = match mapping {
         Some(m) => m,
         None => Mapping::detect(&table)?,
     };
     if let (Some(w), false) = (&table.workbook, feed.json) {
-        eprintln!("Reading sheet '{}' of {} (sheets: {})", w.sheet, feed.feed.display(), w.sheets.join(", "));
+        eprintln!("Reading sheet '{}' of {} (sheets: {})", w.sheet, path.display(), w.sheets.join(", "));
     }
-    LoadedFeed::new(&feed.feed, digest, &table, mapping, platform)
+    LoadedFeed::new(path, digest, &table, mapping, platform)
 }
 
 fn plan_options(feed: &FeedArgs, platform: PlatformKind) -> PlanOptions {
@@ -38,7 +43,7 @@ fn plan_options(feed: &FeedArgs, platform: PlatformKind) -> PlanOptions {
     o
 }
 
-fn client(conn: &crate::args::ConnArgs) -> Result<(Arc<dyn PlatformClient>, connect::Resolved)> {
+pub(crate) fn client(conn: &crate::args::ConnArgs) -> Result<(Arc<dyn PlatformClient>, connect::Resolved)> {
     let resolved = connect::resolve(conn)?;
     let client = platform::client(&resolved.connection, connect::settings(conn)?)?;
     Ok((client, resolved))
@@ -49,13 +54,16 @@ pub async fn plan(args: PlanArgs) -> Result<i32> {
     let (client, resolved) = client(&args.conn)?;
     let loaded = load(&args.feed, client.kind())?;
     let progress = print::Progress::new(!args.feed.json);
-    let prepared =
-        job::prepare(client.as_ref(), &loaded.feed, &plan_options(&args.feed, client.kind()), &progress.events()).await;
+    let options = plan_options(&args.feed, client.kind());
+    let prepared = job::prepare(client.as_ref(), &loaded.feed, &options, &progress.events()).await;
     progress.finish();
     let prepared = prepared?;
     if let Some(out) = &args.out {
-        let text = serde_json::to_vec_pretty(&prepared).map_err(|e| Error::Input(e.to_string()))?;
-        std::fs::write(out, text).map_err(|e| Error::io(format!("writing {}", out.display()), e))?;
+        let base_url = &resolved.connection.base_url;
+        SavedPlan::new(client.kind(), base_url, &resolved.tenant, &loaded, &options, &prepared).save(out)?;
+        if !args.feed.json {
+            eprintln!("saved the plan for approval to {} (apply it with: skillsync apply --plan …)", out.display());
+        }
     }
     let summary = job::plan_summary(&prepared, started.elapsed().as_millis() as u64);
     if args.feed.json {
@@ -67,6 +75,9 @@ pub async fn plan(args: PlanArgs) -> Result<i32> {
 }
 
 pub async fn apply(args: ApplyArgs) -> Result<i32> {
+    if args.plan.is_some() {
+        return crate::approved::apply(args).await;
+    }
     let started = Instant::now();
     let (client, resolved) = client(&args.conn)?;
     let kind = client.kind();
@@ -101,6 +112,31 @@ pub async fn apply(args: ApplyArgs) -> Result<i32> {
         eprintln!("nothing valid to apply: every row is invalid (see the reasons above); nothing was sent");
         return Ok(2);
     }
+    let job = Job { client: client.as_ref(), tenant: &resolved.tenant, feed: &loaded.path, journal_path, job_id };
+    send(&args, &job, &prepared, resumed, started).await
+}
+
+/// What the sending part of an apply needs to know about the job.
+pub(crate) struct Job<'a> {
+    pub client: &'a dyn PlatformClient,
+    /// How the tenant is named in the report.
+    pub tenant: &'a str,
+    /// The feed the report names.
+    pub feed: &'a std::path::Path,
+    pub journal_path: std::path::PathBuf,
+    pub job_id: JobId,
+}
+
+/// Confirms, sends the prepared plan under a journal, verifies, writes the report and prints the
+/// outcome: the part of an apply a feed and a saved plan share.
+pub(crate) async fn send(
+    args: &ApplyArgs,
+    job: &Job<'_>,
+    prepared: &Prepared,
+    resumed: Option<(Journal, Previous)>,
+    started: Instant,
+) -> Result<i32> {
+    let s = &prepared.plan.summary;
     if s.remove > 0
         && !args.confirm_remove
         && !confirm(&format!("This REMOVES {} skill assignment(s). Type 'remove' to confirm", s.remove), "remove")?
@@ -115,7 +151,7 @@ pub async fn apply(args: ApplyArgs) -> Result<i32> {
     }
     let (journal, previous) = match resumed {
         Some((j, p)) => (Some(j), Some(p)),
-        None if writes > 0 => (Some(Journal::create(&journal_path, &job_id)?), None),
+        None if writes > 0 => (Some(Journal::create(&job.journal_path, &job.job_id)?), None),
         None => (None, None),
     };
     let control = Control::default();
@@ -143,7 +179,7 @@ pub async fn apply(args: ApplyArgs) -> Result<i32> {
         journal,
         previous,
     };
-    let run = job::execute(client.as_ref(), &prepared, options, started).await;
+    let run = job::execute(job.client, prepared, options, started).await;
     progress.finish();
     let run = run?;
     for e in &run.journal_errors {
@@ -151,7 +187,7 @@ pub async fn apply(args: ApplyArgs) -> Result<i32> {
     }
     let report = match &args.report {
         Some(path) => {
-            let written = job::write_report(path, kind, &resolved.tenant, &loaded.path, &run)?;
+            let written = job::write_report(path, job.client.kind(), job.tenant, job.feed, &run)?;
             if !args.feed.json {
                 for p in &written {
                     eprintln!("wrote {}", p.display());

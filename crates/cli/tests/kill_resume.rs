@@ -352,7 +352,15 @@ enum Landed {
 }
 
 /// One kill point: kill, resume, compare; undo, compare. Returns where the kill landed.
-fn kill_point(s: &Scenario, r: &Reference, delay: Duration) -> (Landed, String) {
+/// When the kill comes: after a time, or once the journal shows a number of calls under way (then
+/// after a few more milliseconds), so the points spread over the apply however loaded the machine.
+#[derive(Clone, Copy, Debug)]
+enum When {
+    After(Duration),
+    AtCall(usize, Duration),
+}
+
+fn kill_point(s: &Scenario, r: &Reference, when: When) -> (Landed, String) {
     let t = Tenant::start(s);
     let start = t.state();
     let dir = tempfile::tempdir().expect("a temporary directory");
@@ -362,7 +370,7 @@ fn kill_point(s: &Scenario, r: &Reference, delay: Duration) -> (Landed, String) 
     let feed = path(&feed);
     let journal = dir.path().join("journal.jsonl");
     let (journal_s, first_report) = (path(&journal), path(&dir.path().join("first.csv")));
-    let what = format!("{} killed at {delay:?}", s.name());
+    let what = format!("{} killed {when:?}", s.name());
 
     let mut child = t
         .command(s.platform, dir.path(), &apply_args(&feed, &journal_s, &first_report, s))
@@ -370,7 +378,19 @@ fn kill_point(s: &Scenario, r: &Reference, delay: Duration) -> (Landed, String) 
         .stderr(Stdio::null())
         .spawn()
         .expect("apply starts");
-    std::thread::sleep(delay);
+    match when {
+        When::After(delay) => std::thread::sleep(delay),
+        When::AtCall(k, extra) => {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while journal_counts(&journal).0 < k && Instant::now() < deadline {
+                if child.try_wait().expect("wait").is_some() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            std::thread::sleep(extra);
+        }
+    }
     let exited = child.try_wait().expect("wait").is_some();
     if !exited {
         child.kill().expect("SIGKILL");
@@ -435,7 +455,6 @@ fn kill_point(s: &Scenario, r: &Reference, delay: Duration) -> (Landed, String) 
 
 fn scenario_points(s: Scenario) -> Vec<(Landed, String)> {
     let r = reference(&s);
-    let span = r.last_write.saturating_sub(r.first_write);
     println!(
         "kill-resume: {}: uninterrupted run {:?}, writes from {:?} to {:?}, {} calls, {} changes",
         s.name(),
@@ -445,10 +464,15 @@ fn scenario_points(s: Scenario) -> Vec<(Landed, String)> {
         r.calls,
         r.changes
     );
-    let mut delays = vec![r.first_write.mul_f64(0.3)];
-    delays.extend(MID.iter().map(|f| r.first_write + span.mul_f64(*f)));
-    delays.push(r.exit + Duration::from_millis(400));
-    delays.into_iter().map(|d| kill_point(&s, &r, d)).collect()
+    let mut whens = vec![When::After(r.first_write.mul_f64(0.3))];
+    // Mid-apply: once the k-th call's intent is on disk (k spread over the calls), right away or
+    // a few milliseconds later (the call then in flight or answered).
+    whens.extend(MID.iter().enumerate().map(|(i, f)| {
+        let k = ((f * r.calls as f64).round() as usize).clamp(1, r.calls.max(2) - 1);
+        When::AtCall(k, Duration::from_millis(if i % 2 == 0 { 0 } else { 25 }))
+    }));
+    whens.push(When::After(r.exit + Duration::from_millis(400)));
+    whens.into_iter().map(|w| kill_point(&s, &r, w)).collect()
 }
 
 #[test]

@@ -102,7 +102,7 @@ pub async fn prepare(
     Ok(Prepared { plan, snapshot, estimate, reads: client.counts().read })
 }
 
-fn estimate(client: &dyn PlatformClient, plan: &Plan, snapshot: &Snapshot) -> Estimate {
+pub(crate) fn estimate(client: &dyn PlatformClient, plan: &Plan, snapshot: &Snapshot) -> Estimate {
     let writes = client.batches(&plan.changes).len() as u64;
     let verify_reads = if client.kind() == PlatformKind::Cxone {
         let pairs: Vec<(&str, &str)> =
@@ -134,6 +134,9 @@ pub struct ExecuteOptions {
 #[derive(Debug, Clone, Serialize)]
 pub struct Run {
     pub rows: Vec<RowResult>,
+    /// What the platform calls the agents and skills the rows name (for the undo file and the
+    /// screens, also when the feed named them by id).
+    pub names: crate::report::Names,
     pub summary: RunSummary,
     pub cancelled: bool,
     pub journal_errors: Vec<String>,
@@ -221,7 +224,8 @@ pub async fn execute(
         excluded: plan.summary.excluded,
         ..RunSummary::from_rows(&rows, client.counts(), started.elapsed().as_millis() as u64)
     };
-    Ok(Run { rows, summary, cancelled, journal_errors })
+    let names = crate::report::Names::of(&rows, &prepared.snapshot);
+    Ok(Run { rows, names, summary, cancelled, journal_errors })
 }
 
 /// The pause before another round of failed items: doubling from the session's shortest backoff,
@@ -333,6 +337,7 @@ pub fn write_report(
         feed: name,
         summary: run.summary,
         rows: run.rows.clone(),
+        names: run.names.clone(),
     };
     crate::report::write_all(path, &report)
 }

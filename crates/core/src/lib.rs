@@ -4,9 +4,11 @@
 //! columns and values into platform requests, [`resolve`] finds skill and agent ids, [`plan`] diffs
 //! against the platform's current state, [`apply`] writes the changes under one rate limiter,
 //! [`verify`] confirms every row, [`report`] exports the result and the undo file, and [`journal`]
-//! makes an apply resumable. The engine never prints: progress is a stream of [`events::Event`].
+//! makes an apply resumable. [`approval`] saves a plan for approval and applies it later only over
+//! an unchanged tenant. The engine never prints: progress is a stream of [`events::Event`].
 
 pub mod apply;
+pub mod approval;
 pub mod error;
 pub mod events;
 pub mod export;

@@ -123,7 +123,7 @@ impl Mapping {
     /// The mapping a file's header implies, by common column names (see `import::headers`).
     pub fn detect(table: &Table) -> Result<Mapping> {
         let norms: Vec<String> = table.headers.iter().map(|h| normalize(h)).collect();
-        let seen = || format!("the header has: {}", table.headers.join(", "));
+        let seen = || format!("the header has: {}", headers::listed(&table.headers));
         let agent = norms
             .iter()
             .enumerate()
@@ -147,8 +147,8 @@ impl Mapping {
                 return Err(Error::Input(format!(
                     "found the agent column '{}' and the skill column '{}' but no proficiency column: name it \
                      'proficiency' or 'level', or map it in a mapping file; {}",
-                    table.headers[agent],
-                    table.headers[skill],
+                    headers::cut(&table.headers[agent]),
+                    headers::cut(&table.headers[skill]),
                     seen()
                 )));
             };
@@ -162,8 +162,8 @@ impl Mapping {
             return Err(Error::Input(format!(
                 "found the agent column '{}' and the proficiency column '{}' but no skill column: name it \
                  'skill' or 'skill_id', or map it in a mapping file; {}",
-                table.headers[agent],
-                table.headers[proficiency],
+                headers::cut(&table.headers[agent]),
+                headers::cut(&table.headers[proficiency]),
                 seen()
             )));
         } else {
@@ -178,7 +178,7 @@ impl Mapping {
                 return Err(Error::Input(format!(
                     "found the agent column '{}' but no skills: add 'skill' and 'proficiency' columns, one column \
                      per skill, or a 'skills' column of Skill:level pairs; {}",
-                    table.headers[agent],
+                    headers::cut(&table.headers[agent]),
                     seen()
                 )));
             }
@@ -194,7 +194,8 @@ impl Mapping {
         for (source, &target) in &self.values {
             if let Some(why) = scale.check(target) {
                 return Err(Error::Config(format!(
-                    "[values] \"{source}\" = {}: {why} on {platform}: map it to a value the platform accepts",
+                    "[values] \"{}\" = {}: {why} on {platform}: map it to a value the platform accepts",
+                    headers::cut(source),
                     fmt_value(target)
                 )));
             }
@@ -298,7 +299,7 @@ impl Mapping {
                 Error::Input(format!(
                     "the mapping's {} layout needs [columns] {role} = \"<header>\"; the header has: {}",
                     layout_name(columns.layout),
-                    table.headers.join(", ")
+                    headers::listed(&table.headers)
                 ))
             })?;
             find_column(table, name, role)
@@ -711,11 +712,13 @@ fn find_column(table: &Table, name: &str, role: &str) -> Result<(usize, String)>
     match matches.as_slice() {
         [i] => Ok((*i, table.headers[*i].clone())),
         [] => Err(Error::Input(format!(
-            "the mapping's {role} column '{want}' is not in the file; the header has: {}",
-            table.headers.join(", ")
+            "the mapping's {role} column '{}' is not in the file; the header has: {}",
+            headers::cut(want),
+            headers::listed(&table.headers)
         ))),
         [first, second, ..] => Err(Error::Input(format!(
-            "the {role} column '{want}' appears more than once in the header (columns {} and {}): rename one",
+            "the {role} column '{}' appears more than once in the header (columns {} and {}): rename one",
+            headers::cut(want),
             first + 1,
             second + 1
         ))),

@@ -4,20 +4,26 @@
 //!
 //! An expectation is either a list `[{"line","code","column"}]` (Genesys, columns detected) or an
 //! object with optional `platform` ("genesys"/"cxone"), optional `mapping` (a TOML file relative to
-//! the corpus folder) and either `error` (a stable error code) or `problems` (that list).
+//! the corpus folder) and either `error` (a stable error code) or `problems` (that list). Problems
+//! that only the plan can see (an agent the platform does not know) are pinned by `plan`: the
+//! invalid rows of `plan::build` against the corpus tenant (`corpus::snapshot`), with `planned`
+//! the number of rows that still plan.
+//!
+//! `CORPUS_SHOW=1 cargo test -p skillsync-core --test fixtures_corpus -- --nocapture` prints what
+//! each bad feed gets, with the messages, to write a new expectation from.
 
+mod corpus;
+
+use corpus::fixtures;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Deserialize;
 use skillsync_core::import::{read_bytes, Table};
 use skillsync_core::mapping::Mapping;
-use skillsync_core::{Error, PlatformKind};
+use skillsync_core::plan::{self, PlanOptions};
+use skillsync_core::{Action, Error, Feed, PlatformKind};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
-}
 
 #[derive(Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord, Clone)]
 struct Expected {
@@ -30,86 +36,168 @@ struct Expected {
 #[serde(untagged)]
 enum Expectation {
     Problems(Vec<Expected>),
-    Case {
-        #[serde(default)]
-        platform: Option<PlatformKind>,
-        #[serde(default)]
-        mapping: Option<String>,
-        #[serde(default)]
-        error: Option<String>,
-        #[serde(default)]
-        problems: Option<Vec<Expected>>,
-    },
+    Case(Case),
 }
 
-/// What the job's first two steps make of a file: a file-level error, or the row problems.
-fn outcome(bytes: &[u8], mapping: Option<&Path>, platform: PlatformKind) -> Result<Vec<Expected>, Error> {
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    #[serde(default)]
+    platform: Option<PlatformKind>,
+    #[serde(default)]
+    mapping: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    problems: Option<Vec<Expected>>,
+    #[serde(default)]
+    plan: Option<Vec<Expected>>,
+    #[serde(default)]
+    planned: Option<usize>,
+}
+
+impl Case {
+    fn read(dir: &Path, name: &str) -> Case {
+        let path = dir.join(format!("{name}.expected.json"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: no expectation: {e}"));
+        match serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: bad expectation: {e}")) {
+            Expectation::Problems(p) => Case { problems: Some(p), ..Case::default() },
+            Expectation::Case(case) => case,
+        }
+    }
+
+    fn platform(&self) -> PlatformKind {
+        self.platform.unwrap_or(PlatformKind::Genesys)
+    }
+}
+
+/// What the job makes of a file: a file-level error, or the feed (records and row problems).
+fn outcome(bytes: &[u8], mapping: Option<&Path>, platform: PlatformKind) -> Result<(Table, Mapping, Feed), Error> {
     let table = read_bytes(bytes)?;
     let mapping = match mapping {
         Some(path) => Mapping::load(path)?,
         None => Mapping::detect(&table)?,
     };
     mapping.check(&table, platform)?;
-    let mut found: Vec<Expected> = mapping
-        .diagnose(&table, platform)
-        .into_iter()
-        .map(|p| Expected { line: p.line, code: p.code, column: p.column })
+    let feed = mapping.apply(&table, platform);
+    Ok((table, mapping, feed))
+}
+
+fn sorted(list: impl IntoIterator<Item = (usize, String, String)>) -> Vec<Expected> {
+    let mut out: Vec<Expected> = list.into_iter().map(|(line, code, column)| Expected { line, code, column }).collect();
+    out.sort();
+    out
+}
+
+fn bad_feeds() -> Vec<(String, PathBuf)> {
+    let dir = fixtures().join("bad");
+    let mut feeds: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
+        .expect("corpus folder")
+        .map(|e| e.expect("corpus entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .map(|p| (p.file_stem().and_then(|s| s.to_str()).expect("utf-8 file name").to_string(), p))
         .collect();
-    found.sort();
-    Ok(found)
+    feeds.sort();
+    feeds
 }
 
 #[test]
 fn every_bad_feed_gets_its_expected_answer() {
     let dir = fixtures().join("bad");
-    let mut feeds: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("corpus folder")
-        .map(|e| e.expect("corpus entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
-        .collect();
-    feeds.sort();
-    assert!(feeds.len() >= 15, "the corpus holds at least 15 bad feeds, found {}", feeds.len());
+    let feeds = bad_feeds();
+    assert!(feeds.len() >= 30, "the corpus holds at least 30 bad feeds, found {}", feeds.len());
+    let show = std::env::var_os("CORPUS_SHOW").is_some();
+    let snapshot = corpus::snapshot();
     let mut failures = Vec::new();
-    for feed in &feeds {
-        let name = feed.file_stem().and_then(|s| s.to_str()).expect("utf-8 file name");
-        let expected_path = dir.join(format!("{name}.expected.json"));
-        let text = std::fs::read_to_string(&expected_path).unwrap_or_else(|e| panic!("{name}: no expectation: {e}"));
-        let expectation: Expectation =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: bad expectation: {e}"));
-        let (platform, mapping, error, mut problems) = match expectation {
-            Expectation::Problems(p) => (None, None, None, Some(p)),
-            Expectation::Case { platform, mapping, error, problems } => (platform, mapping, error, problems),
-        };
-        let mapping = mapping.map(|m| dir.join(m));
+    for (name, feed) in &feeds {
+        let case = Case::read(&dir, name);
+        let platform = case.platform();
+        let mapping = case.mapping.as_ref().map(|m| dir.join(m));
         let bytes = std::fs::read(feed).expect("corpus feed");
-        let got = outcome(&bytes, mapping.as_deref(), platform.unwrap_or(PlatformKind::Genesys));
-        let ok = match (&got, &error, problems.as_mut()) {
-            (Err(e), Some(code), _) => e.code() == code,
-            (Ok(found), None, Some(want)) => {
-                want.sort();
-                found == want
+        let got = outcome(&bytes, mapping.as_deref(), platform);
+        if show {
+            match &got {
+                Err(e) => println!("{name}: {}: {e}", e.code()),
+                Ok((_, _, feed)) => {
+                    let plan = plan::build(platform, feed, &snapshot, &PlanOptions::for_platform(platform));
+                    println!("{name}: {} records, plan {:?}", feed.records.len(), plan.summary);
+                    for r in plan.rows.iter().filter(|r| r.action == Action::Invalid) {
+                        let p = r.problem.as_ref().expect("an invalid row says why");
+                        println!("    {} {} [{}] {}", p.line, p.code, p.column, p.message);
+                    }
+                }
             }
-            _ => false,
-        };
-        if !ok {
-            let got = got.map_err(|e| format!("{}: {e}", e.code()));
-            failures.push(format!("{name}: expected error {error:?} problems {problems:?}\n    got {got:?}"));
+        }
+        let mut differs = Vec::new();
+        match (&got, &case.error) {
+            (Err(e), Some(code)) if e.code() == code => {}
+            (Err(e), _) => differs.push(format!("got error {}: {e}", e.code())),
+            (Ok(_), Some(code)) => differs.push(format!("expected error {code}, the file was read")),
+            (Ok((table, mapping, feed)), None) => {
+                if let Some(want) = &case.problems {
+                    let problems = mapping.diagnose(table, platform);
+                    let found = sorted(problems.into_iter().map(|p| (p.line, p.code, p.column)));
+                    if found != sorted(want.iter().map(|e| (e.line, e.code.clone(), e.column.clone()))) {
+                        differs.push(format!("mapping problems {found:?}"));
+                    }
+                }
+                if case.plan.is_some() || case.planned.is_some() {
+                    let plan = plan::build(platform, feed, &snapshot, &PlanOptions::for_platform(platform));
+                    let invalid = plan.rows.iter().filter(|r| r.action == Action::Invalid);
+                    let found = sorted(invalid.filter_map(|r| r.problem.clone()).map(|p| (p.line, p.code, p.column)));
+                    if let Some(want) = &case.plan {
+                        if found != sorted(want.iter().map(|e| (e.line, e.code.clone(), e.column.clone()))) {
+                            differs.push(format!("plan problems {found:?}"));
+                        }
+                    }
+                    let planned = plan.summary.rows - plan.summary.invalid;
+                    if case.planned.is_some_and(|n| n != planned) {
+                        differs.push(format!("{planned} rows plan"));
+                    }
+                }
+                if case.problems.is_none() && case.plan.is_none() {
+                    differs.push("the expectation pins nothing".into());
+                }
+            }
+        }
+        if !differs.is_empty() {
+            failures.push(format!("{name}: {}", differs.join("; ")));
         }
     }
     assert!(failures.is_empty(), "{} of {} corpus files differ:\n{}", failures.len(), feeds.len(), failures.join("\n"));
 }
 
+/// The SPEC's promise for every bad feed: a file-level error is one short sentence with a fix; a
+/// row problem names its row, its column and a fix — in the mapping's list and in the plan.
 #[test]
-fn row_problem_messages_name_the_row_the_column_and_a_fix() {
+fn every_answer_names_the_row_the_column_and_a_fix() {
     let dir = fixtures().join("bad");
-    for name in ["unmapped_words", "ragged_rows", "bad_pairs", "whitespace_cells", "wide_bad_cells"] {
-        let bytes = std::fs::read(dir.join(format!("{name}.csv"))).expect("corpus feed");
-        let table = read_bytes(&bytes).expect("readable");
-        let mapping = Mapping::detect(&table).expect("detects");
-        for p in mapping.diagnose(&table, PlatformKind::Genesys) {
+    let snapshot = corpus::snapshot();
+    for (name, feed) in bad_feeds() {
+        let case = Case::read(&dir, &name);
+        let platform = case.platform();
+        let mapping = case.mapping.as_ref().map(|m| dir.join(m));
+        let bytes = std::fs::read(feed).expect("corpus feed");
+        let (table, mapping, feed) = match outcome(&bytes, mapping.as_deref(), platform) {
+            Ok(got) => got,
+            Err(e) => {
+                let message = e.to_string();
+                let chars = message.chars().count();
+                assert!(chars < 600, "{name}: a short error, got {chars} characters: {message}");
+                assert!(message.contains(": "), "{name}: a reason and a fix: {message}");
+                continue;
+            }
+        };
+        for p in mapping.diagnose(&table, platform) {
             assert!(p.message.starts_with(&format!("line {}", p.line)), "{name}: row named: {}", p.message);
             assert!(p.message.contains(&p.column), "{name}: column named: {}", p.message);
             assert!(p.message.contains(": "), "{name}: a reason and a fix: {}", p.message);
+        }
+        let plan = plan::build(platform, &feed, &snapshot, &PlanOptions::for_platform(platform));
+        for r in plan.rows.iter().filter(|r| r.action == Action::Invalid) {
+            let p = r.problem.as_ref().unwrap_or_else(|| panic!("{name}: line {} is invalid without a reason", r.line));
+            assert!(p.message.contains(&format!("line {}", p.line)), "{name}: row named: {}", p.message);
+            assert!(!p.column.is_empty(), "{name}: line {}: a column: {}", p.line, p.message);
         }
     }
 }

@@ -435,10 +435,20 @@ fn html_report_escapes_values_and_puts_failures_first() {
 fn undo_file_restores_before_values_and_removes_additions() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("report.undo.csv");
-    let n = report::write_undo(&path, &sample_report().rows).expect("written");
+    let mut names = report::Names::default();
+    names.agents.insert("id-3".into(), "Ben Okafor <ben@example.com>".into());
+    names.skills.insert("s3".into(), "Sales".into());
+    let n = report::write_undo(&path, &sample_report().rows, &names).expect("written");
     assert_eq!(n, 3, "added, updated and removed rows only");
     let text = std::fs::read_to_string(&path).expect("read");
-    assert_eq!(text, "\u{feff}agent_id,skill_id,proficiency\nid-2,s3,remove\nid-3,s3,1.5\nid-4,s3,2\n");
+    assert_eq!(
+        text,
+        "\u{feff}agent_id,skill_id,proficiency,agent name,skill name\n\
+         id-2,s3,remove,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",Sales\n\
+         id-3,s3,1.5,Ben Okafor <ben@example.com>,Sales\n\
+         id-4,s3,2,cy@example.com,Sales\n",
+        "ids first, then names a person can read (a name that is not known falls back to the feed's text)"
+    );
 }
 
 #[test]

@@ -136,6 +136,7 @@ impl Desk {
         *self.feed.lock() = Some(Arc::new(OpenFeed { path: path.to_path_buf(), table, digest, suggested }));
         // A plan belongs to the feed it was made from.
         *self.plan.lock() = None;
+        *self.rollback_of.lock() = None;
         Ok(view)
     }
 
@@ -159,17 +160,28 @@ impl Desk {
             values: Vec::new(),
             rows: Vec::new(),
             toml: mapping.to_toml(),
+            blocked: None,
         };
         if let Err(e) = mapping.check(table, kind) {
-            out.error = Some(e.to_string());
-            return Ok(out);
+            // A value typed off the platform's scale makes only its own rows wrong: the table stays
+            // and the value's cell says why. Only columns that do not fit hide the map.
+            let columns_only = Mapping { values: Default::default(), scale: None, ..mapping.clone() };
+            if let Err(e) = columns_only.check(table, kind) {
+                out.error = Some(app_words(&e.to_string()));
+                out.blocked = out.error.clone();
+                return Ok(out);
+            }
+            let without_values = Mapping { values: Default::default(), ..mapping.clone() };
+            if mapping.scale.is_some() && without_values.check(table, kind).is_err() {
+                out.error = Some(app_words(&e.to_string()));
+            }
         }
         let mut values: Vec<DistinctValue> = mapping
             .distinct_values(table)
             .into_iter()
             .map(|(value, count)| {
                 let (mapped, remove, problem) = split(mapping.convert_value(table, kind, &value));
-                DistinctValue { value, count, mapped, remove, problem }
+                DistinctValue { value, count, mapped, remove, problem: problem.map(|p| app_words(&p)) }
             })
             .collect();
         // Most frequent first; the engine's order (numbers ascending, then words) breaks ties.
@@ -192,7 +204,7 @@ impl Desk {
                     raw_value: r.raw_value.to_string(),
                     value,
                     remove,
-                    problem,
+                    problem: problem.map(|p| app_words(&p)),
                 }
             })
             .chain(fed.problems.iter().map(|p| PreviewRow {
@@ -202,12 +214,22 @@ impl Desk {
                 raw_value: String::new(),
                 value: None,
                 remove: false,
-                problem: Some(p.message.clone()),
+                problem: Some(app_words(&p.message)),
             }))
             .collect();
         rows.sort_by_key(|r| r.line);
         rows.truncate(PREVIEW_ROWS);
         out.rows = rows;
+        if out.valid == 0 {
+            out.blocked = Some(if out.records == 0 {
+                "No row would plan: the chosen columns give no records. Check the columns above.".to_string()
+            } else {
+                format!(
+                    "No row would plan: all {} records have a problem. Fix the values marked in the Values table.",
+                    out.records
+                )
+            });
+        }
         Ok(out)
     }
 
@@ -251,4 +273,30 @@ fn split(v: Result<Target, String>) -> (Option<f64>, bool, Option<String>) {
         Ok(Target::Remove) => (None, true, None),
         Err(e) => (None, false, Some(e)),
     }
+}
+
+/// The engine's row messages speak to someone editing a mapping file; the app's analyst edits the
+/// Map step instead. The same advice, in the screen's words.
+pub(crate) fn app_words(message: &str) -> String {
+    const SWAPS: [(&str, &str); 9] = [
+        (
+            "add it to [values] in the mapping file, e.g.",
+            "type its platform value in the Values table on the Map step, e.g.",
+        ),
+        ("add it to [values], e.g.", "type its platform value in the Values table, e.g."),
+        (" to the mapping file", " on the Map step (Numbers from … Linear rescale)"),
+        ("after [values], ", "the platform value typed for it: "),
+        ("after [scale], ", "after the rescale, "),
+        ("map it with [values] or [scale]", "type a platform value for it on the Map step, or rescale"),
+        ("map the feed's scale with [scale]", "rescale the feed's numbers on the Map step"),
+        ("the mapping's [scale] from = ", "the rescale range "),
+        ("or widen from", "or widen the rescale range on the Map step"),
+    ];
+    let mut out = message.to_string();
+    for (from, to) in SWAPS {
+        if out.contains(from) {
+            out = out.replace(from, to);
+        }
+    }
+    out.replace("add [scale] from = [0, 100], to = ", "rescale from 0 to 100 onto ")
 }

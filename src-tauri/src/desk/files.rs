@@ -19,7 +19,7 @@ pub struct Chosen {
 impl FilePurpose {
     /// A save dialog (the app writes there) or an open dialog (the app reads it).
     pub fn writes(self) -> bool {
-        matches!(self, FilePurpose::Export | FilePurpose::Report)
+        matches!(self, FilePurpose::Export | FilePurpose::Report | FilePurpose::Plan)
     }
 }
 

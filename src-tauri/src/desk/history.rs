@@ -12,9 +12,18 @@ const ENTRY: &str = "run.json";
 /// A folder name that sorts by time and never collides.
 pub(super) fn new_run_id(at: chrono::DateTime<chrono::Utc>) -> String {
     let short = uuid::Uuid::new_v4().simple().to_string();
-    format!("{}-{}", at.format("%Y%m%d-%H%M%S"), &short[..6])
+    format!("{}-{}", at.format("%Y%m%d-%H%M%S%3f"), &short[..6])
 }
 
+/// What a history entry says beyond the run itself: its job, whether it resumed an interrupted
+/// attempt, and the run it rolled back.
+pub(super) struct Lineage {
+    pub job: String,
+    pub resumed: bool,
+    pub rollback_of: Option<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
 pub(super) fn record(
     dir: &Path,
     id: &str,
@@ -23,16 +32,20 @@ pub(super) fn record(
     platform: PlatformKind,
     feed: &Path,
     run: &RunView,
+    lineage: Lineage,
 ) -> UiResult<()> {
     let entry = HistoryEntry {
         id: id.to_string(),
-        started_at: started_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        started_at: started_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         profile: profile.to_string(),
         platform: platform.into(),
         feed: feed.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         summary: run.summary,
         cancelled: run.cancelled,
         report_files: run.report_files.clone(),
+        job: Some(lineage.job),
+        resumed: lineage.resumed,
+        rollback_of: lineage.rollback_of,
     };
     let path = dir.join(ENTRY);
     let text = serde_json::to_vec_pretty(&entry).map_err(|e| Error::Input(e.to_string()))?;
@@ -98,6 +111,7 @@ impl Desk {
         // The undo file lies in the app's own runs folder: no dialog needed.
         let mut view = self.open_feed_as(Path::new(undo), None, None, None)?;
         view.suggested_platform = Some(entry.platform);
+        *self.rollback_of.lock() = Some(run_id.to_string());
         Ok(view)
     }
 }

@@ -6,8 +6,9 @@ use crate::dto::{
     ApplyInput, Estimate, MappingInput, PlanOptionsInput, PlanRowPage, PlanRowView, PlanView, RowQuery, RunRowPage,
     RunRowView, RunView, Unresolved,
 };
-use crate::error::{UiError, UiResult};
+use crate::error::{codes, UiError, UiResult};
 use skillsync_core::apply::{ApplyOptions, Control};
+use skillsync_core::approval::{self, SavedPlan};
 use skillsync_core::job::{self, ExecuteOptions, LoadedFeed, Prepared, Run};
 use skillsync_core::journal::{self, JobId, Journal};
 use skillsync_core::mapping::Mapping;
@@ -24,15 +25,44 @@ pub struct Planned {
     pub profile: String,
     pub tenant: String,
     pub client: Arc<dyn PlatformClient>,
-    pub loaded: LoadedFeed,
+    /// Where the plan came from: a feed planned here, or a saved plan opened for approval.
+    pub source: PlanSource,
     pub prepared: Prepared,
     pub job_id: JobId,
     pub journal_path: PathBuf,
+    /// The options it was planned with, for a re-plan after a fix.
+    pub options: PlanOptions,
+    /// The tenant's address, part of the job id.
+    pub base_url: String,
+    /// Who the tenant's ids are, for every screen that lists rows.
+    pub names: Arc<Names>,
+    /// The run whose undo file is the feed (a rollback), if it is one.
+    pub rollback_of: Option<String>,
+}
+
+/// The tenant's agents and skills by id, read once with the plan: rows show people and skills by
+/// name even when the feed (an undo file) names them by id.
+pub use skillsync_core::report::Names;
+
+pub enum PlanSource {
+    Feed { loaded: Box<LoadedFeed>, options: PlanOptions },
+    Approved(Box<SavedPlan>),
+}
+
+impl PlanSource {
+    /// The feed the report and the history name.
+    pub fn feed_path(&self) -> PathBuf {
+        match self {
+            PlanSource::Feed { loaded, .. } => loaded.path.clone(),
+            PlanSource::Approved(saved) => PathBuf::from(&saved.feed.name),
+        }
+    }
 }
 
 /// The last finished run.
 pub struct Finished {
     pub id: String,
+    pub names: Arc<Names>,
     pub platform: PlatformKind,
     pub tenant: String,
     pub feed: PathBuf,
@@ -40,9 +70,26 @@ pub struct Finished {
     pub report_files: Vec<String>,
 }
 
+/// Removals listed by name on the Plan screen and in Apply's confirmation.
+const REMOVALS_SHOWN: usize = 200;
+
+fn plan_row_view(r: &skillsync_core::PlanRow, names: &Names) -> PlanRowView {
+    PlanRowView {
+        line: r.line,
+        agent: r.agent.to_string(),
+        skill: r.skill.to_string(),
+        agent_label: names.agent(r.agent_id.as_deref()),
+        skill_label: names.skill(r.skill_id.as_deref(), &r.skill),
+        before: r.before,
+        requested: r.requested,
+        action: r.action.into(),
+        problem: r.problem.as_ref().map(|p| super::feed::app_words(&p.message)),
+    }
+}
+
 /// Runs file and parsing work on a blocking thread, off the async workers that keep the window's
 /// other commands and the run's calls moving.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Error> + Send + 'static) -> UiResult<T> {
+pub(super) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Error> + Send + 'static) -> UiResult<T> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| Error::Input(format!("the background task stopped: {e}")))?
@@ -81,19 +128,98 @@ impl Desk {
         let prepared = prepared?;
 
         let job_id = job::job_id(kind, &conn.base_url, &loaded);
-        let journal_path = self.paths.journals().join(format!("{}.jsonl", job_id.file_stem()));
+        let names = Arc::new(Names::all(&prepared.snapshot));
+        let planned = Planned {
+            profile: profile.to_string(),
+            tenant,
+            client,
+            source: PlanSource::Feed { loaded: Box::new(loaded), options: plan_options.clone() },
+            prepared,
+            journal_path: self.paths.journals().join(format!("{}.jsonl", job_id.file_stem())),
+            job_id,
+            options: plan_options,
+            base_url: conn.base_url.clone(),
+            names,
+            rollback_of: self.rollback_of.lock().clone(),
+        };
+        self.keep_plan(planned, started, false).await
+    }
+
+    /// Plans the open feed again under `mapping` (a name fixed or excluded on the Plan screen)
+    /// against the tenant the last plan read: no request is made, so the answer is immediate.
+    pub async fn replan(&self, mapping: &MappingInput) -> UiResult<PlanView> {
+        let _busy = self.begin("a plan")?;
+        let started = Instant::now();
+        let last = self.plan.lock().clone().ok_or_else(UiError::no_plan)?;
+        if matches!(last.source, PlanSource::Approved(_)) {
+            return Err(Error::Config(
+                "an approved plan is applied exactly as it was approved: fix names in the feed's own plan and save it for approval again".into(),
+            )
+            .into());
+        }
+        let feed = self.current_feed()?;
+        let kind = last.client.kind();
+        let mapping = Mapping::from(mapping);
+        let loaded =
+            blocking(move || LoadedFeed::new(&feed.path, feed.digest.clone(), &feed.table, mapping, kind)).await?;
+        let snapshot = last.prepared.snapshot.clone();
+        let plan = skillsync_core::plan::build(kind, &loaded.feed, &snapshot, &last.options);
+        let client = last.client.clone();
+        let writes = client.batches(&plan.changes).len() as u64;
+        let verify_reads = if kind == PlatformKind::Cxone {
+            let pairs: Vec<(&str, &str)> =
+                plan.changes.iter().map(|c| (c.agent_id.as_str(), c.skill_id.as_str())).collect();
+            client.read_back_cost(&pairs, snapshot.assignments.len())
+        } else {
+            0
+        };
+        let rate = client.rate_per_minute();
+        let estimate = job::Estimate {
+            writes,
+            verify_reads,
+            rate_per_minute: rate,
+            seconds: rate.map(|r| (writes + verify_reads) as f64 / r * 60.0),
+        };
+        let prepared = Prepared { plan, snapshot, estimate, reads: last.prepared.reads };
+        let job_id = job::job_id(kind, &last.base_url, &loaded);
+        let planned = Planned {
+            profile: last.profile.clone(),
+            tenant: last.tenant.clone(),
+            client,
+            source: PlanSource::Feed { loaded: Box::new(loaded), options: last.options.clone() },
+            prepared,
+            journal_path: self.paths.journals().join(format!("{}.jsonl", job_id.file_stem())),
+            job_id,
+            options: last.options.clone(),
+            base_url: last.base_url.clone(),
+            names: last.names.clone(),
+            rollback_of: last.rollback_of.clone(),
+        };
+        self.keep_plan(planned, started, true).await
+    }
+
+    /// Records `planned` as the plan Apply sends, and answers what the Plan screen shows.
+    pub(super) async fn keep_plan(&self, planned: Planned, started: Instant, replanned: bool) -> UiResult<PlanView> {
         // An unfinished journal of this very job: the last apply was cut off.
         let resumable = {
-            let (path, id) = (journal_path.clone(), job_id.clone());
+            let (path, id) = (planned.journal_path.clone(), planned.job_id.clone());
             blocking(move || Ok(path.exists() && journal::read(&path, &id).is_ok_and(|p| !p.finished))).await?
         };
+        let prepared = &planned.prepared;
         let plan = &prepared.plan;
         let u = &plan.unresolved;
         let names = |v: &[skillsync_core::plan::UnresolvedName]| v.iter().map(Into::into).collect();
+        let removals = plan
+            .rows
+            .iter()
+            .filter(|r| r.action == skillsync_core::Action::Remove)
+            .take(REMOVALS_SHOWN)
+            .map(|r| plan_row_view(r, &planned.names))
+            .collect();
         let view = PlanView {
-            profile: profile.to_string(),
-            platform: kind.into(),
-            tenant: tenant.clone(),
+            profile: planned.profile.clone(),
+            platform: planned.client.kind().into(),
+            tenant: planned.tenant.clone(),
             summary: (&plan.summary).into(),
             estimate: Estimate {
                 writes: prepared.estimate.writes,
@@ -109,19 +235,13 @@ impl Desk {
                 ambiguous_agents: names(&u.ambiguous_agents),
                 ambiguous_skills: names(&u.ambiguous_skills),
             },
-            reads: prepared.reads,
+            reads: if replanned { 0 } else { prepared.reads },
             elapsed_ms: started.elapsed().as_millis() as u64,
             resumable,
+            removals,
+            replanned,
         };
-        *self.plan.lock() = Some(Arc::new(Planned {
-            profile: profile.to_string(),
-            tenant,
-            client,
-            loaded,
-            prepared,
-            job_id,
-            journal_path,
-        }));
+        *self.plan.lock() = Some(Arc::new(planned));
         Ok(view)
     }
 
@@ -131,21 +251,7 @@ impl Desk {
         let rows =
             planned.prepared.plan.rows.iter().filter(|r| wanted.selects(r.action.as_str(), &[&r.agent, &r.skill]));
         let (total, rows) = page(rows, q.offset, q.limit);
-        Ok(PlanRowPage {
-            total,
-            rows: rows
-                .into_iter()
-                .map(|r| PlanRowView {
-                    line: r.line,
-                    agent: r.agent.to_string(),
-                    skill: r.skill.to_string(),
-                    before: r.before,
-                    requested: r.requested,
-                    action: r.action.into(),
-                    problem: r.problem.as_ref().map(|p| p.message.clone()),
-                })
-                .collect(),
-        })
+        Ok(PlanRowPage { total, rows: rows.into_iter().map(|r| plan_row_view(r, &planned.names)).collect() })
     }
 
     /// Sends the plan last made, verifies every row, writes the run's report, undo file and
@@ -162,6 +268,17 @@ impl Desk {
                 summary.remove
             ))
             .into());
+        }
+        // Never trusted, however recent: every pair the plan changes must still hold its before
+        // value, or nothing is sent.
+        let size = match &planned.source {
+            PlanSource::Approved(saved) => Some(saved.tenant_size),
+            PlanSource::Feed { .. } => None,
+        };
+        events.emit(skillsync_core::Event::Note { message: "checking that the tenant still matches the plan".into() });
+        let drifted = approval::drift(planned.client.as_ref(), &planned.prepared.plan, size).await?;
+        if !drifted.is_empty() {
+            return Err(UiError::new(codes::PLAN_DRIFTED, approval::drift_message(&drifted)));
         }
         let writes = planned.prepared.estimate.writes;
         let (path, id, resume) = (planned.journal_path.clone(), planned.job_id.clone(), input.resume);
@@ -190,9 +307,10 @@ impl Desk {
         let id = super::history::new_run_id(started_at);
         let dir = self.paths.runs().join(&id);
         let run = Arc::new(run);
+        let feed_path = planned.source.feed_path();
         let files = {
             let (path, tenant, feed, run) =
-                (dir.join("report.html"), planned.tenant.clone(), planned.loaded.path.clone(), run.clone());
+                (dir.join("report.html"), planned.tenant.clone(), feed_path.clone(), run.clone());
             blocking(move || job::write_report(&path, kind, &tenant, &feed, &run)).await?
         };
         let report_files: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
@@ -206,12 +324,18 @@ impl Desk {
             report_files: report_files.clone(),
             journal_errors: run.journal_errors.clone(),
         };
-        super::history::record(&dir, &id, started_at, &planned.profile, kind, &planned.loaded.path, &view)?;
+        let lineage = super::history::Lineage {
+            job: planned.job_id.file_stem(),
+            resumed: input.resume,
+            rollback_of: planned.rollback_of.clone(),
+        };
+        super::history::record(&dir, &id, started_at, &planned.profile, kind, &feed_path, &view, lineage)?;
         *self.run.lock() = Some(Arc::new(Finished {
             id,
+            names: planned.names.clone(),
             platform: kind,
             tenant: planned.tenant.clone(),
-            feed: planned.loaded.path.clone(),
+            feed: feed_path,
             run,
             report_files,
         }));
@@ -257,11 +381,13 @@ impl Desk {
                     line: r.line,
                     agent: r.agent.to_string(),
                     skill: r.skill.to_string(),
+                    agent_label: finished.names.agent(r.agent_id.as_deref()),
+                    skill_label: finished.names.skill(r.skill_id.as_deref(), &r.skill),
                     before: r.before,
                     requested: r.requested,
                     after: r.after,
                     outcome: r.outcome.into(),
-                    error: r.error.clone(),
+                    error: r.error.as_deref().map(super::feed::app_words),
                     correlation_ids: r.correlation_ids.clone(),
                 })
                 .collect(),

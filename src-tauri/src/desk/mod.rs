@@ -1,6 +1,7 @@
 //! The app's state and behaviour, with no Tauri in it: every command is one call into a `Desk`
 //! method, so the whole app runs in a plain test host (`tests/test_host.rs`) against the sandbox.
 
+mod approval;
 mod feed;
 mod files;
 mod history;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 
 pub use feed::OpenFeed;
 pub use files::Chosen;
-pub use job::{Finished, Planned};
+pub use job::{Finished, PlanSource, Planned};
 pub use profiles::{BUILTIN_CXONE, BUILTIN_GENESYS};
 
 /// Where the app keeps what it writes. Profiles and templates are configuration; runs (reports,
@@ -79,6 +80,8 @@ pub struct Desk {
     idle: tokio::sync::Notify,
     /// The files the user chose or dropped: the only ones the window may name.
     chosen: Mutex<Chosen>,
+    /// The run whose undo file is the open feed (a rollback being prepared).
+    rollback_of: Mutex<Option<String>>,
 }
 
 impl Desk {
@@ -97,6 +100,7 @@ impl Desk {
             busy: Default::default(),
             idle: tokio::sync::Notify::new(),
             chosen: Default::default(),
+            rollback_of: Default::default(),
         };
         // The demo mappings as templates, so the sample feed maps with one click; a failure here
         // only means they are missing from the list.

@@ -18,7 +18,9 @@ describe("Apply", () => {
     const reply = deferred<RunView>();
     const backend = mockBackend({ apply: () => reply.promise, run_rows: () => PAGE });
     const user = renderApply();
-    expect(screen.getByTestId("apply-question")).toHaveTextContent("Send 42 write requests to sandbox-genesys?");
+    expect(screen.getByTestId("apply-question")).toHaveTextContent("Change 150 rows on sandbox-genesys?");
+    expect(screen.getByTestId("apply-rows")).toHaveTextContent("120 to add, 30 to update, 0 to remove");
+    expect(screen.getByTestId("apply-requests")).toHaveTextContent("42");
     expect(screen.queryByTestId("apply-remove-confirm")).toBeNull();
     await user.click(screen.getByTestId("apply-start"));
     const args = backend.last("apply");
@@ -39,7 +41,8 @@ describe("Apply", () => {
     expect(screen.getByTestId("apply-progress")).toHaveAttribute("max", "42");
     expect(screen.getByTestId("apply-done")).toHaveTextContent("10 of 42");
     expect(screen.getByTestId("apply-failed")).toHaveTextContent("1");
-    expect(screen.getByTestId("apply-rate")).toHaveTextContent("287 req/min");
+    expect(screen.getByTestId("apply-requests-done")).toHaveTextContent("1 of 42");
+    expect(screen.getByTestId("apply-rate")).toHaveTextContent("287 requests/min");
     expect(screen.getByTestId("apply-eta")).toHaveTextContent("1 min 35 s");
     const log = within(screen.getByTestId("apply-log")).getAllByTestId("apply-log-line");
     expect(log.map((l) => l.textContent)).toEqual([
@@ -54,6 +57,36 @@ describe("Apply", () => {
       await reply.promise;
     });
     expect(await screen.findByTestId("results-verdict")).toHaveTextContent("All 150 changes applied and verified");
+  });
+
+  it("never shows a rate above the limit, and says Paused instead of a rate and time left while paused", async () => {
+    const reply = deferred<RunView>();
+    const backend = mockBackend({ apply: () => reply.promise, pause_run: () => null });
+    const user = renderApply();
+    await user.click(screen.getByTestId("apply-start"));
+    act(() => emit(backend.last("apply"), { type: "apply", done: 5, failed: 0, total: 42, requests_per_minute: 900, eta_seconds: 20 }));
+    expect(screen.getByTestId("apply-rate")).toHaveTextContent("300 requests/min");
+    await user.click(screen.getByTestId("apply-pause"));
+    expect(screen.getByTestId("apply-rate")).toHaveTextContent("Paused");
+    expect(screen.getByTestId("apply-eta")).toHaveTextContent("Paused");
+  });
+
+  it("lists whose skills a removal takes away, by name, before the typed confirmation", () => {
+    mockBackend({});
+    renderApply(
+      planView({
+        summary: { rows: 2, excluded: 0, add: 0, update: 0, remove: 2, unchanged: 0, invalid: 0 },
+        removals: [
+          { line: 2, agent: "u-1", skill: "s-1", agent_label: "Ana Silva <ana@example.com>", skill_label: "Billing - English", before: 3, requested: null, action: "remove", problem: null },
+          { line: 3, agent: "u-2", skill: "s-2", agent_label: "Bo Berg <bo@example.com>", skill_label: "Sales", before: 2, requested: null, action: "remove", problem: null },
+        ],
+      }),
+    );
+    const list = within(screen.getByTestId("apply-confirm")).getByTestId("removal-list");
+    expect(list).toHaveTextContent("Removes 2 skill assignments from 2 agents");
+    expect(list).toHaveTextContent("Ana Silva <ana@example.com>");
+    expect(list).toHaveTextContent("Billing - English");
+    expect(list).toHaveTextContent("Bo Berg <bo@example.com>");
   });
 
   it("keeps only the last 50 log lines", async () => {
@@ -96,7 +129,7 @@ describe("Apply", () => {
 
   it("requires typing remove before a plan that removes skills can be sent", async () => {
     const backend = mockBackend({ apply: () => runView(), run_rows: () => PAGE });
-    const user = renderApply(planView({ summary: { rows: 10, add: 0, update: 0, remove: 4, unchanged: 6, invalid: 0 } }));
+    const user = renderApply(planView({ summary: { rows: 10, excluded: 0, add: 0, update: 0, remove: 4, unchanged: 6, invalid: 0 } }));
     const start = screen.getByTestId("apply-start");
     expect(screen.getByTestId("apply-confirm")).toHaveTextContent("removes 4 skill assignments");
     expect(start).toBeDisabled();

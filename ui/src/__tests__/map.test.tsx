@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { App } from "../App";
 import type { MappingInput } from "../bindings/MappingInput";
 import { emptyMapping } from "../state";
-import { DETECTED, feed, mockBackend, type Backend } from "../test/backend";
+import { DETECTED, feed, mockBackend, preview, type Backend } from "../test/backend";
 
 /** The App on the Map step with a feed open and `profile` active. */
 async function openMap(backend: Backend, profile = "sandbox-genesys", mapping: MappingInput = DETECTED) {
@@ -20,6 +20,16 @@ async function lastPreviewed(backend: Backend, check: (m: MappingInput) => boole
 }
 
 describe("Map", () => {
+  it("offers a skill-or-language column for long files and sends the one chosen", async () => {
+    const backend = mockBackend({});
+    const user = await openMap(backend);
+    const kind = await screen.findByTestId("map-kind");
+    expect(kind).toHaveValue("");
+    await user.selectOptions(kind, "Skill");
+    const mapping = await lastPreviewed(backend, (m) => m.columns.kind === "Skill");
+    expect(mapping.columns).toEqual({ ...DETECTED.columns, kind: "Skill" });
+  });
+
   it("previews the detected mapping with counts, rows and problems highlighted", async () => {
     const backend = mockBackend({});
     await openMap(backend);
@@ -48,6 +58,30 @@ describe("Map", () => {
 
     await user.clear(screen.getByTestId("value-input-Basic"));
     await lastPreviewed(backend, (m) => !("Basic" in m.values));
+  });
+
+  it("marks a value off the platform's scale in its own cell and keeps the rest of the table", async () => {
+    const backend = mockBackend({});
+    const user = await openMap(backend);
+    await user.type(await screen.findByTestId("value-input-Basic"), "7");
+    expect(screen.getByTestId("value-input-Basic")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByTestId("value-off-scale-Basic")).toHaveTextContent("7 is off the platform’s scale: type a number from 0 to 5");
+    await lastPreviewed(backend, (m) => m.values.Basic === 7);
+    // The other value is still there, and the value can be corrected in place.
+    expect(screen.getByTestId("value-row-Expert")).toBeInTheDocument();
+    await user.clear(screen.getByTestId("value-input-Basic"));
+    await user.type(screen.getByTestId("value-input-Basic"), "2");
+    await lastPreviewed(backend, (m) => m.values.Basic === 2);
+    expect(screen.queryByTestId("value-off-scale-Basic")).toBeNull();
+  });
+
+  it("holds Next with the reason when no row would plan", async () => {
+    const backend = mockBackend({
+      preview_mapping: (a) => ({ ...preview(a.mapping as MappingInput, "genesys"), valid: 0, blocked: "No row would plan: all 1240 records have a problem. Fix the values marked in the Values table." }),
+    });
+    await openMap(backend);
+    await waitFor(() => expect(screen.getByTestId("map-next")).toBeDisabled());
+    expect(screen.getByTestId("map-next-reason")).toHaveTextContent("No row would plan");
   });
 
   it("does not send text that is not a number", async () => {

@@ -2,6 +2,7 @@ import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { App } from "../App";
 import type { PlanRowView } from "../bindings/PlanRowView";
+import type { MappingInput } from "../bindings/MappingInput";
 import type { PlanView } from "../bindings/PlanView";
 import type { RowQuery } from "../bindings/RowQuery";
 import { deferred, DETECTED, emit, fail, feed, mockBackend, planView, type Args } from "../test/backend";
@@ -11,6 +12,8 @@ const ROWS: PlanRowView[] = Array.from({ length: 250 }, (_, i) => ({
   line: i + 2,
   agent: `agent${i}@example.com`,
   skill: i % 2 ? "Billing" : "Sales",
+  agent_label: null,
+  skill_label: null,
   before: null,
   requested: 4,
   action: i === 7 ? "invalid" : "add",
@@ -70,12 +73,68 @@ describe("Plan", () => {
     const skills = screen.getByTestId("unresolved-unknown_skills");
     expect(skills).toHaveTextContent("Biling");
     expect(skills).toHaveTextContent("lines 7, 19");
-    expect(within(skills).getByTestId("unresolved-suggestion")).toHaveTextContent("did you mean Billing?");
+    expect(within(skills).getByTestId("unresolved-suggestion")).toHaveTextContent("Use “Billing”");
     expect(screen.getByTestId("unresolved-unknown_agents")).toHaveTextContent("zed@example.com");
     expect(within(screen.getByTestId("unresolved-unknown_agents")).queryByTestId("unresolved-suggestion")).toBeNull();
     expect(screen.getByTestId("unresolved-inactive_agents")).toHaveTextContent("old@example.com");
     expect(screen.queryByTestId("unresolved-ambiguous_agents")).toBeNull();
     expect(screen.getByTestId("plan-apply")).toHaveTextContent("Apply 150 changes");
+  });
+
+  it("accepting a suggestion renames the name in the mapping and re-plans against the tenant already read", async () => {
+    const fixed = planView({
+      summary: { rows: 250, excluded: 0, add: 122, update: 30, remove: 0, unchanged: 95, invalid: 3 },
+      unresolved: { ...planView().unresolved, unknown_skills: [] },
+      reads: 0,
+      elapsed_ms: 12,
+      replanned: true,
+    });
+    const backend = mockBackend({ plan: () => planView(), replan: () => fixed, plan_rows: pageOf, list_templates: () => [], save_template: () => "/cfg/templates/nightly.toml" });
+    const user = renderPlan();
+    await user.click(await screen.findByTestId("plan-run"));
+    await user.click(within(await screen.findByTestId("unresolved-unknown_skills")).getByTestId("unresolved-suggestion"));
+    const sent = backend.last("replan").mapping as MappingInput;
+    expect(sent.rename.skills).toEqual({ Biling: "Billing" });
+    await waitFor(() => expect(screen.getByTestId("plan-add-value")).toHaveTextContent("122"));
+    expect(screen.queryByTestId("unresolved-unknown_skills")).toBeNull();
+    expect(screen.getByTestId("plan-reads")).toHaveTextContent("Planned again against the tenant already read (no requests)");
+    expect(screen.getByTestId("corrections")).toHaveTextContent("Skill “Biling” is read as “Billing”");
+
+    await user.type(screen.getByTestId("corrections-template-name"), "nightly");
+    await user.click(screen.getByTestId("corrections-save"));
+    expect((backend.last("save_template").mapping as MappingInput).rename.skills).toEqual({ Biling: "Billing" });
+    expect(await screen.findByTestId("corrections-saved")).toHaveTextContent("/cfg/templates/nightly.toml");
+  });
+
+  it("takes a typed name for an unknown agent, and a fix can be undone", async () => {
+    const backend = mockBackend({ plan: () => planView(), replan: () => planView({ replanned: true }), plan_rows: pageOf });
+    const user = renderPlan();
+    await user.click(await screen.findByTestId("plan-run"));
+    const agents = await screen.findByTestId("unresolved-unknown_agents");
+    await user.click(within(agents).getByTestId("unresolved-type"));
+    await user.type(within(agents).getByTestId("unresolved-typed"), "zed.z@example.com{Enter}");
+    expect((backend.last("replan").mapping as MappingInput).rename.agents).toEqual({ "zed@example.com": "zed.z@example.com" });
+    const fix = await screen.findByTestId("correction");
+    expect(fix).toHaveTextContent("Agent “zed@example.com” is read as “zed.z@example.com”");
+    await user.click(within(fix).getByRole("button", { name: "Undo" }));
+    await waitFor(() => expect((backend.last("replan").mapping as MappingInput).rename.agents).toEqual({}));
+  });
+
+  it("excludes a name or one row, counted apart in the excluded tile", async () => {
+    const excluded = planView({ summary: { rows: 249, excluded: 1, add: 120, update: 30, remove: 0, unchanged: 95, invalid: 4 } });
+    const backend = mockBackend({ plan: () => planView(), replan: () => excluded, plan_rows: pageOf });
+    const user = renderPlan();
+    await user.click(await screen.findByTestId("plan-run"));
+    await user.click(within(await screen.findByTestId("unresolved-unknown_agents")).getByTestId("unresolved-exclude"));
+    expect((backend.last("replan").mapping as MappingInput).exclude.agents).toEqual(["zed@example.com"]);
+    await waitFor(() => expect(screen.getByTestId("plan-excluded-value")).toHaveTextContent("1"));
+
+    await user.click(screen.getByTestId("plan-rows-tab-invalid"));
+    const row = (await screen.findAllByTestId("plan-row"))[0]!;
+    await user.click(within(row).getByTestId("plan-row-exclude"));
+    const rows = (backend.last("replan").mapping as MappingInput).exclude.rows;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.agent).toMatch(/@example.com$/);
   });
 
   it("says when there is no published rate limit", async () => {
@@ -115,9 +174,24 @@ describe("Plan", () => {
     await waitFor(() => expect(screen.getAllByTestId("plan-row")).toHaveLength(11));
   });
 
+  it("jumps to the last page, to a typed page and back to the first", async () => {
+    const backend = mockBackend({ plan: () => planView(), plan_rows: pageOf });
+    const user = renderPlan();
+    await user.click(await screen.findByTestId("plan-run"));
+    await waitFor(() => expect(screen.getByTestId("plan-rows-range")).toHaveTextContent("1–100 of 250"));
+    await user.click(screen.getByTestId("plan-rows-last"));
+    await waitFor(() => expect(screen.getByTestId("plan-rows-range")).toHaveTextContent("201–250 of 250"));
+    const page = screen.getByTestId("plan-rows-page");
+    await user.clear(page);
+    await user.type(page, "2{Enter}");
+    await waitFor(() => expect(backend.last("plan_rows").query.offset).toBe(100));
+    await user.click(screen.getByTestId("plan-rows-first"));
+    await waitFor(() => expect(backend.last("plan_rows").query.offset).toBe(0));
+  });
+
   it("holds Apply when nothing would be written", async () => {
     mockBackend({
-      plan: () => planView({ summary: { rows: 95, add: 0, update: 0, remove: 0, unchanged: 95, invalid: 0 }, estimate: { writes: 0, verify_reads: 0, rate_per_minute: 300, seconds: 0 } }),
+      plan: () => planView({ summary: { rows: 95, excluded: 0, add: 0, update: 0, remove: 0, unchanged: 95, invalid: 0 }, estimate: { writes: 0, verify_reads: 0, rate_per_minute: 300, seconds: 0 } }),
       plan_rows: pageOf,
     });
     const user = renderPlan();

@@ -5,13 +5,16 @@ import type { HistoryEntry } from "../bindings/HistoryEntry";
 import type { RowQuery } from "../bindings/RowQuery";
 import type { RunRowView } from "../bindings/RunRowView";
 import type { RunView } from "../bindings/RunView";
+import { groupJobs } from "../steps/HistoryStep";
 import { fail, feed, mockBackend, runView, type Args } from "../test/backend";
 
 const ROWS: RunRowView[] = [
-  { line: 2, agent: "ana@example.com", skill: "Billing", before: null, requested: 4, after: 4, outcome: "added", error: null, correlation_ids: ["c-1"] },
+  { line: 2, agent: "ana@example.com", skill: "Billing", agent_label: null, skill_label: null, before: null, requested: 4, after: 4, outcome: "added", error: null, correlation_ids: ["c-1"] },
   {
     line: 3,
     agent: "bo@example.com",
+    agent_label: null,
+    skill_label: null,
     skill: "Sales",
     before: 2,
     requested: 5,
@@ -116,6 +119,44 @@ describe("Results", () => {
   });
 });
 
+describe("History's jobs", () => {
+  const base = (id: string, started: string, over: Partial<HistoryEntry>): HistoryEntry => ({
+    id,
+    started_at: started,
+    profile: "prod",
+    platform: "genesys",
+    feed: "f.csv",
+    summary: runView().summary,
+    cancelled: false,
+    report_files: [],
+    job: "j",
+    resumed: false,
+    rollback_of: null,
+    ...over,
+  });
+
+  it("shows a resumed run and the attempt it finished as one job", () => {
+    const entries = [
+      base("r3", "2026-03-03T00:00:00Z", { job: "k" }),
+      base("r2", "2026-03-02T00:10:00Z", { resumed: true }),
+      base("r1", "2026-03-02T00:00:00Z", { cancelled: true }),
+      base("r0", "2026-03-01T00:00:00Z", {}),
+    ];
+    const jobs = groupJobs(entries);
+    expect(jobs.map((j) => [j.latest.id, j.attempts.map((a) => a.id)])).toEqual([
+      ["r3", ["r3"]],
+      ["r2", ["r2", "r1"]],
+      ["r0", ["r0"]],
+    ]);
+  });
+
+  it("names a rollback after the run it undid", async () => {
+    mockBackend({ history: () => [base("r9", "2026-03-04T00:00:00Z", { rollback_of: "r8" }), base("r8", "2026-03-03T00:00:00Z", { job: "x" })] });
+    render(<App initial={{ step: "history" }} />);
+    expect(await screen.findByTestId("history-r9-rollback")).toHaveTextContent("Rollback of the run of");
+  });
+});
+
 const ENTRIES: HistoryEntry[] = [
   {
     id: "run-2",
@@ -126,6 +167,9 @@ const ENTRIES: HistoryEntry[] = [
     summary: { ...runView().summary, failed: 3 },
     cancelled: false,
     report_files: ["/data/runs/run-2/report.html", "/data/runs/run-2/report.undo.csv"],
+    job: "job-b",
+    resumed: false,
+    rollback_of: null,
   },
   {
     id: "run-1",
@@ -136,6 +180,9 @@ const ENTRIES: HistoryEntry[] = [
     summary: runView().summary,
     cancelled: true,
     report_files: [],
+    job: "job-a",
+    resumed: false,
+    rollback_of: null,
   },
 ];
 

@@ -3,6 +3,7 @@ import userEvent, { type UserEvent } from "@testing-library/user-event";
 import { App } from "../App";
 import type { ConnectionCheck } from "../bindings/ConnectionCheck";
 import type { ProfileView } from "../bindings/ProfileView";
+import { urlProblem } from "../components/ProfileWizard";
 import { fail, mockBackend, PROFILES } from "../test/backend";
 
 const PASSING: ConnectionCheck = {
@@ -276,5 +277,37 @@ describe("Add-connection wizard", () => {
     await user.click(screen.getByTestId("wizard-test"));
     await screen.findByTestId("wizard-check");
     expect(backend.last("test_connection").input).toMatchObject({ region: null, base_url: "http://127.0.0.1:8080" });
+  });
+});
+
+describe("the wizard's address check", () => {
+  it("explains a plain-http address at the field as it is typed, and Escape closes the wizard", async () => {
+    mockBackend({});
+    const user = userEvent.setup();
+    await openWizard(user);
+    await user.click(screen.getByTestId("wizard-next"));
+    await user.click(screen.getByTestId("wizard-where-custom"));
+    await user.type(screen.getByTestId("wizard-base-url"), "http://api.example.com");
+    expect(screen.getByTestId("wizard-url-error")).toHaveTextContent("Plain http sends the client secret unencrypted: use https://api.example.com");
+    expect(screen.getByTestId("wizard-base-url")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByTestId("wizard-next")).toBeDisabled();
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("wizard")).toBeNull();
+  });
+
+  const EX = "https://api.mypurecloud.com";
+  it.each([
+    ["https://exa mple.com", "has a space in it"],
+    ["https://example.com:99999", "Port 99999 is not a port"],
+    ["http://api.example.com", "Plain http sends the client secret unencrypted: use https://api.example.com"],
+    ["api.example.com", "Start the address with https://, e.g. https://api.example.com"],
+    ["ftp://api.example.com", "is not a web address"],
+    ["https://", "has no host"],
+  ])("explains %s at the field", (url, words) => {
+    expect(urlProblem(url, EX)).toContain(words);
+  });
+
+  it.each(["https://api.example.com", "https://api.example.com:8443/v2", "http://127.0.0.1:8080", "http://localhost:3000"])("accepts %s", (url) => {
+    expect(urlProblem(url, EX)).toBeNull();
   });
 });

@@ -4,4 +4,4 @@
  * What a file dialog is for: which dialog (open or save), its filters, and whether the answer
  * may then be read or written.
  */
-export type FilePurpose = "feed" | "ca_file" | "export" | "report";
+export type FilePurpose = "feed" | "ca_file" | "export" | "report" | "plan" | "approved_plan";

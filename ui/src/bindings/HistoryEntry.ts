@@ -2,4 +2,16 @@
 import type { Platform } from "./Platform";
 import type { RunSummary } from "./RunSummary";
 
-export type HistoryEntry = { id: string, started_at: string, profile: string, platform: Platform, feed: string, summary: RunSummary, cancelled: boolean, report_files: Array<string>, };
+export type HistoryEntry = { id: string, started_at: string, profile: string, platform: Platform, feed: string, summary: RunSummary, cancelled: boolean, report_files: Array<string>, 
+/**
+ * The job (journal file stem): a resumed run shares it with the attempt it finished.
+ */
+job: string | null, 
+/**
+ * This run resumed an interrupted one of the same job.
+ */
+resumed: boolean, 
+/**
+ * The run whose undo file this run applied.
+ */
+rollback_of: string | null, };

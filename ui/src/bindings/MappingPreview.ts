@@ -15,4 +15,8 @@ values: Array<DistinctValue>, rows: Array<PreviewRow>,
 /**
  * The mapping as a TOML file, as a template is saved.
  */
-toml: string, };
+toml: string, 
+/**
+ * Why no row would plan (nothing valid), in the app's words; `None` when some row is valid.
+ */
+blocked: string | null, };

@@ -1,5 +1,6 @@
 // Which column holds what: the layout, the agent and how it is named, then the skill and level
-// columns of a long file, the skill columns of a wide one, or the pairs column of a packed one.
+// columns of a long file (and, where a name is both a Genesys skill and a routing language, the
+// column that says which), the skill columns of a wide one, or the pairs column of a packed one.
 import type { AgentKey } from "../bindings/AgentKey";
 import type { Columns } from "../bindings/Columns";
 import type { Layout } from "../bindings/Layout";
@@ -80,6 +81,13 @@ export function ColumnsForm({ headers, columns, onChange }: Props) {
           <>
             <ColumnSelect label="Skill column" value={columns.skill} headers={headers} testId="map-skill" onChange={(skill) => set({ skill })} />
             <ColumnSelect label="Proficiency column" value={columns.proficiency} headers={headers} testId="map-proficiency" onChange={(proficiency) => set({ proficiency })} />
+            <ColumnSelect
+              label="Skill or language column (optional)"
+              value={columns.kind ?? null}
+              headers={headers}
+              testId="map-kind"
+              onChange={(kind) => set({ kind: kind ?? undefined })}
+            />
           </>
         )}
         {columns.layout === "packed" && (

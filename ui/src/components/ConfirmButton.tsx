@@ -28,7 +28,19 @@ export function ConfirmButton({ label, question, confirmLabel, onConfirm, testId
     );
   }
   return (
-    <span className="confirm" role="group" aria-label={question}>
+    <span
+      className="confirm"
+      role="group"
+      aria-label={question}
+      onKeyDown={(e) => {
+        // Escape takes the question back (and stops there: it must not close what is around it).
+        if (e.key === "Escape") {
+          e.preventDefault();
+          e.stopPropagation();
+          setAsking(false);
+        }
+      }}
+    >
       <span className="confirm-question">{question}</span>
       <button
         type="button"

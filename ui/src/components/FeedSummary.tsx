@@ -37,7 +37,7 @@ export function FeedFacts({ feed }: { feed: FeedView }) {
 
 export function FeedSample({ feed }: { feed: FeedView }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="The file’s first rows">
       <table className="table" data-testid="feed-sample">
         <caption className="table-caption">
           First {formatCount(feed.sample.length)} of {formatCount(feed.rows)} rows

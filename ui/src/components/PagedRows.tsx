@@ -147,8 +147,14 @@ export function Pager<R>({ rows, testId }: { rows: PagedRows<R>; testId: string 
   const total = rows.page?.total ?? 0;
   const first = total === 0 ? 0 : rows.offset + 1;
   const last = Math.min(rows.offset + PAGE_SIZE, total);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const current = Math.floor(rows.offset / PAGE_SIZE) + 1;
+  const go = (page: number) => rows.setOffset((Math.min(Math.max(page, 1), pages) - 1) * PAGE_SIZE);
   return (
-    <div className="pager">
+    <nav className="pager" aria-label="Pages of rows">
+      <button type="button" className="btn btn-small" data-testid={`${testId}-first`} disabled={rows.offset === 0 || rows.loading} onClick={() => go(1)}>
+        « First
+      </button>
       <button
         type="button"
         className="btn btn-small"
@@ -161,6 +167,28 @@ export function Pager<R>({ rows, testId }: { rows: PagedRows<R>; testId: string 
       <span className="pager-range" data-testid={`${testId}-range`} aria-live="polite">
         {total === 0 ? "No rows" : `${formatCount(first)}–${formatCount(last)} of ${formatCount(total)}`}
       </span>
+      {pages > 1 && (
+        <label className="pager-jump">
+          Page
+          <input
+            key={current}
+            className="input input-narrow"
+            type="number"
+            min={1}
+            max={pages}
+            defaultValue={current}
+            data-testid={`${testId}-page`}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") go(Number(e.currentTarget.value) || 1);
+            }}
+            onBlur={(e) => {
+              const n = Number(e.currentTarget.value);
+              if (n && n !== current) go(n);
+            }}
+          />
+          of {formatCount(pages)}
+        </label>
+      )}
       <button
         type="button"
         className="btn btn-small"
@@ -170,6 +198,9 @@ export function Pager<R>({ rows, testId }: { rows: PagedRows<R>; testId: string 
       >
         Next →
       </button>
-    </div>
+      <button type="button" className="btn btn-small" data-testid={`${testId}-last`} disabled={last >= total || rows.loading} onClick={() => go(pages)}>
+        Last »
+      </button>
+    </nav>
   );
 }

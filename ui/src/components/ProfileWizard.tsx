@@ -1,6 +1,6 @@
 // The add-a-connection wizard: platform, where, credentials, then a test that must pass before the
 // profile can be saved, so a saved profile is always one that worked once.
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import type { ConnectionCheck } from "../bindings/ConnectionCheck";
 import type { Platform } from "../bindings/Platform";
@@ -80,15 +80,51 @@ function toInput(name: string, f: Fields): ProfileInput {
   };
 }
 
-function looksLikeUrl(s: string): boolean {
-  return /^https?:\/\/[^\s/]+/i.test(s.trim());
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * What is wrong with an address typed in the wizard, in words, with the fix — checked as it is
+ * typed, so the Where step never passes an address the Test would refuse two steps later. The
+ * same rules as the engine: https, or plain http only on this computer (loopback).
+ */
+export function urlProblem(text: string, example: string): string | null {
+  const t = text.trim();
+  if (t === "") return `Type the address, e.g. ${example}.`;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(t);
+  if (!scheme) return `Start the address with https://, e.g. https://${t.replace(/^\/+/, "")}.`;
+  const proto = scheme[1]!.toLowerCase();
+  if (proto !== "https" && proto !== "http") return `“${scheme[1]}://” is not a web address: use https://.`;
+  const rest = t.slice(scheme[0].length);
+  const authority = rest.split(/[/?#]/, 1)[0] ?? "";
+  const bracket = authority.startsWith("[");
+  const portMatch = bracket ? /\]:(\d*)$/.exec(authority) : /:(\d*)$/.exec(authority);
+  const host = portMatch ? authority.slice(0, bracket ? portMatch.index + 1 : portMatch.index) : authority;
+  if (host === "") return "The address has no host: type it after https://, e.g. https://api.example.com.";
+  if (/\s/.test(host)) return `The host “${host}” has a space in it: remove the space.`;
+  if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/i.test(host) || host.startsWith(".") || host.endsWith("..") || host.includes(".."))
+    return `“${host}” is not a valid host name: use letters, digits, dots and hyphens.`;
+  if (portMatch) {
+    const port = Number(portMatch[1]);
+    if (portMatch[1] === "" || !Number.isInteger(port) || port < 1 || port > 65535) return `Port ${portMatch[1] || "(empty)"} is not a port: use a number from 1 to 65535, or leave it out.`;
+  }
+  if (proto === "http" && !LOOPBACK.test(host)) return `Plain http sends the client secret unencrypted: use https://${rest}. (http is allowed only for this computer, localhost.)`;
+  try {
+    new URL(t);
+  } catch {
+    return `This is not a valid address: check it against ${example}.`;
+  }
+  return null;
+}
+
+const GENESYS_EXAMPLE = "https://api.mypurecloud.com";
+
+function whereProblem(f: Fields): string | null {
+  if (f.platform === "genesys") return f.genesysWhere === "region" ? (f.region === "" ? "Pick a region." : null) : urlProblem(f.genesysUrl, GENESYS_EXAMPLE);
+  return urlProblem(f.issuer, CXONE_ISSUER);
 }
 
 function stageReady(stage: number, f: Fields): boolean {
-  if (stage === 1) {
-    if (f.platform === "genesys") return f.genesysWhere === "region" ? f.region !== "" : looksLikeUrl(f.genesysUrl);
-    return looksLikeUrl(f.issuer);
-  }
+  if (stage === 1) return whereProblem(f) === null;
   if (stage === 2) {
     const base = f.clientId.trim() !== "" && f.clientSecret !== "";
     return f.platform === "genesys" ? base : base && f.accessKeyId.trim() !== "" && f.accessKeySecret !== "";
@@ -112,6 +148,19 @@ export function ProfileWizard({ profiles, onSaved, onCancel }: Props) {
   const [testedKey, setTestedKey] = useState<string | null>(null);
   const [busy, setBusy] = useState<"test" | "save" | null>(null);
   const [error, setError] = useState<UiError | null>(null);
+
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  // Escape closes the wizard, as any dialog; each stage starts with the focus on the wizard's title.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape" && !e.defaultPrevented) onCancel();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [onCancel]);
+  useEffect(() => {
+    headingRef.current?.focus();
+  }, [stage]);
 
   const connectionKey = JSON.stringify(toInput("", fields));
   const tested = check?.ok === true && testedKey === connectionKey;
@@ -157,6 +206,7 @@ export function ProfileWizard({ profiles, onSaved, onCancel }: Props) {
   };
 
   const genesys = fields.platform === "genesys";
+  const urlIssue = whereProblem(fields);
 
   const chooseCa = async () => {
     setError(null);
@@ -171,7 +221,9 @@ export function ProfileWizard({ profiles, onSaved, onCancel }: Props) {
   return (
     <section className="card wizard" data-testid="wizard" aria-labelledby="wizard-title">
       <header className="wizard-head">
-        <h2 id="wizard-title">Add a connection</h2>
+        <h2 id="wizard-title" ref={headingRef} tabIndex={-1}>
+          Add a connection <span className="visually-hidden">— step {stage + 1} of {STAGES.length}: {STAGES[stage]}</span>
+        </h2>
         <ol className="wizard-stages">
           {STAGES.map((label, i) => (
             <li key={label} className={i === stage ? "stage-current" : i < stage ? "stage-done" : ""} aria-current={i === stage ? "step" : undefined}>
@@ -212,7 +264,23 @@ export function ProfileWizard({ profiles, onSaved, onCancel }: Props) {
             <input type="radio" name="where" checked={fields.genesysWhere === "custom"} data-testid="wizard-where-custom" onChange={() => set("genesysWhere", "custom")} />
             A custom API base URL
           </label>
-          <input className="input" type="url" aria-label="API base URL" placeholder="https://api.example.com" data-testid="wizard-base-url" value={fields.genesysUrl} disabled={fields.genesysWhere !== "custom"} onChange={(e) => set("genesysUrl", e.target.value)} />
+          <input
+            className="input"
+            type="url"
+            aria-label="API base URL"
+            placeholder="https://api.example.com"
+            data-testid="wizard-base-url"
+            value={fields.genesysUrl}
+            disabled={fields.genesysWhere !== "custom"}
+            aria-invalid={fields.genesysWhere === "custom" && fields.genesysUrl !== "" && urlIssue !== null}
+            aria-describedby="wizard-url-error"
+            onChange={(e) => set("genesysUrl", e.target.value)}
+          />
+          {fields.genesysWhere === "custom" && fields.genesysUrl !== "" && urlIssue && (
+            <small className="field-error" id="wizard-url-error" data-testid="wizard-url-error">
+              {urlIssue}
+            </small>
+          )}
         </fieldset>
       )}
 
@@ -221,7 +289,20 @@ export function ProfileWizard({ profiles, onSaved, onCancel }: Props) {
           <legend>Where does CXone sign you in?</legend>
           <label className="field">
             <span>Issuer URL</span>
-            <input className="input" type="url" data-testid="wizard-issuer" value={fields.issuer} onChange={(e) => set("issuer", e.target.value)} />
+            <input
+              className="input"
+              type="url"
+              data-testid="wizard-issuer"
+              value={fields.issuer}
+              aria-invalid={urlIssue !== null}
+              aria-describedby="wizard-url-error"
+              onChange={(e) => set("issuer", e.target.value)}
+            />
+            {urlIssue && (
+              <small className="field-error" id="wizard-url-error" data-testid="wizard-url-error">
+                {urlIssue}
+              </small>
+            )}
             <small>The default serves every CXone cluster; change it only for a test or private issuer.</small>
           </label>
           <label className="field">

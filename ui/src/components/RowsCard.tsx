@@ -8,6 +8,8 @@ export interface Column<R> {
   header: string;
   /** Right-aligned figures. */
   num?: boolean;
+  /** A column sized for its content: names get room, the action column its message. */
+  width?: "agent" | "skill" | "action";
   cell: (row: R) => ReactNode;
 }
 
@@ -26,13 +28,15 @@ interface Props<R extends { line: number; agent: string; skill: string }> {
 
 export function RowsCard<R extends { line: number; agent: string; skill: string }>({ rows, testId, rowTestId, tabs, label, columns, isProblem }: Props<R>) {
   const titleId = `${testId}-title`;
-  const align = (c: Column<R>) => (c.num ? "num" : undefined);
+  const align = (c: Column<R>) => [c.num ? "num" : "", c.width ? `col-${c.width}` : ""].join(" ").trim() || undefined;
   return (
     <section className="card" aria-labelledby={titleId}>
       <h2 id={titleId}>Rows</h2>
       <RowsToolbar rows={rows} tabs={tabs} testId={testId} label={label} />
       <ErrorBanner error={rows.error} testId={`${testId}-error`} />
-      <div className="table-wrap">
+      {/* The page scrolls; the table only scrolls sideways when the window is too narrow, and its
+          wrapper takes focus so the arrow keys reach that scroll too. */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby={titleId} data-testid={`${testId}-scroll`}>
         <table className="table" data-testid={`${testId}-table`} aria-busy={rows.loading}>
           <thead>
             <tr>

@@ -5,6 +5,7 @@ import type { RunSummary } from "../bindings/RunSummary";
 import type { RunView } from "../bindings/RunView";
 import { runRows } from "../api";
 import { formatValue } from "../format";
+import { AgentCell, SkillCell } from "./Names";
 import { usePagedRows, type FilterTab } from "./PagedRows";
 import { RowsCard, type Column } from "./RowsCard";
 
@@ -23,13 +24,14 @@ function tabs(s: RunSummary): FilterTab[] {
 
 const COLUMNS: Column<RunRowView>[] = [
   { header: "Line", num: true, cell: (r) => r.line },
-  { header: "Agent", cell: (r) => r.agent },
-  { header: "Skill", cell: (r) => r.skill },
+  { header: "Agent", width: "agent", cell: (r) => <AgentCell agent={r.agent} label={r.agent_label} /> },
+  { header: "Skill", width: "skill", cell: (r) => <SkillCell skill={r.skill} label={r.skill_label} /> },
   { header: "Before", num: true, cell: (r) => formatValue(r.before) },
   { header: "Requested", num: true, cell: (r) => formatValue(r.requested) },
   { header: "After", num: true, cell: (r) => formatValue(r.after) },
   {
     header: "Outcome",
+    width: "action",
     cell: (r) => (
       <>
         <span className={`badge badge-${r.outcome}`}>{r.outcome}</span>

@@ -1,15 +1,24 @@
 // Names in the feed the platform does not know, or knows more than once: grouped by kind, with the
-// feed lines they are on and the engine's "did you mean" suggestions, so the fix is obvious.
+// feed lines they are on and what to do about each, right here: use a suggestion (every row with
+// that name is renamed), type the right name, or exclude the name. Each fix re-plans at once and is
+// kept in the mapping, so a saved template fixes the next file the same way.
+import { useState } from "react";
+import type { MappingInput } from "../bindings/MappingInput";
 import type { Unresolved } from "../bindings/Unresolved";
 import type { UnresolvedName } from "../bindings/UnresolvedName";
+import { excludeAgent, excludeSkill, renameAgent, renameSkill } from "../corrections";
 
-const GROUPS: { key: keyof Unresolved; title: string; hint: string }[] = [
-  { key: "unknown_skills", title: "Unknown skills", hint: "No skill of this name on the platform." },
-  { key: "unknown_agents", title: "Unknown agents", hint: "No agent with this key on the platform." },
-  { key: "inactive_skills", title: "Inactive skills", hint: "The skill exists but is inactive; its rows are skipped." },
-  { key: "inactive_agents", title: "Inactive agents", hint: "The agent exists but is inactive; their rows are skipped." },
-  { key: "ambiguous_agents", title: "Ambiguous agents", hint: "More than one agent matches; use a unique key such as the email." },
-  { key: "ambiguous_skills", title: "Ambiguous skills", hint: "More than one skill matches this name." },
+type Kind = "skill" | "agent";
+
+const GROUPS: { key: keyof Unresolved; title: string; hint: string; kind: Kind; rename: boolean }[] = [
+  { key: "unknown_skills", title: "Unknown skills", hint: "No skill of this name on the platform.", kind: "skill", rename: true },
+  { key: "unknown_agents", title: "Unknown agents", hint: "No agent with this key on the platform.", kind: "agent", rename: true },
+  { key: "inactive_skills", title: "Inactive skills", hint: "The skill exists but is inactive; its rows are skipped.", kind: "skill", rename: false },
+  { key: "inactive_agents", title: "Inactive agents", hint: "The agent exists but is inactive; their rows are skipped.", kind: "agent", rename: false },
+  // The feed names these agents by a key several agents share: an email would not resolve under
+  // that key, so the fix is in the feed (an email column) or an exclusion.
+  { key: "ambiguous_agents", title: "Ambiguous agents", hint: "More than one agent matches (their emails are listed); name agents by email in the feed, or exclude.", kind: "agent", rename: false },
+  { key: "ambiguous_skills", title: "Ambiguous skills", hint: "More than one skill has this name; pick one by id.", kind: "skill", rename: true },
 ];
 
 function lines(list: number[]): string {
@@ -17,35 +26,71 @@ function lines(list: number[]): string {
   return list.length > 8 ? `${shown} and ${list.length - 8} more` : shown;
 }
 
-function NameLine({ name }: { name: UnresolvedName }) {
+interface FixProps {
+  mapping: MappingInput;
+  onFix: (next: MappingInput) => void;
+  busy: boolean;
+}
+
+function NameLine({ name, kind, rename, mapping, onFix, busy }: { name: UnresolvedName; kind: Kind; rename: boolean } & FixProps) {
+  const [typing, setTyping] = useState(false);
+  const [typed, setTyped] = useState("");
+  const use = (to: string) => onFix(kind === "skill" ? renameSkill(mapping, name.input, to) : renameAgent(mapping, name.input, to));
+  const exclude = () => onFix(kind === "skill" ? excludeSkill(mapping, name.input) : excludeAgent(mapping, name.input));
+  const inputId = `fix-${kind}-${name.input}`;
   return (
     <li className="unresolved-name" data-testid="unresolved-name">
-      <code>{name.input}</code>
-      <span className="muted small">
-        {name.lines.length === 1 ? "line" : "lines"} {lines(name.lines)}
-      </span>
-      {name.suggestions.length > 0 && (
-        <span className="suggestion" data-testid="unresolved-suggestion">
-          did you mean {name.suggestions.map((s, i) => (
-            <span key={s}>
-              {i > 0 && (i === name.suggestions.length - 1 ? " or " : ", ")}
-              <strong>{s}</strong>
-            </span>
-          ))}
-          ?
+      <div className="unresolved-what">
+        <code>{name.input}</code>
+        <span className="muted small">
+          {name.lines.length === 1 ? "line" : "lines"} {lines(name.lines)}
         </span>
-      )}
+        {!rename && name.suggestions.length > 0 && <span className="muted small">{name.suggestions.join(", ")}</span>}
+      </div>
+      <div className="unresolved-fixes" role="group" aria-label={`Fix ${name.input}`}>
+        {rename &&
+          name.suggestions.map((s) => (
+            <button key={s} type="button" className="btn btn-small btn-suggestion" data-testid="unresolved-suggestion" disabled={busy} onClick={() => use(s)}>
+              Use “{s}”
+            </button>
+          ))}
+        {rename && !typing && (
+          <button type="button" className="btn btn-small btn-ghost" data-testid="unresolved-type" disabled={busy} onClick={() => setTyping(true)}>
+            Type the right name
+          </button>
+        )}
+        {rename && typing && (
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (typed.trim() !== "") use(typed);
+            }}
+          >
+            <label className="visually-hidden" htmlFor={inputId}>
+              The platform’s name for {name.input}
+            </label>
+            <input id={inputId} className="input input-medium" data-testid="unresolved-typed" value={typed} onChange={(e) => setTyped(e.target.value)} autoFocus />
+            <button type="submit" className="btn btn-small" data-testid="unresolved-typed-use" disabled={busy || typed.trim() === ""}>
+              Use
+            </button>
+          </form>
+        )}
+        <button type="button" className="btn btn-small btn-ghost" data-testid="unresolved-exclude" disabled={busy} onClick={exclude}>
+          Exclude this {kind}
+        </button>
+      </div>
     </li>
   );
 }
 
-export function UnresolvedNames({ unresolved }: { unresolved: Unresolved }) {
+export function UnresolvedNames({ unresolved, mapping, onFix, busy }: { unresolved: Unresolved } & FixProps) {
   const groups = GROUPS.filter((g) => unresolved[g.key].length > 0);
   if (groups.length === 0) return null;
   return (
     <section className="card card-warning" data-testid="unresolved" aria-labelledby="unresolved-title">
       <h2 id="unresolved-title">Names to fix</h2>
-      <p className="muted small">Their rows are invalid and nothing is sent for them. Fix the feed or the mapping and plan again; every other row still plans.</p>
+      <p className="muted small">Their rows are invalid and nothing is sent for them. Use a suggestion, type the platform’s name, or exclude the name: the plan updates at once, and the fix is kept with the mapping template.</p>
       <div className="unresolved-groups">
         {groups.map((g) => (
           <div key={g.key} className="unresolved-group" data-testid={`unresolved-${g.key}`}>
@@ -55,7 +100,7 @@ export function UnresolvedNames({ unresolved }: { unresolved: Unresolved }) {
             <p className="muted small">{g.hint}</p>
             <ul>
               {unresolved[g.key].map((n) => (
-                <NameLine key={n.input} name={n} />
+                <NameLine key={n.input} name={n} kind={g.kind} rename={g.rename} mapping={mapping} onFix={onFix} busy={busy} />
               ))}
             </ul>
           </div>

@@ -22,6 +22,14 @@ function parse(text: string): number | undefined {
   return Number(t);
 }
 
+/** Why a typed platform value is not on the scale, with what to type instead; null when it is. */
+export function offScale(n: number, scale: Scale): string | null {
+  const range = `${formatValue(scale.min)} to ${formatValue(scale.max)}`;
+  if (n < scale.min || n > scale.max) return `${formatValue(n)} is off the platform’s scale: type a number from ${range}.`;
+  if (scale.integer && !Number.isInteger(n)) return `${formatValue(n)} is not a whole number: type a whole number from ${range}.`;
+  return null;
+}
+
 /** The numeric range of the source values, the starting point for a rescale. */
 function sourceRange(values: DistinctValue[]): [number, number] {
   const numbers = values.map((v) => parse(v.value)).filter((n): n is number => n !== undefined && Number.isFinite(n));
@@ -98,7 +106,7 @@ export function ValueMap({ values, mapping, scale, platform, onChange }: Props) 
       {values.length === 0 ? (
         <p className="muted">The distinct values appear here once the columns are chosen.</p>
       ) : (
-        <div className="table-wrap table-wrap-short">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Source values and their platform values">
           <table className="table" data-testid="value-map">
             <thead>
               <tr>
@@ -113,9 +121,12 @@ export function ValueMap({ values, mapping, scale, platform, onChange }: Props) 
             <tbody>
               {values.map((v) => {
                 const text = shown(v.value);
-                const invalid = Number.isNaN(parse(text) ?? 0);
+                const typed = parse(text);
+                const invalid = Number.isNaN(typed ?? 0);
+                const off = typed !== undefined && !invalid ? offScale(typed, scale) : null;
+                const hintId = `value-hint-${v.value}`;
                 return (
-                  <tr key={v.value} className={v.problem ? "row-problem" : undefined} data-testid={`value-row-${v.value}`}>
+                  <tr key={v.value} className={v.problem || invalid || off ? "row-problem" : undefined} data-testid={`value-row-${v.value}`}>
                     <td>
                       <code>{v.value === "" ? "(empty)" : v.value}</code>
                     </td>
@@ -125,16 +136,21 @@ export function ValueMap({ values, mapping, scale, platform, onChange }: Props) 
                         className="input input-narrow"
                         inputMode="decimal"
                         aria-label={`Platform value for ${v.value}`}
-                        aria-invalid={invalid}
+                        aria-invalid={invalid || off !== null}
+                        aria-describedby={hintId}
                         data-testid={`value-input-${v.value}`}
                         placeholder={v.mapped !== null && mapping.values[v.value] === undefined ? formatValue(v.mapped) : ""}
                         value={text}
                         onChange={(e) => edit(v.value, e.target.value)}
                       />
                     </td>
-                    <td data-testid={`value-result-${v.value}`}>
+                    <td data-testid={`value-result-${v.value}`} id={hintId}>
                       {invalid ? (
-                        <span className="problem">Type a number</span>
+                        <span className="problem">Type a number from {formatValue(scale.min)} to {formatValue(scale.max)}.</span>
+                      ) : off ? (
+                        <span className="problem" data-testid={`value-off-scale-${v.value}`}>
+                          {off}
+                        </span>
                       ) : v.problem ? (
                         <span className="problem">{v.problem}</span>
                       ) : v.remove ? (

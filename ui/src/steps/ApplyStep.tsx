@@ -7,19 +7,33 @@ import type { ProgressEvent } from "../bindings/ProgressEvent";
 import type { UiError } from "../bindings/UiError";
 import { ConfirmButton } from "../components/ConfirmButton";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { RemovalList } from "../components/RemovalList";
 import { PHASE_LABELS } from "../components/PhaseProgress";
 import { describeEstimate, formatCount, formatDuration, formatElapsed, plural } from "../format";
 import { useStore } from "../state";
 
 const LOG_SIZE = 50;
 const REMOVE_WORD = "remove";
+/** Apply re-read the pairs the plan changes and found some changed: nothing was sent. */
+const PLAN_DRIFTED = "plan.drifted";
 
 interface Progress {
+  /** Rows whose write call has answered. */
   done: number;
   failed: number;
   total: number;
+  /** Write requests answered: each apply event is one. */
+  requests: number;
   rate: number;
   eta: number | null;
+}
+
+/**
+ * The rate as shown: the engine averages over the run so far, which in its first seconds (a burst
+ * the limiter allows) can read above the platform's limit. What is shown never exceeds the limit.
+ */
+export function shownRate(rate: number, limit: number | null): number {
+  return limit !== null && limit > 0 ? Math.min(rate, limit) : rate;
 }
 
 interface LogLine {
@@ -55,13 +69,22 @@ export function ApplyStep() {
   const nextLogId = useRef(0);
 
   if (!plan) return null;
+  const changes = plan.summary.add + plan.summary.update + plan.summary.remove;
+  const limit = plan.estimate.rate_per_minute;
   const removes = plan.summary.remove > 0;
   const confirmed = !removes || typed.trim().toLowerCase() === REMOVE_WORD;
 
   const onEvent = (event: ProgressEvent) => {
     if (event.type === "phase") setPhase(event.phase);
     else if (event.type === "apply")
-      setProgress({ done: event.done, failed: event.failed, total: event.total, rate: event.requests_per_minute, eta: event.eta_seconds });
+      setProgress((p) => ({
+        done: event.done,
+        failed: event.failed,
+        total: event.total,
+        requests: (p?.requests ?? 0) + 1,
+        rate: event.requests_per_minute,
+        eta: event.eta_seconds,
+      }));
     else {
       const text = logText(event);
       if (text === null) return;
@@ -108,17 +131,34 @@ export function ApplyStep() {
             <p className="lead">Skillsync sends only the changes in the plan, under the platform’s rate limit, and verifies every row.</p>
           </div>
         </header>
-        <ErrorBanner error={error} testId="apply-error" title="The run stopped" onDismiss={() => setError(null)} />
+        <ErrorBanner
+          error={error}
+          testId="apply-error"
+          title={error?.code === PLAN_DRIFTED ? "The tenant changed since this plan was made: nothing was sent" : "The run stopped"}
+          onDismiss={() => setError(null)}
+        />
         <section className="card confirm-panel" data-testid="apply-confirm">
           <h2 data-testid="apply-question">
             {state.resume
               ? `Resume the interrupted run on ${plan.profile}?`
-              : `Send ${plural(plan.estimate.writes, "write request")} to ${plan.profile}?`}
+              : `Change ${plural(changes, "row")} on ${plan.profile}?`}
           </h2>
-          <p>
-            {formatCount(plan.summary.add)} to add, {formatCount(plan.summary.update)} to update, {formatCount(plan.summary.remove)} to remove.{" "}
-            {describeEstimate(plan.estimate.writes, plan.estimate.seconds, plan.estimate.rate_per_minute)}.
-          </p>
+          <dl className="facts" data-testid="apply-counts">
+            <div>
+              <dt>Rows</dt>
+              <dd data-testid="apply-rows">
+                {formatCount(plan.summary.add)} to add, {formatCount(plan.summary.update)} to update, {formatCount(plan.summary.remove)} to remove
+              </dd>
+            </div>
+            <div>
+              <dt>Write requests</dt>
+              <dd data-testid="apply-requests">
+                {formatCount(plan.estimate.writes)} (one request can carry several rows of an agent)
+              </dd>
+            </div>
+          </dl>
+          <p>{describeEstimate(plan.estimate.writes, plan.estimate.seconds, plan.estimate.rate_per_minute)}.</p>
+          {removes && <RemovalList plan={plan} />}
           {state.resume && <p className="muted">What the journal confirms as sent is not sent again.</p>}
           {removes && (
             <label className="field remove-confirm">
@@ -173,12 +213,18 @@ export function ApplyStep() {
       </header>
       <ErrorBanner error={error} testId="apply-error" onDismiss={() => setError(null)} />
       <section className="card">
-        <progress className="progress-large" data-testid="apply-progress" max={Math.max(total, 1)} value={progress?.done ?? 0} aria-label="Rows sent" />
+        <progress className="progress-large" data-testid="apply-progress" max={Math.max(total, 1)} value={progress?.done ?? 0} aria-label="Rows done" />
         <dl className="facts facts-large">
           <div>
-            <dt>Done</dt>
+            <dt>Rows done</dt>
             <dd data-testid="apply-done">
               {formatCount(progress?.done ?? 0)} of {formatCount(total)}
+            </dd>
+          </div>
+          <div>
+            <dt>Requests</dt>
+            <dd data-testid="apply-requests-done">
+              {formatCount(progress?.requests ?? 0)} of {formatCount(plan.estimate.writes)}
             </dd>
           </div>
           <div>
@@ -189,11 +235,11 @@ export function ApplyStep() {
           </div>
           <div>
             <dt>Rate</dt>
-            <dd data-testid="apply-rate">{progress ? `${formatCount(Math.round(progress.rate))} req/min` : "—"}</dd>
+            <dd data-testid="apply-rate">{paused ? "Paused" : progress ? `${formatCount(Math.round(shownRate(progress.rate, limit)))} requests/min` : "—"}</dd>
           </div>
           <div>
             <dt>Time left</dt>
-            <dd data-testid="apply-eta">{progress?.eta != null ? formatDuration(progress.eta) : "—"}</dd>
+            <dd data-testid="apply-eta">{paused ? "Paused" : progress?.eta != null ? formatDuration(progress.eta) : "—"}</dd>
           </div>
         </dl>
       </section>

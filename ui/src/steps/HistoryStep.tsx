@@ -9,6 +9,35 @@ import { FileList } from "../components/FileList";
 import { baseName, formatCount, formatElapsed, formatWhen, PLATFORM_NAMES } from "../format";
 import { useStore } from "../state";
 
+/** One job as History shows it: its latest attempt, and the earlier ones a resume finished. */
+export interface JobEntry {
+  latest: HistoryEntry;
+  attempts: HistoryEntry[];
+}
+
+/**
+ * Groups runs (newest first) into jobs: a resumed run and the interrupted attempt(s) it finished
+ * (same job id) are one entry; every other run is its own.
+ */
+export function groupJobs(entries: HistoryEntry[]): JobEntry[] {
+  const out: JobEntry[] = [];
+  const taken = new Set<string>();
+  entries.forEach((e, i) => {
+    if (taken.has(e.id)) return;
+    const attempts = [e];
+    let current = e;
+    for (let j = i + 1; current.resumed && current.job && j < entries.length; j++) {
+      const older = entries[j]!;
+      if (taken.has(older.id) || older.job !== current.job) continue;
+      attempts.push(older);
+      taken.add(older.id);
+      current = older;
+    }
+    out.push({ latest: e, attempts });
+  });
+  return out;
+}
+
 export function HistoryStep() {
   const { dispatch } = useStore();
   const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
@@ -54,12 +83,18 @@ export function HistoryStep() {
       )}
       {entries && entries.length > 0 && (
         <ol className="history" data-testid="history-list">
-          {entries.map((e) => {
+          {groupJobs(entries).map(({ latest: e, attempts }) => {
             const s = e.summary;
+            const rolledBack = e.rollback_of ? entries.find((x) => x.id === e.rollback_of) : undefined;
             return (
               <li key={e.id} className="card history-entry" data-testid={`history-${e.id}`}>
                 <div className="history-head">
                   <div>
+                    {e.rollback_of && (
+                      <strong className="history-title" data-testid={`history-${e.id}-rollback`}>
+                        Rollback of {rolledBack ? `the run of ${formatWhen(rolledBack.started_at)}` : e.rollback_of} ·{" "}
+                      </strong>
+                    )}
                     <strong>{formatWhen(e.started_at)}</strong>
                     <span className="muted">
                       {" "}
@@ -76,8 +111,24 @@ export function HistoryStep() {
                 </div>
                 <p className="history-counts" data-testid={`history-${e.id}-counts`}>
                   {formatCount(s.added)} added · {formatCount(s.updated)} updated · {formatCount(s.removed)} removed · {formatCount(s.unchanged)} unchanged ·{" "}
-                  {formatCount(s.invalid)} invalid · {formatCount(s.verified)} verified · {formatElapsed(s.elapsed_ms)}
+                  {formatCount(s.invalid)} invalid · {s.excluded > 0 ? `${formatCount(s.excluded)} excluded · ` : ""}
+                  {formatCount(s.verified)} verified · {formatElapsed(s.elapsed_ms)}
                 </p>
+                {attempts.length > 1 && (
+                  <div className="history-attempts" data-testid={`history-${e.id}-attempts`}>
+                    <p className="small">
+                      <strong>{attempts.length} attempts</strong> of one job: interrupted, then resumed from its journal (nothing confirmed was sent twice).
+                    </p>
+                    <ol className="small">
+                      {[...attempts].reverse().map((a, n) => (
+                        <li key={a.id}>
+                          {n === 0 ? "Started" : "Resumed"} {formatWhen(a.started_at)}: {formatCount(a.summary.added + a.summary.updated + a.summary.removed)} changed
+                          {a.cancelled ? ", cancelled" : ""}
+                        </li>
+                      ))}
+                    </ol>
+                  </div>
+                )}
                 <details className="disclosure">
                   <summary>Report files</summary>
                   <FileList files={e.report_files} testId={`history-${e.id}-files`} runId={e.id} />

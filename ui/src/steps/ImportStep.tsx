@@ -7,6 +7,7 @@ import * as api from "../api";
 import type { FeedView } from "../bindings/FeedView";
 import type { UiError } from "../bindings/UiError";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { OpenApprovedPlanButton } from "../components/PlanApproval";
 import { FeedFacts, FeedSample } from "../components/FeedSummary";
 import { useActiveProfile, useStore } from "../state";
 
@@ -114,6 +115,7 @@ export function ImportStep() {
               {busy === "sample" ? "Opening…" : "Use the sample feed"}
             </button>
           )}
+          <OpenApprovedPlanButton disabled={busy !== null} />
           <button type="button" className="btn" data-testid="start-export" disabled={busy !== null || !profile} onClick={() => void exportFirst()}>
             {busy === "export" ? "Exporting…" : "Start from an export"}
           </button>

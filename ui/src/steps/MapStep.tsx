@@ -51,6 +51,7 @@ export function MapStep() {
 
   const change = (next: MappingInput) => dispatch({ type: "mappingChanged", mapping: next });
   const scale = preview?.scale ?? PLATFORM_SCALES[platform];
+  const blocked = preview === null ? null : (preview.blocked ?? preview.error);
   const suggested = feed.suggested_platform;
   const switchTo = suggested && suggested !== platform ? state.profiles.find((p) => p.builtin && p.platform === suggested) : undefined;
 
@@ -61,9 +62,23 @@ export function MapStep() {
           <h1>Map</h1>
           <p className="lead">Tell Skillsync which columns hold the agent, the skill and the level, and what each level means on the platform.</p>
         </div>
-        <button type="button" className="btn btn-primary" data-testid="map-next" disabled={preview?.error != null} onClick={() => dispatch({ type: "go", step: "plan" })}>
-          Next: plan
-        </button>
+        <div className="next-with-reason">
+          <button
+            type="button"
+            className="btn btn-primary"
+            data-testid="map-next"
+            disabled={blocked !== null}
+            aria-describedby={blocked ? "map-next-reason" : undefined}
+            onClick={() => dispatch({ type: "go", step: "plan" })}
+          >
+            Next: plan
+          </button>
+          {blocked && (
+            <p className="small problem" id="map-next-reason" data-testid="map-next-reason">
+              {blocked}
+            </p>
+          )}
+        </div>
       </header>
 
       <FeedFacts feed={feed} />
@@ -110,7 +125,7 @@ export function MapStep() {
       <section className="card" aria-labelledby="map-preview-title">
         <h2 id="map-preview-title">Preview</h2>
         <ErrorBanner error={error} testId="map-error" />
-        {preview?.error && <ErrorBanner error={{ code: "input.invalid", message: preview.error }} testId="map-preview-error" title="This mapping cannot be applied" />}
+        {preview?.error && <ErrorBanner error={{ code: "input.invalid", message: preview.error }} testId="map-preview-error" title="Fix this on the Map step" />}
         {preview ? (
           <>
             <Tiles>
@@ -150,7 +165,7 @@ export function MapStep() {
 function PreviewRows({ preview }: { preview: MappingPreview }) {
   if (preview.rows.length === 0) return null;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="First records, mapped">
       <table className="table" data-testid="map-preview-rows">
         <caption className="table-caption">First {preview.rows.length} records</caption>
         <thead>

@@ -7,9 +7,14 @@ import type { PlanView } from "../bindings/PlanView";
 import type { UiError } from "../bindings/UiError";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { PhaseProgress, type ReadProgress } from "../components/PhaseProgress";
+import { OpenApprovedPlanButton, SavePlanButton } from "../components/PlanApproval";
 import { PlanRows } from "../components/PlanRows";
 import { Tile, Tiles } from "../components/Tile";
 import { UnresolvedNames } from "../components/UnresolvedNames";
+import { Corrections } from "../components/Corrections";
+import { RemovalList } from "../components/RemovalList";
+import { excludeRow } from "../corrections";
+import type { MappingInput } from "../bindings/MappingInput";
 import { describeEstimate, formatCount, formatElapsed, plural } from "../format";
 import { useActiveProfile, useStore } from "../state";
 
@@ -22,6 +27,20 @@ export function PlanStep() {
   const [error, setError] = useState<UiError | null>(null);
   const options = state.planOptions;
   const plan = state.plan;
+  const [fixing, setFixing] = useState(false);
+
+  // A fix or an exclusion: plan again against the tenant already read, keep it in the mapping.
+  const fix = async (next: MappingInput) => {
+    setFixing(true);
+    setError(null);
+    try {
+      dispatch({ type: "corrected", mapping: next, plan: await api.replan(next) });
+    } catch (err) {
+      setError(api.toUiError(err));
+    } finally {
+      setFixing(false);
+    }
+  };
 
   const run = async () => {
     if (!profile || !state.mapping) return;
@@ -53,9 +72,12 @@ export function PlanStep() {
             Skillsync reads {profile ? <strong>{profile.name}</strong> : "the tenant"} and compares it with the feed. Nothing is changed on the platform.
           </p>
         </div>
-        <button type="button" className={plan ? "btn" : "btn btn-primary"} data-testid="plan-run" disabled={running || !profile || !state.mapping} onClick={() => void run()}>
-          {running ? "Planning…" : plan ? "Read tenant and plan again" : "Read tenant and plan"}
-        </button>
+        <div className="inline-actions">
+          <OpenApprovedPlanButton disabled={running} />
+          <button type="button" className={plan ? "btn" : "btn btn-primary"} data-testid="plan-run" disabled={running || !profile || !state.mapping} onClick={() => void run()}>
+            {running ? "Planning…" : plan ? "Read tenant and plan again" : "Read tenant and plan"}
+          </button>
+        </div>
       </header>
 
       {running && <PhaseProgress phase={phase} read={read} testId="plan-progress" />}
@@ -87,12 +109,23 @@ export function PlanStep() {
 
       <ErrorBanner error={error} testId="plan-error" title="The plan could not be made" onDismiss={() => setError(null)} />
 
-      {plan && !running && <PlanResult plan={plan} onApply={(resume) => dispatch({ type: "startApply", resume })} />}
+      {plan && !running && (
+        <PlanResult plan={plan} mapping={state.mapping} onFix={(m) => void fix(m)} fixing={fixing} onApply={(resume) => dispatch({ type: "startApply", resume })} />
+      )}
     </div>
   );
 }
 
-function PlanResult({ plan, onApply }: { plan: PlanView; onApply: (resume: boolean) => void }) {
+interface ResultProps {
+  plan: PlanView;
+  /** The mapping the plan was made with; none for an approved plan, which is applied as approved. */
+  mapping: MappingInput | null;
+  onFix: (next: MappingInput) => void;
+  fixing: boolean;
+  onApply: (resume: boolean) => void;
+}
+
+function PlanResult({ plan, mapping, onFix, fixing, onApply }: ResultProps) {
   const s = plan.summary;
   const e = plan.estimate;
   const changes = s.add + s.update + s.remove;
@@ -118,6 +151,7 @@ function PlanResult({ plan, onApply }: { plan: PlanView; onApply: (resume: boole
               Nothing to change: the platform already matches.
             </span>
           ) : null}
+          <SavePlanButton />
           <button type="button" className="btn btn-primary" data-testid="plan-apply" disabled={nothing} onClick={() => onApply(false)}>
             Apply {plural(changes, "change")}
           </button>
@@ -128,6 +162,7 @@ function PlanResult({ plan, onApply }: { plan: PlanView; onApply: (resume: boole
           <Tile label="remove" value={s.remove} testId="plan-remove" tone="remove" />
           <Tile label="unchanged" value={s.unchanged} testId="plan-unchanged" tone="muted" />
           <Tile label="invalid" value={s.invalid} testId="plan-invalid" tone={s.invalid > 0 ? "bad" : "muted"} />
+          <Tile label="excluded" value={s.excluded} testId="plan-excluded" tone="muted" />
           <Tile label="rows" value={s.rows} testId="plan-rows-count" />
         </Tiles>
         <p className="estimate" data-testid="plan-estimate">
@@ -135,13 +170,18 @@ function PlanResult({ plan, onApply }: { plan: PlanView; onApply: (resume: boole
           {e.verify_reads > 0 && <span className="muted"> · then {plural(e.verify_reads, "read")} to verify</span>}
         </p>
         <p className="muted small" data-testid="plan-reads">
-          Read the tenant in {plural(plan.reads, "request")}; planned in {formatElapsed(plan.elapsed_ms)}.
+          {plan.replanned
+            ? `Planned again against the tenant already read (no requests) in ${formatElapsed(plan.elapsed_ms)}.`
+            : `Read the tenant in ${plural(plan.reads, "request")}; planned in ${formatElapsed(plan.elapsed_ms)}.`}
+          {s.excluded > 0 && ` ${formatCount(s.excluded)} excluded ${s.excluded === 1 ? "row is" : "rows are"} left out and not counted among the rows.`}
           {s.invalid > 0 && ` ${formatCount(s.invalid)} invalid ${s.invalid === 1 ? "row is" : "rows are"} skipped; see the Invalid tab.`}
         </p>
       </section>
 
-      <UnresolvedNames unresolved={plan.unresolved} />
-      <PlanRows plan={plan} />
+      {s.remove > 0 && <RemovalList plan={plan} />}
+      {mapping && <UnresolvedNames unresolved={plan.unresolved} mapping={mapping} onFix={onFix} busy={fixing} />}
+      {mapping && <Corrections mapping={mapping} onFix={onFix} busy={fixing} />}
+      <PlanRows plan={plan} busy={fixing} onExcludeRow={mapping ? (r) => onFix(excludeRow(mapping, r.agent, r.skill)) : undefined} />
     </>
   );
 }

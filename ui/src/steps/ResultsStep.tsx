@@ -109,6 +109,7 @@ export function ResultsStep() {
           <Tile label="unchanged" value={s.unchanged} testId="results-unchanged" tone="muted" />
           <Tile label="invalid" value={s.invalid} testId="results-invalid" tone={s.invalid > 0 ? "bad" : "muted"} />
           <Tile label="failed" value={s.failed} testId="results-failed" tone={s.failed > 0 ? "bad" : "muted"} />
+          <Tile label="excluded" value={s.excluded} testId="results-excluded" tone="muted" />
           <Tile label="verified" value={s.verified} testId="results-verified" tone="good" />
         </Tiles>
         <p className="muted small" data-testid="results-requests">

@@ -68,6 +68,8 @@ export const DETECTED: MappingInput = {
   columns: { layout: "long", agent: "Agent Email", agent_key: "email", skill: "Skill", proficiency: "Level", skill_columns: [], skill_pairs: null },
   values: {},
   scale: null,
+  rename: { skills: {}, agents: {} },
+  exclude: { agents: [], skills: [], rows: [] },
 };
 
 export function feed(overrides: Partial<FeedView> = {}): FeedView {
@@ -110,6 +112,7 @@ export function preview(mapping: MappingInput, platform: "genesys" | "cxone"): M
       { line: 3, agent: "bo@example.com", skill: "Sales", raw_value: "Basic", value: mapped("Basic"), remove: false, problem: mapped("Basic") === null ? "line 3, column Level: 'Basic' is not mapped" : null },
     ],
     toml: `[columns]\nagent = "${mapping.columns.agent ?? ""}"\n`,
+    blocked: mapping.columns.skill === "Nope" ? "column 'Nope' is not in the file" : null,
   };
 }
 
@@ -118,7 +121,7 @@ export function planView(overrides: Partial<PlanView> = {}): PlanView {
     profile: "sandbox-genesys",
     platform: "genesys",
     tenant: "Sandbox Org",
-    summary: { rows: 250, add: 120, update: 30, remove: 0, unchanged: 95, invalid: 5 },
+    summary: { rows: 250, excluded: 0, add: 120, update: 30, remove: 0, unchanged: 95, invalid: 5 },
     estimate: { writes: 42, verify_reads: 3, rate_per_minute: 300, seconds: 150 },
     unresolved: {
       unknown_skills: [{ input: "Biling", lines: [7, 19], suggestions: ["Billing"] }],
@@ -131,6 +134,8 @@ export function planView(overrides: Partial<PlanView> = {}): PlanView {
     reads: 14,
     elapsed_ms: 2300,
     resumable: false,
+    removals: [],
+    replanned: false,
     ...overrides,
   };
 }
@@ -141,6 +146,7 @@ export function runView(overrides: Partial<RunView> = {}, summary: Partial<RunVi
     summary: {
       rows: 250,
       invalid: 5,
+      excluded: 0,
       unchanged: 95,
       added: 120,
       updated: 30,

@@ -14,7 +14,8 @@ pub(crate) fn clean(cell: &str) -> &str {
 }
 
 /// A plain decimal number ("4", "4.5", "-1", and "4,5" when the file uses a decimal comma).
-/// Exponents, `inf`, `nan`, thousands separators and percentages are not proficiencies.
+/// Exponents, `inf`, `nan`, thousands separators and percentages are not proficiencies, nor is a
+/// string of digits too long for a float (it would read as infinity). "-0" reads as 0.
 pub(crate) fn number(cell: &str, decimal_comma: bool) -> Option<f64> {
     let body = cell.strip_prefix(['-', '+']).unwrap_or(cell);
     let mut seps = 0;
@@ -30,8 +31,10 @@ pub(crate) fn number(cell: &str, decimal_comma: bool) -> Option<f64> {
     if digits == 0 || seps > 1 || body.starts_with(['.', ',']) || body.ends_with(['.', ',']) {
         return None;
     }
-    let parsed = if decimal_comma && body.contains(',') { cell.replace(',', ".").parse() } else { cell.parse() };
-    parsed.ok()
+    let parsed: Result<f64, _> =
+        if decimal_comma && body.contains(',') { cell.replace(',', ".").parse() } else { cell.parse() };
+    // Adding zero turns -0 into 0, so a "-0" cell never reaches a report or a request as "-0".
+    parsed.ok().filter(|v| v.is_finite()).map(|v| v + 0.0)
 }
 
 /// The number before a `%` ("85%", "85 %"), for files that rate skills in percent.
@@ -75,6 +78,9 @@ mod tests {
         for bad in ["", "Expert", "A", "1e3", "inf", "NaN", "4.5.1", "1.234,5", ".5", "5.", "-", "85%"] {
             assert_eq!(number(bad, true), None, "{bad:?} is not a plain number");
         }
+        let huge = format!("1{}", "0".repeat(400));
+        assert_eq!(number(&huge, false), None, "400 digits overflow a float");
+        assert_eq!(number("-0", false).map(f64::to_bits), Some(0f64.to_bits()), "-0 reads as 0");
     }
 
     #[test]

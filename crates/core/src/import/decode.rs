@@ -23,8 +23,8 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str)> {
         (decode_as(encoding, &bytes[bom..]), name)
     } else if let Some(encoding) = utf16_by_nul_pattern(bytes) {
         (decode_as(encoding, bytes), encoding.name())
-    } else if bytes.contains(&0) {
-        return Err(binary());
+    } else if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Err(stray_nul(bytes, at).unwrap_or_else(binary));
     } else if let Ok(text) = std::str::from_utf8(bytes) {
         (Cow::Borrowed(text), "UTF-8")
     } else {
@@ -41,6 +41,20 @@ fn binary() -> Error {
     Error::Unreadable(
         "the file holds binary data, not text: export the feed as CSV (UTF-8, UTF-16 or Windows-1252)".into(),
     )
+}
+
+/// A text feed with a few NUL bytes (a corrupted copy, a tool padding one field) is named by the
+/// line of the first one, since the user sees text when opening it; many NULs are binary data.
+fn stray_nul(bytes: &[u8], first: usize) -> Option<Error> {
+    let nuls = bytes.iter().filter(|&&b| b == 0).count();
+    if nuls > 8 || nuls * 20 > bytes.len() {
+        return None;
+    }
+    let line = 1 + bytes[..first].iter().filter(|&&b| b == b'\n').count();
+    Some(Error::Unreadable(format!(
+        "line {line} holds a NUL byte (binary data), which no text feed has: delete it, or export the feed \
+         again as CSV"
+    )))
 }
 
 /// Spreadsheets and archives are the usual wrong file; naming them tells the user what to do.
@@ -176,5 +190,12 @@ mod tests {
             assert_eq!(err.code(), "input.unreadable", "{what}: {err}");
             assert!(err.to_string().contains(what), "message should say '{what}': {err}");
         }
+    }
+
+    #[test]
+    fn a_stray_nul_in_a_text_feed_names_its_line() {
+        let err = decode(b"email,skill,level\na@x.com,Billing,4\nb@x.com,Sa\x00les,3\n").expect_err("nul");
+        assert_eq!(err.code(), "input.unreadable");
+        assert!(err.to_string().starts_with("line 3 holds a NUL byte"), "{err}");
     }
 }

@@ -107,6 +107,38 @@ pub(crate) fn is_non_skill(norm: &str) -> bool {
         )
 }
 
+/// A column name for a message, cut to 40 characters: a header cell (or a mapping's column name)
+/// may hold a whole line of text.
+pub(crate) fn cut(name: &str) -> std::borrow::Cow<'_, str> {
+    const MAX_CHARS: usize = 40;
+    match name.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => format!("{}…", &name[..end]).into(),
+        None => name.into(),
+    }
+}
+
+/// The header's names for a message: as many as fit in about 300 characters (each cut to 40), then
+/// the column count, so a sheet exported with thousands of columns, or a header of long names in
+/// any script, makes a short error.
+pub(crate) fn listed(headers: &[String]) -> String {
+    const MAX_CHARS: usize = 300;
+    let mut out = String::new();
+    let mut chars = 0;
+    for (i, h) in headers.iter().enumerate() {
+        let name = cut(h);
+        if i > 0 && chars + name.chars().count() > MAX_CHARS {
+            out.push_str(&format!(", … ({} columns in all)", headers.len()));
+            break;
+        }
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&name);
+        chars += name.chars().count() + 2;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +179,18 @@ mod tests {
             assert!(is_non_skill(&normalize(h)), "{h:?} is not a skill");
         }
         assert!(!is_non_skill(&normalize("Billing - English")), "a skill name is a skill");
+    }
+
+    #[test]
+    fn long_headers_are_listed_shortened() {
+        let few: Vec<String> = ["email", "skill"].map(String::from).into();
+        assert_eq!(listed(&few), "email, skill");
+        let many: Vec<String> = (1..=10_000).map(|i| format!("Column{i}")).collect();
+        let text = listed(&many);
+        assert!(text.starts_with("Column1, Column2,") && text.ends_with("… (10000 columns in all)"), "{text}");
+        assert!(text.chars().count() < 400, "{} characters", text.chars().count());
+        assert_eq!(listed(&["x".repeat(100)]), format!("{}…", "x".repeat(40)));
+        let wide: Vec<String> = (0..20).map(|_| "挰".repeat(60)).collect();
+        assert!(listed(&wide).chars().count() < 400, "long names in any script: {}", listed(&wide));
     }
 }

@@ -384,8 +384,10 @@ fn parse(text: &str, encoding: &'static str, delimiter: u8) -> Result<Table> {
         let start = record.position().map_or(0, |p| p.byte() as usize).min(text.len());
         let line = lines.line_at(text.as_bytes(), start);
         if headers.is_none() {
-            headers =
-                Some((line, record.iter().map(|h| h.trim().trim_start_matches('\u{FEFF}').to_string()).collect()));
+            headers = Some((
+                line,
+                record.iter().map(|h| h.trim().trim_start_matches('\u{FEFF}').trim().to_string()).collect(),
+            ));
             continue;
         }
         if delimiter != b',' && cells_seen < 1_000_000 {
@@ -402,7 +404,7 @@ fn parse(text: &str, encoding: &'static str, delimiter: u8) -> Result<Table> {
     if table.is_empty() {
         return Err(Error::Input(format!(
             "line {header_line} is a header ({}) and no data rows follow: the feed lists no agent or skill",
-            headers.join(", ")
+            headers::listed(&headers)
         )));
     }
     table.shrink();
@@ -465,6 +467,12 @@ mod tests {
         let table = read_bytes(b"\n\nemail;skill;level\n;;\na;b;1\n").expect("parses");
         assert_eq!(table.headers, vec!["email", "skill", "level"]);
         assert_eq!(lines_of(&table), vec![5]);
+    }
+
+    #[test]
+    fn header_names_are_trimmed_after_a_byte_order_mark() {
+        let table = read_bytes("email,\u{FEFF} skill ,level\na,b,1\n".as_bytes()).expect("parses");
+        assert_eq!(table.headers, vec!["email", "skill", "level"]);
     }
 
     #[test]

@@ -562,6 +562,13 @@ impl PlatformClient for Cxone {
         }
     }
 
+    fn assume_tenant_size(&self, _agents: usize, assignments: usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.assignments_total.load(Relaxed) == 0 {
+            self.assignments_total.store(assignments, Relaxed);
+        }
+    }
+
     fn read_back_cost(&self, pairs: &[(&str, &str)], snapshot_assignments: usize) -> u64 {
         let skills: HashSet<&str> = pairs.iter().map(|&(_, s)| s).collect();
         let known = snapshot_assignments.max(self.assignments_total.load(std::sync::atomic::Ordering::Relaxed));

@@ -478,6 +478,12 @@ impl PlatformClient for Genesys {
         }
     }
 
+    fn assume_tenant_size(&self, agents: usize, _assignments: usize) {
+        if self.users_total.load(Ordering::Relaxed) == 0 {
+            self.users_total.store(agents, Ordering::Relaxed);
+        }
+    }
+
     fn read_back_cost(&self, pairs: &[(&str, &str)], _snapshot_assignments: usize) -> u64 {
         let agents: std::collections::HashSet<&str> = pairs.iter().map(|&(a, _)| a).collect();
         let relist = self.users_total.load(Ordering::Relaxed).div_ceil(PAGE_SIZE).max(1) as u64;

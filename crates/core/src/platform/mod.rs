@@ -252,6 +252,10 @@ pub trait PlatformClient: Send + Sync {
         self.session().set_cancel(cancel)
     }
 
+    /// What a saved plan recorded of the tenant's size, so `read_back` without a fresh snapshot
+    /// still picks the fewest reads. Clients that do not need it ignore it.
+    fn assume_tenant_size(&self, _agents: usize, _assignments: usize) {}
+
     /// Authenticates (and discovers the API host): fails fast on bad credentials.
     async fn connect(&self) -> Result<()>;
 

@@ -28,6 +28,75 @@ pub struct Report {
     pub feed: String,
     pub summary: RunSummary,
     pub rows: Vec<RowResult>,
+    /// What the platform calls the agents and skills the rows name by id.
+    #[serde(default)]
+    pub names: Names,
+}
+
+/// Display names of ids: agents as "Name <email>", skills by name (a routing language marked so).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Names {
+    pub agents: std::collections::BTreeMap<String, String>,
+    pub skills: std::collections::BTreeMap<String, String>,
+}
+
+impl Names {
+    /// The names of the ids `rows` use, from what the platform holds.
+    pub fn of(rows: &[RowResult], snapshot: &crate::model::Snapshot) -> Names {
+        let agents: std::collections::HashSet<&str> = rows.iter().filter_map(|r| r.agent_id.as_deref()).collect();
+        let skills: std::collections::HashSet<&str> = rows.iter().filter_map(|r| r.skill_id.as_deref()).collect();
+        Names::select(snapshot, |id| agents.contains(id), |id| skills.contains(id))
+    }
+
+    /// The names of every agent and skill the platform holds.
+    pub fn all(snapshot: &crate::model::Snapshot) -> Names {
+        Names::select(snapshot, |_| true, |_| true)
+    }
+
+    /// The agent as a person reads them ("Ana Silva <ana@x>").
+    pub fn agent(&self, id: Option<&str>) -> Option<String> {
+        id.and_then(|id| self.agents.get(id)).cloned()
+    }
+
+    /// The skill's platform name when the feed's text is not already it (an id, a corrected name,
+    /// a routing language).
+    pub fn skill(&self, id: Option<&str>, feed_text: &str) -> Option<String> {
+        id.and_then(|id| self.skills.get(id)).filter(|n| !n.eq_ignore_ascii_case(feed_text.trim())).cloned()
+    }
+
+    fn select(
+        snapshot: &crate::model::Snapshot,
+        agent_wanted: impl Fn(&str) -> bool,
+        skill_wanted: impl Fn(&str) -> bool,
+    ) -> Names {
+        let agents = snapshot
+            .agents
+            .iter()
+            .filter(|a| agent_wanted(a.id.as_str()))
+            .map(|a| {
+                let label = match (a.name.trim(), a.email.trim()) {
+                    ("", "") => a.username.clone(),
+                    ("", email) => email.to_string(),
+                    (name, "") => name.to_string(),
+                    (name, email) => format!("{name} <{email}>"),
+                };
+                (a.id.clone(), label)
+            })
+            .collect();
+        let skills = snapshot
+            .skills
+            .iter()
+            .filter(|s| skill_wanted(s.id.as_str()))
+            .map(|s| {
+                let label = match s.kind {
+                    crate::model::ItemKind::Skill => s.name.clone(),
+                    crate::model::ItemKind::Language => format!("{} (language)", s.name),
+                };
+                (s.id.clone(), label)
+            })
+            .collect();
+        Names { agents, skills }
+    }
 }
 
 impl Report {
@@ -47,6 +116,7 @@ impl Report {
             feed: feed.into(),
             summary: RunSummary::from_rows(&rows, requests, elapsed_ms),
             rows,
+            names: Names::default(),
         }
     }
 }
@@ -134,7 +204,7 @@ pub fn write_all(path: &Path, report: &Report) -> Result<Vec<PathBuf>> {
         }
     }
     let undo = sibling(".undo.csv");
-    write_undo(&undo, &report.rows)?;
+    write_undo(&undo, &report.rows, &report.names)?;
     written.push(undo);
     Ok(written)
 }
@@ -186,7 +256,7 @@ mod tests {
         let csv_path = dir.path().join("r.csv");
         csv::write_csv(&csv_path, &rows).unwrap();
         let undo_path = dir.path().join("r.undo.csv");
-        write_undo(&undo_path, &rows).unwrap();
+        write_undo(&undo_path, &rows, &Names::default()).unwrap();
         for p in [csv_path, undo_path] {
             let bytes = std::fs::read(&p).unwrap();
             assert!(bytes.starts_with(UTF8_BOM), "{} starts with the BOM", p.display());
