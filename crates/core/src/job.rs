@@ -102,7 +102,8 @@ pub async fn prepare(
     Ok(Prepared { plan, snapshot, estimate, reads: client.counts().read })
 }
 
-pub(crate) fn estimate(client: &dyn PlatformClient, plan: &Plan, snapshot: &Snapshot) -> Estimate {
+/// What applying `plan` will cost against the tenant in `snapshot`.
+pub fn estimate(client: &dyn PlatformClient, plan: &Plan, snapshot: &Snapshot) -> Estimate {
     let writes = client.batches(&plan.changes).len() as u64;
     let verify_reads = if client.kind() == PlatformKind::Cxone {
         let pairs: Vec<(&str, &str)> =

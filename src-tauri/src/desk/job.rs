@@ -165,21 +165,7 @@ impl Desk {
         let snapshot = last.prepared.snapshot.clone();
         let plan = skillsync_core::plan::build(kind, &loaded.feed, &snapshot, &last.options);
         let client = last.client.clone();
-        let writes = client.batches(&plan.changes).len() as u64;
-        let verify_reads = if kind == PlatformKind::Cxone {
-            let pairs: Vec<(&str, &str)> =
-                plan.changes.iter().map(|c| (c.agent_id.as_str(), c.skill_id.as_str())).collect();
-            client.read_back_cost(&pairs, snapshot.assignments.len())
-        } else {
-            0
-        };
-        let rate = client.rate_per_minute();
-        let estimate = job::Estimate {
-            writes,
-            verify_reads,
-            rate_per_minute: rate,
-            seconds: rate.map(|r| (writes + verify_reads) as f64 / r * 60.0),
-        };
+        let estimate = job::estimate(client.as_ref(), &plan, &snapshot);
         let prepared = Prepared { plan, snapshot, estimate, reads: last.prepared.reads };
         let job_id = job::job_id(kind, &last.base_url, &loaded);
         let planned = Planned {
