@@ -131,6 +131,14 @@ struct Listing<T> {
     total: Option<u64>,
 }
 
+/// A user's collection of that kind under `/api/v2/users/{id}/`.
+fn user_collection(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Skill => "routingskills",
+        ItemKind::Language => "routinglanguages",
+    }
+}
+
 /// Page size of a user's own skill listing (a user holds at most 50 skills).
 const USER_SKILLS_PAGE: usize = 100;
 
@@ -245,10 +253,7 @@ impl Genesys {
 
     /// One user's skills (`…/routingskills`) or languages (`…/routinglanguages`), every page.
     async fn user_items(&self, user_id: &str, kind: ItemKind) -> Result<(Vec<WireUserSkill>, Vec<String>)> {
-        let what = match kind {
-            ItemKind::Skill => "routingskills",
-            ItemKind::Language => "routinglanguages",
-        };
+        let what = user_collection(kind);
         let mut skills = Vec::new();
         let mut ids = Vec::new();
         let mut page = 1u64;
@@ -325,10 +330,7 @@ impl Genesys {
                 Target::Remove => None,
             })
             .collect();
-        let what = match kind {
-            ItemKind::Skill => "routingskills",
-            ItemKind::Language => "routinglanguages",
-        };
+        let what = user_collection(kind);
         let url = format!("{}/api/v2/users/{}/{what}/bulk", self.base, enc(agent_id));
         match self.session.send(Kind::Write, Method::PATCH, &url, Some(&serde_json::Value::Array(body))).await {
             Ok(reply) => {
@@ -355,10 +357,7 @@ impl Genesys {
     }
 
     async fn delete(&self, agent_id: &str, skill_id: &str, batch: &Batch) -> BatchResult {
-        let what = match ItemKind::of_id(skill_id) {
-            ItemKind::Skill => "routingskills",
-            ItemKind::Language => "routinglanguages",
-        };
+        let what = user_collection(ItemKind::of_id(skill_id));
         let url = format!("{}/api/v2/users/{}/{what}/{}", self.base, enc(agent_id), enc(wire_id(skill_id)));
         match self.session.send(Kind::Write, Method::DELETE, &url, None).await {
             Ok(reply) => BatchResult {
