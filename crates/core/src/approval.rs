@@ -357,7 +357,7 @@ mod tests {
                 skill_id: "s1".into(),
                 before: Some(4.1),
                 target: Target::Set(0.3),
-                lines: vec![2],
+                lines: vec![2].into(),
                 active: None,
             }],
             summary: PlanSummary { rows: 1, update: 1, ..Default::default() },

@@ -97,10 +97,11 @@ pub fn fmt_value(v: f64) -> String {
 }
 
 /// A name or id the feed or the platform wrote, shared rather than copied: every row naming the
-/// same agent, skill or column holds the same text (one allocation per distinct name, 16 bytes a
-/// row), so a million rows cost their distinct names, not a million strings.
+/// same agent, skill or column holds the same text (one allocation per distinct name, and a thin
+/// pointer of 8 bytes a row — `Option<Name>` too), so a million rows cost their distinct names,
+/// not a million strings.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Name(std::sync::Arc<str>);
+pub struct Name(std::sync::Arc<Box<str>>);
 
 impl Name {
     pub fn as_str(&self) -> &str {
@@ -112,6 +113,19 @@ impl std::ops::Deref for Name {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+impl Name {
+    /// Whether both are the same shared text (not merely equal text): one comparison of pointers.
+    pub fn same(&self, other: &Name) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The shared text's address, which names it among the names of one interner as long as it
+    /// lives: a key that hashes as one number.
+    pub fn key(&self) -> usize {
+        std::sync::Arc::as_ptr(&self.0) as usize
     }
 }
 
@@ -141,49 +155,49 @@ impl std::fmt::Display for Name {
 
 impl From<&str> for Name {
     fn from(s: &str) -> Self {
-        Name(s.into())
+        Name(std::sync::Arc::new(s.into()))
     }
 }
 
 impl From<String> for Name {
     fn from(s: String) -> Self {
-        Name(s.into())
+        Name(std::sync::Arc::new(s.into_boxed_str()))
     }
 }
 
 impl From<&String> for Name {
     fn from(s: &String) -> Self {
-        Name(s.as_str().into())
+        Name::from(s.as_str())
     }
 }
 
 impl From<Name> for String {
     fn from(n: Name) -> Self {
-        n.0.to_string()
+        n.as_str().to_string()
     }
 }
 
 impl PartialEq<str> for Name {
     fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Name {
     fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Name {
     fn eq(&self, other: &String) -> bool {
-        &*self.0 == other.as_str()
+        self.as_str() == other.as_str()
     }
 }
 
 impl Serialize for Name {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -197,7 +211,7 @@ impl<'de> Deserialize<'de> for Name {
 /// list an agent's rows together and repeat one column, so most rows cost a comparison, not a hash.
 #[derive(Default)]
 pub struct Interner {
-    all: std::collections::HashSet<Name>,
+    all: rustc_hash::FxHashSet<Name>,
     last: Option<Name>,
 }
 
@@ -340,8 +354,8 @@ impl Snapshot {
     }
 
     /// Number of skills (not languages) each agent holds now (Genesys refuses more than 50).
-    pub fn skill_counts(&self) -> HashMap<&str, usize> {
-        let mut m: HashMap<&str, usize> = HashMap::new();
+    pub fn skill_counts(&self) -> rustc_hash::FxHashMap<&str, usize> {
+        let mut m = rustc_hash::FxHashMap::<&str, usize>::default();
         for (agent, skill) in self.assignments.keys() {
             if ItemKind::of_id(skill) == ItemKind::Skill {
                 *m.entry(agent.as_str()).or_default() += 1;
@@ -553,6 +567,82 @@ pub struct Feed {
     pub exclude: Exclude,
 }
 
+/// The feed lines a change came from. Almost always one, kept inline: a plan of a million changes
+/// holds no million one-element vectors. Reads as a slice; serialized as a list.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Lines {
+    One(usize),
+    Many(Box<[usize]>),
+}
+
+impl Default for Lines {
+    fn default() -> Self {
+        Lines::Many(Box::default())
+    }
+}
+
+impl std::ops::Deref for Lines {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        match self {
+            Lines::One(line) => std::slice::from_ref(line),
+            Lines::Many(lines) => lines,
+        }
+    }
+}
+
+impl From<Vec<usize>> for Lines {
+    fn from(lines: Vec<usize>) -> Self {
+        match lines.as_slice() {
+            [one] => Lines::One(*one),
+            _ => Lines::Many(lines.into_boxed_slice()),
+        }
+    }
+}
+
+impl FromIterator<usize> for Lines {
+    fn from_iter<I: IntoIterator<Item = usize>>(iter: I) -> Self {
+        let mut iter = iter.into_iter();
+        match (iter.next(), iter.next()) {
+            (None, _) => Lines::default(),
+            (Some(one), None) => Lines::One(one),
+            (Some(a), Some(b)) => Lines::Many([a, b].into_iter().chain(iter).collect()),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Lines {
+    type Item = &'a usize;
+    type IntoIter = std::slice::Iter<'a, usize>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl PartialEq<Vec<usize>> for Lines {
+    fn eq(&self, other: &Vec<usize>) -> bool {
+        **self == **other
+    }
+}
+
+impl std::fmt::Debug for Lines {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Lines {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Lines {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<usize>::deserialize(d).map(Lines::from)
+    }
+}
+
 /// One write the apply must make: an (agent, skill) pair and its new state, with the feed lines it
 /// came from (several when duplicate rows agree).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -561,7 +651,7 @@ pub struct Change {
     pub skill_id: Name,
     pub before: Option<f64>,
     pub target: Target,
-    pub lines: Vec<usize>,
+    pub lines: Lines,
     /// The assignment's own on/off state, sent back unchanged on an update (CXone); `None` for a
     /// new assignment or a platform without such a state.
     #[serde(default)]

@@ -7,9 +7,11 @@
 //! duplicates that disagree send nothing for the pair.
 
 use crate::model::{
-    fmt_value, Action, Change, Feed, FeedRecord, ItemKind, Name, PlanRow, PlatformKind, RowProblem, Snapshot, Target,
+    fmt_value, Action, Change, Feed, FeedRecord, ItemKind, Lines, Name, PlanRow, PlatformKind, RowProblem, Snapshot,
+    Target,
 };
 use crate::resolve::{fold, AgentMatch, Directory, SkillMatch};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
@@ -176,23 +178,56 @@ struct Collected<'f> {
 }
 
 /// A record whose agent, skill and value all resolved: the agent's and the skill's index in the
-/// snapshot.
+/// snapshot, and the target in 8 bytes ([`Valid::REMOVE`] for a removal). A record that did not
+/// resolve has `agent == u32::MAX`: 16 bytes a row, where `Option<(u32, u32, Target)>` takes 32.
 #[derive(Clone, Copy)]
 struct Valid {
     agent: u32,
     skill: u32,
-    target: Target,
+    value: f64,
+}
+
+impl Valid {
+    /// A removal: no level on either scale is NaN (the mapping refuses values that are no number).
+    const REMOVE: f64 = f64::NAN;
+    const NONE: Valid = Valid { agent: u32::MAX, skill: u32::MAX, value: 0.0 };
+
+    fn new(agent: u32, skill: u32, target: Target) -> Self {
+        let value = match target {
+            Target::Set(v) => v,
+            Target::Remove => Self::REMOVE,
+        };
+        Valid { agent, skill, value }
+    }
+
+    fn get(self) -> Option<Valid> {
+        (self.agent != u32::MAX).then_some(self)
+    }
+
+    fn target(self) -> Target {
+        if self.value.is_nan() {
+            Target::Remove
+        } else {
+            Target::Set(self.value)
+        }
+    }
 }
 
 /// Each agent's and each skill's place in the order of their ids: the plan groups rows by pair and
 /// lists changes by (agent id, skill id), and sorting small numbers in that order does both without
 /// comparing a million pairs of id strings.
+///
+/// It also holds the snapshot's assignments by those numbers, so the diff looks a pair up by one
+/// number instead of hashing two id strings.
 struct Order<'s> {
     snapshot: &'s Snapshot,
-    agent_index: HashMap<&'s str, u32>,
-    skill_index: HashMap<&'s str, u32>,
+    agent_index: FxHashMap<&'s str, u32>,
+    skill_index: FxHashMap<&'s str, u32>,
     agent_rank: Vec<u32>,
     skill_rank: Vec<u32>,
+    /// (agent index, skill index) as one number → the current level and the assignment's own
+    /// on/off state (`None` on a platform without one).
+    assigned: FxHashMap<u64, (f64, Option<bool>)>,
 }
 
 impl<'s> Order<'s> {
@@ -207,13 +242,32 @@ impl<'s> Order<'s> {
             rank
         }
         let index = |ids: &mut dyn Iterator<Item = &'s str>| ids.enumerate().map(|(i, id)| (id, i as u32)).collect();
+        let agent_index: FxHashMap<&str, u32> = index(&mut snapshot.agents.iter().map(|a| a.id.as_str()));
+        let skill_index: FxHashMap<&str, u32> = index(&mut snapshot.skills.iter().map(|s| s.id.as_str()));
+        let stateful = !snapshot.disabled.is_empty();
+        let mut assigned = FxHashMap::default();
+        assigned.reserve(snapshot.assignments.len());
+        for ((agent, skill), &value) in &snapshot.assignments {
+            // An assignment of an agent or skill the snapshot does not list can match no row.
+            let (Some(&a), Some(&s)) = (agent_index.get(agent.as_str()), skill_index.get(skill.as_str())) else {
+                continue;
+            };
+            let active = stateful.then(|| !snapshot.disabled.contains(&(agent.clone(), skill.clone())));
+            assigned.insert(pair(a, s), (value, active));
+        }
         Order {
             snapshot,
-            agent_index: index(&mut snapshot.agents.iter().map(|a| a.id.as_str())),
-            skill_index: index(&mut snapshot.skills.iter().map(|s| s.id.as_str())),
+            agent_index,
+            skill_index,
             agent_rank: ranks(&snapshot.agents, |a| a.id.as_str()),
             skill_rank: ranks(&snapshot.skills, |s| s.id.as_str()),
+            assigned,
         }
+    }
+
+    /// The current level and on/off state of a valid row's pair, when assigned.
+    fn current(&self, v: &Valid) -> Option<(f64, Option<bool>)> {
+        self.assigned.get(&pair(v.agent, v.skill)).copied()
     }
 
     /// The key that sorts a valid row into its pair's group, in the changes' order.
@@ -228,6 +282,11 @@ impl<'s> Order<'s> {
     fn skill_id(&self, v: &Valid) -> &'s str {
         &self.snapshot.skills[v.skill as usize].id
     }
+}
+
+/// An (agent index, skill index) pair as one number.
+fn pair(agent: u32, skill: u32) -> u64 {
+    (u64::from(agent) << 32) | u64::from(skill)
 }
 
 /// How a distinct feed name resolved: the match, the snapshot index of what it found (`u32::MAX`
@@ -246,12 +305,16 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
     // Agents in a vector with a map to their place, so the previous row's agent (a feed lists an
     // agent's rows together) is found by one comparison.
     let mut agents: Vec<Seen<AgentMatch<'_>>> = Vec::new();
-    let mut agent_at: HashMap<&str, usize> = HashMap::new();
+    let mut agent_at: FxHashMap<&str, usize> = FxHashMap::default();
     let mut last_agent: Option<(&str, usize)> = None;
-    let mut skills: HashMap<(&str, Option<ItemKind>), Seen<SkillMatch<'_>>> = HashMap::new();
+    // Skills by their text's shared address first (rows of one feed share one `Name` per distinct
+    // text, so this hashes a number), then by the text itself.
+    let mut skill_at: FxHashMap<(usize, Option<ItemKind>), usize> = FxHashMap::default();
+    let mut skill_by_text: FxHashMap<(&str, Option<ItemKind>), usize> = FxHashMap::default();
+    let mut skills: Vec<Seen<SkillMatch<'_>>> = Vec::new();
     let mut names = Collected::default();
     let mut rows: Vec<PlanRow> = Vec::with_capacity(feed.records.len() + feed.problems.len());
-    let mut valid: Vec<Option<Valid>> = Vec::with_capacity(feed.records.len());
+    let mut valid: Vec<Valid> = Vec::with_capacity(feed.records.len());
     let corrections = Corrections::new(feed);
     let mut excluded = 0;
 
@@ -282,16 +345,27 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
             }
         };
         let (agent, agent_no, agent_id) = &agents[at];
-        let (skill, skill_no, skill_id) = &*skills.entry((rec.skill.as_str(), rec.kind)).or_insert_with(|| {
-            let m = dir.skill_of_kind(corrections.skill(&rec.skill), rec.kind);
-            let (no, id) = match &m {
-                SkillMatch::Found(s) => {
-                    (order.skill_index.get(s.id.as_str()).copied().unwrap_or(u32::MAX), Some(Name::from(s.id.as_str())))
-                }
-                _ => (u32::MAX, None),
-            };
-            (m, no, id)
-        });
+        let skill_key = (rec.skill.key(), rec.kind);
+        let at = match skill_at.get(&skill_key) {
+            Some(&at) => at,
+            None => {
+                let at = *skill_by_text.entry((rec.skill.as_str(), rec.kind)).or_insert_with(|| {
+                    let m = dir.skill_of_kind(corrections.skill(&rec.skill), rec.kind);
+                    let (no, id) = match &m {
+                        SkillMatch::Found(s) => (
+                            order.skill_index.get(s.id.as_str()).copied().unwrap_or(u32::MAX),
+                            Some(Name::from(s.id.as_str())),
+                        ),
+                        _ => (u32::MAX, None),
+                    };
+                    skills.push((m, no, id));
+                    skills.len() - 1
+                });
+                skill_at.insert(skill_key, at);
+                at
+            }
+        };
+        let (skill, skill_no, skill_id) = &skills[at];
         let mut row = PlanRow {
             line: rec.line,
             agent: rec.agent.clone(),
@@ -315,11 +389,11 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
             && *skill_no != u32::MAX;
         match (problem, found, &rec.value) {
             (None, true, Ok(target)) => {
-                valid.push(Some(Valid { agent: *agent_no, skill: *skill_no, target: *target }));
+                valid.push(Valid::new(*agent_no, *skill_no, *target));
             }
             (problem, ..) => {
                 row.problem = problem.map(Box::new);
-                valid.push(None);
+                valid.push(Valid::NONE);
             }
         }
         rows.push(row);
@@ -332,7 +406,7 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
         remove_unlisted(&mut rows, &mut changes, &mut ranges, snapshot);
     }
     if let Some(max) = options.max_skills_per_agent {
-        enforce_skill_limit(&mut rows, &mut changes, &mut ranges, &members, snapshot, max);
+        enforce_skill_limit(&mut rows, &mut changes, &mut ranges, &members, &order, max);
     }
     drop((ranges, members));
     if !feed.problems.is_empty() {
@@ -346,10 +420,10 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
         rows.sort_by_key(|r| r.line);
     }
     // The diff lists changes in this order already; only unlisted removals join out of it.
-    let by_pair = |a: &Change, b: &Change| {
-        (a.agent_id.as_str(), a.skill_id.as_str()).cmp(&(b.agent_id.as_str(), b.skill_id.as_str()))
-    };
-    if !changes.is_sorted_by(|a, b| by_pair(a, b).is_le()) {
+    if options.remove_unlisted {
+        let by_pair = |a: &Change, b: &Change| {
+            (a.agent_id.as_str(), a.skill_id.as_str()).cmp(&(b.agent_id.as_str(), b.skill_id.as_str()))
+        };
         changes.sort_by(by_pair);
     }
     let summary = PlanSummary { excluded, ..summarize(&rows) };
@@ -386,6 +460,9 @@ fn agent_problem<'f>(
     feed: &Feed,
     names: &mut Collected<'f>,
 ) -> Option<RowProblem> {
+    if let AgentMatch::Found(_) = m {
+        return None;
+    }
     let key = feed.agent_key;
     let (field, col) = column_name(&feed.agent_column, "agent");
     let (line, input, by) = (rec.line, rec.agent.as_str(), key.as_str());
@@ -452,6 +529,9 @@ fn skill_problem<'f>(
     header: &str,
     names: &mut Collected<'f>,
 ) -> Option<RowProblem> {
+    if let SkillMatch::Found(_) = m {
+        return None;
+    }
     let (line, input, (field, col)) = (rec.line, rec.skill.as_str(), skill_column(rec, header));
     match m {
         SkillMatch::Found(_) => None,
@@ -558,17 +638,13 @@ fn show_target(t: Target) -> String {
 fn diff(
     rows: &mut [PlanRow],
     records: &[&FeedRecord],
-    valid: &[Option<Valid>],
+    valid: &[Valid],
     order: &Order<'_>,
 ) -> (Vec<Change>, Vec<Members>, Vec<u32>) {
-    let snapshot = order.snapshot;
     let mut keys: Vec<(u32, u32, u32)> =
-        valid.iter().enumerate().filter_map(|(i, v)| v.as_ref().map(|v| order.key(v, i))).collect();
+        valid.iter().enumerate().filter_map(|(i, v)| v.get().map(|v| order.key(&v, i))).collect();
     keys.sort_unstable();
 
-    // Reused lookup key: the snapshot's map is keyed by owned strings, so this avoids two
-    // allocations per pair.
-    let mut key = (String::new(), String::new());
     let mut members: Vec<usize> = Vec::new();
     let mut changes: Vec<Change> = Vec::new();
     let mut ranges: Vec<Members> = Vec::new();
@@ -579,19 +655,15 @@ fn diff(
         members.clear();
         members.extend(group.iter().map(|k| k.2 as usize));
         let first = members[0];
-        let Some(v) = valid[first] else { continue };
-        let target = v.target;
-        let agrees = members.iter().all(|&i| valid[i].is_some_and(|v| same_target(v.target, target)));
+        let Some(v) = valid[first].get() else { continue };
+        let target = v.target();
+        let agrees = members.iter().all(|&i| valid[i].get().is_some_and(|v| same_target(v.target(), target)));
         if !agrees {
             mark_conflict(rows, records, valid, &members);
             continue;
         }
-        let (agent_id, skill_id) = (order.agent_id(&v), order.skill_id(&v));
-        key.0.clear();
-        key.0.push_str(agent_id);
-        key.1.clear();
-        key.1.push_str(skill_id);
-        let before = snapshot.assignments.get(&key).copied();
+        let current = order.current(&v);
+        let before = current.map(|c| c.0);
         let action = match (target, before) {
             (Target::Set(_), None) => Action::Add,
             (Target::Set(v), Some(b)) if (v - b).abs() > VALUE_TOLERANCE => Action::Update,
@@ -614,11 +686,11 @@ fn diff(
         }
         if action != Action::Unchanged {
             let lines = members.iter().map(|&i| rows[i].line).collect();
-            let active = before.and_then(|_| snapshot.active_of(agent_id, skill_id));
+            let active = current.and_then(|c| c.1);
             let shared = |id: &Option<Name>, text: &str| id.clone().unwrap_or_else(|| Name::from(text));
             let change = Change {
-                agent_id: shared(&rows[first].agent_id, agent_id),
-                skill_id: shared(&rows[first].skill_id, skill_id),
+                agent_id: shared(&rows[first].agent_id, order.agent_id(&v)),
+                skill_id: shared(&rows[first].skill_id, order.skill_id(&v)),
                 before,
                 target,
                 lines,
@@ -631,10 +703,10 @@ fn diff(
     (changes, ranges, keys.into_iter().map(|k| k.2).collect())
 }
 
-fn mark_conflict(rows: &mut [PlanRow], records: &[&FeedRecord], valid: &[Option<Valid>], members: &[usize]) {
+fn mark_conflict(rows: &mut [PlanRow], records: &[&FeedRecord], valid: &[Valid], members: &[usize]) {
     let listing: Vec<String> = members
         .iter()
-        .filter_map(|&i| valid[i].map(|v| format!("line {} ({})", rows[i].line, show_target(v.target))))
+        .filter_map(|&i| valid[i].get().map(|v| format!("line {} ({})", rows[i].line, show_target(v.target()))))
         .collect();
     let first = members[0];
     let message = format!(
@@ -661,11 +733,11 @@ fn enforce_skill_limit(
     changes: &mut Vec<Change>,
     ranges: &mut Vec<Members>,
     members: &[u32],
-    snapshot: &Snapshot,
+    order: &Order<'_>,
     max: usize,
 ) {
-    let mut adds: HashMap<&str, usize> = HashMap::new();
-    let mut removes: HashMap<&str, usize> = HashMap::new();
+    let mut adds: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut removes: FxHashMap<&str, usize> = FxHashMap::default();
     for c in changes.iter() {
         match (c.before, c.target) {
             (None, Target::Set(_)) => *adds.entry(c.agent_id.as_str()).or_default() += 1,
@@ -676,8 +748,8 @@ fn enforce_skill_limit(
     if adds.is_empty() {
         return;
     }
-    let current = snapshot.skill_counts();
-    let over: HashMap<String, (usize, usize)> = adds
+    let current = order.snapshot.skill_counts();
+    let over: FxHashMap<String, (usize, usize)> = adds
         .into_iter()
         .filter_map(|(agent, n)| {
             let now = current.get(agent).copied().unwrap_or(0).saturating_sub(removes.get(agent).copied().unwrap_or(0));
@@ -765,7 +837,7 @@ fn remove_unlisted(rows: &mut Vec<PlanRow>, changes: &mut Vec<Change>, ranges: &
             skill_id: skill_id.into(),
             before: Some(value),
             target: Target::Remove,
-            lines: Vec::new(),
+            lines: Lines::default(),
             active: snapshot.active_of(agent_id, skill_id),
         };
         changes.push(change);

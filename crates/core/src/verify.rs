@@ -208,7 +208,7 @@ mod tests {
             skill_id: "s".into(),
             before: None,
             target: Target::Set(v),
-            lines: vec![2],
+            lines: vec![2].into(),
             active: None,
         }
     }

@@ -23,7 +23,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str)> {
         (decode_as(encoding, &bytes[bom..]), name)
     } else if let Some(encoding) = utf16_by_nul_pattern(bytes) {
         (decode_as(encoding, bytes), encoding.name())
-    } else if let Some(at) = bytes.iter().position(|&b| b == 0) {
+    } else if let Some(at) = memchr::memchr(0, bytes) {
         return Err(stray_nul(bytes, at).unwrap_or_else(binary));
     } else if let Ok(text) = std::str::from_utf8(bytes) {
         (Cow::Borrowed(text), "UTF-8")

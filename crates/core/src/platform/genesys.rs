@@ -560,7 +560,7 @@ mod tests {
                 skill_id: format!("s{s}").into(),
                 before: None,
                 target: Target::Set(3.0),
-                lines: vec![s],
+                lines: vec![s].into(),
                 active: None,
             });
         }
@@ -569,7 +569,7 @@ mod tests {
             skill_id: "s1".into(),
             before: Some(1.0),
             target: Target::Set(2.0),
-            lines: vec![1],
+            lines: vec![1].into(),
             active: None,
         });
         let b = g.batches(&changes);
