@@ -14,6 +14,7 @@ use skillsync_core::plan::PlanOptions;
 use skillsync_core::platform::{self, PlatformClient};
 use skillsync_core::{Error, Events, PlatformKind, Result};
 use std::io::{BufRead, IsTerminal, Write};
+use std::mem::ManuallyDrop;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -49,15 +50,34 @@ pub(crate) fn client(conn: &crate::args::ConnArgs) -> Result<(Arc<dyn PlatformCl
     Ok((client, resolved))
 }
 
+/// Loads the feed while the tenant is read, then plans: [`job::load_while_reading`]. The feed and
+/// the plan are left to the operating system at exit (`ManuallyDrop`): freeing a million rows one
+/// by one would only delay the end of the command.
+async fn load_and_prepare(
+    client: &dyn PlatformClient,
+    feed: &FeedArgs,
+    options: &PlanOptions,
+) -> Result<(ManuallyDrop<LoadedFeed>, ManuallyDrop<Prepared>)> {
+    let (args, kind) = (feed.clone(), client.kind());
+    let progress = print::Progress::new(!feed.json);
+    let events = progress.events();
+    let loaded = job::load_while_reading(client, move || load(&args, kind), &events).await;
+    let prepared = loaded.map(|(mut loaded, snapshot)| {
+        // The rest of the command reads the feed's path, digest and mapping, never its records:
+        // the plan takes them over and gives their memory back as it goes.
+        let feed = std::mem::take(&mut loaded.feed);
+        let prepared = job::plan_against_owned(client, feed, snapshot, options, &events);
+        (ManuallyDrop::new(loaded), ManuallyDrop::new(prepared))
+    });
+    progress.finish();
+    prepared
+}
+
 pub async fn plan(args: PlanArgs) -> Result<i32> {
     let started = Instant::now();
     let (client, resolved) = client(&args.conn)?;
-    let loaded = load(&args.feed, client.kind())?;
-    let progress = print::Progress::new(!args.feed.json);
     let options = plan_options(&args.feed, client.kind());
-    let prepared = job::prepare(client.as_ref(), &loaded.feed, &options, &progress.events()).await;
-    progress.finish();
-    let prepared = prepared?;
+    let (loaded, prepared) = load_and_prepare(client.as_ref(), &args.feed, &options).await?;
     if let Some(out) = &args.out {
         let base_url = &resolved.connection.base_url;
         SavedPlan::new(client.kind(), base_url, &resolved.tenant, &loaded, &options, &prepared).save(out)?;
@@ -81,7 +101,7 @@ pub async fn apply(args: ApplyArgs) -> Result<i32> {
     let started = Instant::now();
     let (client, resolved) = client(&args.conn)?;
     let kind = client.kind();
-    let loaded = load(&args.feed, kind)?;
+    let (loaded, prepared) = load_and_prepare(client.as_ref(), &args.feed, &plan_options(&args.feed, kind)).await?;
     let job_id = job::job_id(kind, &resolved.connection.base_url, &loaded);
     let journal_path = match &args.journal {
         Some(p) => p.clone(),
@@ -96,11 +116,6 @@ pub async fn apply(args: ApplyArgs) -> Result<i32> {
     } else {
         None
     };
-    let progress = print::Progress::new(!args.feed.json);
-    let prepared =
-        job::prepare(client.as_ref(), &loaded.feed, &plan_options(&args.feed, kind), &progress.events()).await;
-    progress.finish();
-    let prepared = prepared?;
     if !args.feed.json {
         print::plan(&loaded, &prepared, &resolved.tenant);
     }

@@ -398,7 +398,14 @@ mod tests {
     use crate::platform::{ItemResult, WriteOp};
 
     fn change(a: &str, s: &str, before: Option<f64>, v: f64) -> Change {
-        Change { agent_id: a.into(), skill_id: s.into(), before, target: Target::Set(v), lines: vec![2].into(), active: None }
+        Change {
+            agent_id: a.into(),
+            skill_id: s.into(),
+            before,
+            target: Target::Set(v),
+            lines: vec![2].into(),
+            active: None,
+        }
     }
 
     #[tokio::test]

@@ -146,17 +146,17 @@ impl<'f> Corrections<'f> {
 
 /// Collects each distinct unresolved input once, in order of first use.
 #[derive(Default)]
-struct Names<'f> {
-    index: HashMap<&'f str, usize>,
+struct Names {
+    index: FxHashMap<Name, usize>,
     list: Vec<UnresolvedName>,
 }
 
-impl<'f> Names<'f> {
-    fn add(&mut self, input: &'f str, line: usize, suggestions: &[String]) {
-        match self.index.get(input) {
+impl Names {
+    fn add(&mut self, input: &Name, line: usize, suggestions: &[String]) {
+        match self.index.get(input.as_str()) {
             Some(&i) => self.list[i].lines.push(line),
             None => {
-                self.index.insert(input, self.list.len());
+                self.index.insert(input.clone(), self.list.len());
                 self.list.push(UnresolvedName {
                     input: input.to_string(),
                     lines: vec![line],
@@ -168,13 +168,13 @@ impl<'f> Names<'f> {
 }
 
 #[derive(Default)]
-struct Collected<'f> {
-    unknown_skills: Names<'f>,
-    unknown_agents: Names<'f>,
-    inactive_skills: Names<'f>,
-    inactive_agents: Names<'f>,
-    ambiguous_agents: Names<'f>,
-    ambiguous_skills: Names<'f>,
+struct Collected {
+    unknown_skills: Names,
+    unknown_agents: Names,
+    inactive_skills: Names,
+    inactive_agents: Names,
+    ambiguous_agents: Names,
+    ambiguous_skills: Names,
 }
 
 /// A record whose agent, skill and value all resolved: the agent's and the skill's index in the
@@ -225,6 +225,12 @@ struct Order<'s> {
     skill_index: FxHashMap<&'s str, u32>,
     agent_rank: Vec<u32>,
     skill_rank: Vec<u32>,
+    /// The index of the agent (skill) of each rank.
+    agent_by_rank: Vec<u32>,
+    skill_by_rank: Vec<u32>,
+    /// Each agent's and skill's id as a name the plan's rows and changes share.
+    agent_names: Vec<Name>,
+    skill_names: Vec<Name>,
     /// (agent index, skill index) as one number → the current level and the assignment's own
     /// on/off state (`None` on a platform without one).
     assigned: FxHashMap<u64, (f64, Option<bool>)>,
@@ -232,14 +238,15 @@ struct Order<'s> {
 
 impl<'s> Order<'s> {
     fn new(snapshot: &'s Snapshot) -> Self {
-        fn ranks<T>(items: &[T], id: impl Fn(&T) -> &str) -> Vec<u32> {
+        /// Each item's rank in the order of ids, and the item of each rank.
+        fn ranks<T>(items: &[T], id: impl Fn(&T) -> &str) -> (Vec<u32>, Vec<u32>) {
             let mut by_id: Vec<u32> = (0..items.len() as u32).collect();
             by_id.sort_by(|&a, &b| id(&items[a as usize]).cmp(id(&items[b as usize])));
             let mut rank = vec![0; items.len()];
             for (r, &i) in by_id.iter().enumerate() {
                 rank[i as usize] = r as u32;
             }
-            rank
+            (rank, by_id)
         }
         let index = |ids: &mut dyn Iterator<Item = &'s str>| ids.enumerate().map(|(i, id)| (id, i as u32)).collect();
         let agent_index: FxHashMap<&str, u32> = index(&mut snapshot.agents.iter().map(|a| a.id.as_str()));
@@ -255,32 +262,26 @@ impl<'s> Order<'s> {
             let active = stateful.then(|| !snapshot.disabled.contains(&(agent.clone(), skill.clone())));
             assigned.insert(pair(a, s), (value, active));
         }
+        let (agent_rank, agent_by_rank) = ranks(&snapshot.agents, |a| a.id.as_str());
+        let (skill_rank, skill_by_rank) = ranks(&snapshot.skills, |s| s.id.as_str());
         Order {
             snapshot,
             agent_index,
             skill_index,
-            agent_rank: ranks(&snapshot.agents, |a| a.id.as_str()),
-            skill_rank: ranks(&snapshot.skills, |s| s.id.as_str()),
+            agent_rank,
+            skill_rank,
+            agent_by_rank,
+            skill_by_rank,
+            agent_names: snapshot.agents.iter().map(|a| Name::from(a.id.as_str())).collect(),
+            skill_names: snapshot.skills.iter().map(|s| Name::from(s.id.as_str())).collect(),
             assigned,
         }
     }
 
-    /// The current level and on/off state of a valid row's pair, when assigned.
-    fn current(&self, v: &Valid) -> Option<(f64, Option<bool>)> {
-        self.assigned.get(&pair(v.agent, v.skill)).copied()
-    }
-
-    /// The key that sorts a valid row into its pair's group, in the changes' order.
-    fn key(&self, v: &Valid, row: usize) -> (u32, u32, u32) {
-        (self.agent_rank[v.agent as usize], self.skill_rank[v.skill as usize], row as u32)
-    }
-
-    fn agent_id(&self, v: &Valid) -> &'s str {
-        &self.snapshot.agents[v.agent as usize].id
-    }
-
-    fn skill_id(&self, v: &Valid) -> &'s str {
-        &self.snapshot.skills[v.skill as usize].id
+    /// The agent's and the skill's index of a pair of ranks.
+    fn numbers(&self, ranks: u64) -> (u32, u32) {
+        let (agent, skill) = ((ranks >> 32) as usize, (ranks & u64::from(u32::MAX)) as usize);
+        (self.agent_by_rank[agent], self.skill_by_rank[skill])
     }
 }
 
@@ -298,6 +299,26 @@ type Members = std::ops::Range<u32>;
 
 /// Builds the plan for `feed` against `snapshot`. Never fails: every problem becomes a row.
 pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: &PlanOptions) -> Plan {
+    build_from(platform, feed, feed.records.iter().cloned(), snapshot, options)
+}
+
+/// [`build`] of a feed that is not needed afterwards: each record's names move into its plan row,
+/// and the records' memory is given back before the changes are built, so a million-row plan
+/// does not hold the feed and the plan at once.
+pub fn build_owned(platform: PlatformKind, mut feed: Feed, snapshot: &Snapshot, options: &PlanOptions) -> Plan {
+    let records = std::mem::take(&mut feed.records);
+    build_from(platform, &feed, records.into_iter(), snapshot, options)
+}
+
+/// The plan of `records` (the feed's, by value), with the rest of `feed` (its problems, columns,
+/// corrections; its own `records` are not read).
+fn build_from(
+    platform: PlatformKind,
+    feed: &Feed,
+    records: impl ExactSizeIterator<Item = FeedRecord>,
+    snapshot: &Snapshot,
+    options: &PlanOptions,
+) -> Plan {
     let dir = Directory::new(snapshot);
     let order = Order::new(snapshot);
     // Each distinct name is resolved once, with its snapshot index (u32::MAX when not found) and
@@ -305,71 +326,104 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
     // Agents in a vector with a map to their place, so the previous row's agent (a feed lists an
     // agent's rows together) is found by one comparison.
     let mut agents: Vec<Seen<AgentMatch<'_>>> = Vec::new();
-    let mut agent_at: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut last_agent: Option<(&str, usize)> = None;
+    let mut agent_at: FxHashMap<Name, usize> = FxHashMap::default();
+    let mut last_agent: Option<(Name, usize)> = None;
     // Skills by their text's shared address first (rows of one feed share one `Name` per distinct
-    // text, so this hashes a number), then by the text itself.
-    let mut skill_at: FxHashMap<(usize, Option<ItemKind>), usize> = FxHashMap::default();
-    let mut skill_by_text: FxHashMap<(&str, Option<ItemKind>), usize> = FxHashMap::default();
+    // text, so this hashes a number), then by the text itself. The address stays valid: the row
+    // keeps the name.
+    let mut skill_at: FxHashMap<(usize, Option<ItemKind>), (Name, usize)> = FxHashMap::default();
+    let mut skill_by_text: FxHashMap<(Name, Option<ItemKind>), usize> = FxHashMap::default();
     let mut skills: Vec<Seen<SkillMatch<'_>>> = Vec::new();
     let mut names = Collected::default();
-    let mut rows: Vec<PlanRow> = Vec::with_capacity(feed.records.len() + feed.problems.len());
-    let mut valid: Vec<Valid> = Vec::with_capacity(feed.records.len());
+    let mut rows: Vec<PlanRow> = Vec::with_capacity(records.len() + feed.problems.len());
+    let mut valid: Vec<Valid> = Vec::with_capacity(records.len());
+    // Each kept row's value column, as an index into the few distinct columns (messages about
+    // duplicates name it).
+    let (mut columns, mut column_of): (Vec<Name>, Vec<u32>) = (Vec::new(), Vec::with_capacity(records.len()));
+    let (mut column, mut column_at) = (u32::MAX, FxHashMap::<usize, (Name, u32)>::default());
+    // A row the mapping refused takes its agent from a record of the same line (wide files).
+    let problem_lines: FxHashMap<usize, ()> = feed.problems.iter().map(|p| (p.line, ())).collect();
+    let mut agent_by_line: FxHashMap<usize, Name> = FxHashMap::default();
     let corrections = Corrections::new(feed);
     let mut excluded = 0;
 
-    let mut kept: Vec<&FeedRecord> = Vec::with_capacity(feed.records.len());
-    for rec in &feed.records {
-        if corrections.excludes(rec) {
+    for rec in records {
+        if !problem_lines.is_empty() && problem_lines.contains_key(&rec.line) {
+            agent_by_line.entry(rec.line).or_insert_with(|| rec.agent.clone());
+        }
+        if corrections.excludes(&rec) {
             excluded += 1;
             continue;
         }
-        kept.push(rec);
-        let at = match last_agent {
-            Some((text, at)) if text == rec.agent.as_str() => at,
+        if !columns.get(column as usize).is_some_and(|c: &Name| c.same(&rec.value_column)) {
+            let key = rec.value_column.key();
+            column = match column_at.get(&key) {
+                Some((_, at)) => *at,
+                None => {
+                    let at = match columns.iter().position(|c| *c == rec.value_column) {
+                        Some(i) => i as u32,
+                        None => {
+                            columns.push(rec.value_column.clone());
+                            columns.len() as u32 - 1
+                        }
+                    };
+                    column_at.insert(key, (rec.value_column.clone(), at));
+                    at
+                }
+            };
+        }
+        let at = match &last_agent {
+            Some((text, at)) if text.same(&rec.agent) || *text == rec.agent => *at,
             _ => {
-                let at = *agent_at.entry(rec.agent.as_str()).or_insert_with(|| {
+                let at = *agent_at.entry(rec.agent.clone()).or_insert_with(|| {
                     let m = dir.agent(corrections.agent(&rec.agent), feed.agent_key);
                     let (no, id) = match &m {
                         AgentMatch::Found(a) => (
                             order.agent_index.get(a.id.as_str()).copied().unwrap_or(u32::MAX),
-                            Some(Name::from(a.id.as_str())),
+                            order.agent_index.get(a.id.as_str()).map(|&i| order.agent_names[i as usize].clone()),
                         ),
                         _ => (u32::MAX, None),
                     };
                     agents.push((m, no, id));
                     agents.len() - 1
                 });
-                last_agent = Some((rec.agent.as_str(), at));
+                last_agent = Some((rec.agent.clone(), at));
                 at
             }
         };
         let (agent, agent_no, agent_id) = &agents[at];
         let skill_key = (rec.skill.key(), rec.kind);
         let at = match skill_at.get(&skill_key) {
-            Some(&at) => at,
+            Some((_, at)) => *at,
             None => {
-                let at = *skill_by_text.entry((rec.skill.as_str(), rec.kind)).or_insert_with(|| {
+                let at = *skill_by_text.entry((rec.skill.clone(), rec.kind)).or_insert_with(|| {
                     let m = dir.skill_of_kind(corrections.skill(&rec.skill), rec.kind);
                     let (no, id) = match &m {
                         SkillMatch::Found(s) => (
                             order.skill_index.get(s.id.as_str()).copied().unwrap_or(u32::MAX),
-                            Some(Name::from(s.id.as_str())),
+                            order.skill_index.get(s.id.as_str()).map(|&i| order.skill_names[i as usize].clone()),
                         ),
                         _ => (u32::MAX, None),
                     };
                     skills.push((m, no, id));
                     skills.len() - 1
                 });
-                skill_at.insert(skill_key, at);
+                // The entry keeps the name, so its address names no other text while the map lives.
+                skill_at.insert(skill_key, (rec.skill.clone(), at));
                 at
             }
         };
         let (skill, skill_no, skill_id) = &skills[at];
+        let problem = agent_problem(&rec, agent, feed, &mut names)
+            .or_else(|| skill_problem(&rec, skill, &feed.skill_column, &mut names))
+            .or_else(|| value_problem(&rec, options))
+            .or_else(|| language_level_problem(&rec, skill));
+        column_of.push(column);
+        let FeedRecord { line, agent: agent_text, skill: skill_text, value, .. } = rec;
         let mut row = PlanRow {
-            line: rec.line,
-            agent: rec.agent.clone(),
-            skill: rec.skill.clone(),
+            line,
+            agent: agent_text,
+            skill: skill_text,
             agent_id: agent_id.clone(),
             skill_id: skill_id.clone(),
             before: None,
@@ -377,17 +431,13 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
             action: Action::Invalid,
             problem: None,
         };
-        if let Ok(Target::Set(v)) = rec.value {
+        if let Ok(Target::Set(v)) = value {
             row.requested = Some(v);
         }
-        let problem = agent_problem(rec, agent, feed, &mut names)
-            .or_else(|| skill_problem(rec, skill, &feed.skill_column, &mut names))
-            .or_else(|| value_problem(rec, options))
-            .or_else(|| language_level_problem(rec, skill));
         let found = matches!((agent, skill), (AgentMatch::Found(_), SkillMatch::Found(_)))
             && *agent_no != u32::MAX
             && *skill_no != u32::MAX;
-        match (problem, found, &rec.value) {
+        match (problem, found, &value) {
             (None, true, Ok(target)) => {
                 valid.push(Valid::new(*agent_no, *skill_no, *target));
             }
@@ -399,22 +449,19 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
         rows.push(row);
     }
 
-    let (mut changes, mut ranges, members) = diff(&mut rows, &kept, &valid, &order);
-    drop(valid);
+    let Diffed { mut changes, mut ranges, agents: mut change_agents, members } =
+        diff(&mut rows, (&columns, &column_of), valid, &order);
+    drop(column_of);
     // Unlisted removals are planned before the skill limit is checked: the room they make counts.
     if options.remove_unlisted {
-        remove_unlisted(&mut rows, &mut changes, &mut ranges, snapshot);
+        remove_unlisted(&mut rows, &mut changes, &mut ranges, &mut change_agents, &order);
     }
     if let Some(max) = options.max_skills_per_agent {
-        enforce_skill_limit(&mut rows, &mut changes, &mut ranges, &members, &order, max);
+        enforce_skill_limit(&mut rows, &mut changes, (&mut ranges, &mut change_agents), &members, &order, max);
     }
-    drop((ranges, members));
-    if !feed.problems.is_empty() {
-        let agent_by_line: HashMap<usize, &str> =
-            feed.records.iter().rev().map(|r| (r.line, r.agent.as_str())).collect();
-        for p in &feed.problems {
-            rows.push(problem_row(p, agent_by_line.get(&p.line).copied().unwrap_or_default()));
-        }
+    drop((ranges, members, change_agents));
+    for p in &feed.problems {
+        rows.push(problem_row(p, agent_by_line.get(&p.line).cloned().unwrap_or_default()));
     }
     if !rows.is_sorted_by_key(|r| r.line) {
         rows.sort_by_key(|r| r.line);
@@ -454,12 +501,7 @@ fn did_you_mean(suggestions: &[String]) -> String {
     }
 }
 
-fn agent_problem<'f>(
-    rec: &'f FeedRecord,
-    m: &AgentMatch<'_>,
-    feed: &Feed,
-    names: &mut Collected<'f>,
-) -> Option<RowProblem> {
+fn agent_problem(rec: &FeedRecord, m: &AgentMatch<'_>, feed: &Feed, names: &mut Collected) -> Option<RowProblem> {
     if let AgentMatch::Found(_) = m {
         return None;
     }
@@ -469,7 +511,7 @@ fn agent_problem<'f>(
     match m {
         AgentMatch::Found(_) => None,
         AgentMatch::Unknown { suggestions } => {
-            names.unknown_agents.add(input, line, suggestions);
+            names.unknown_agents.add(&rec.agent, line, suggestions);
             let fix = if suggestions.is_empty() {
                 " Check the spelling and that the agent exists on the platform, or exclude the row.".to_string()
             } else {
@@ -483,7 +525,7 @@ fn agent_problem<'f>(
             )
         }
         AgentMatch::Inactive(a) => {
-            names.inactive_agents.add(input, line, &[]);
+            names.inactive_agents.add(&rec.agent, line, &[]);
             let msg = format!(
                 "line {line}, column {col}: agent '{input}' ({}) is inactive on the platform; reactivate the agent or exclude the row.",
                 a.email
@@ -492,7 +534,7 @@ fn agent_problem<'f>(
         }
         AgentMatch::Ambiguous(list) => {
             let emails: Vec<String> = list.iter().map(|a| a.email.clone()).collect();
-            names.ambiguous_agents.add(input, line, &emails);
+            names.ambiguous_agents.add(&rec.agent, line, &emails);
             let msg = format!(
                 "line {line}, column {col}: '{input}' matches {} agents ({}); identify the agent by email instead.",
                 list.len(),
@@ -523,12 +565,7 @@ fn skill_column<'a>(rec: &'a FeedRecord, header: &'a str) -> (&'a str, String) {
     }
 }
 
-fn skill_problem<'f>(
-    rec: &'f FeedRecord,
-    m: &SkillMatch<'_>,
-    header: &str,
-    names: &mut Collected<'f>,
-) -> Option<RowProblem> {
+fn skill_problem(rec: &FeedRecord, m: &SkillMatch<'_>, header: &str, names: &mut Collected) -> Option<RowProblem> {
     if let SkillMatch::Found(_) = m {
         return None;
     }
@@ -536,7 +573,7 @@ fn skill_problem<'f>(
     match m {
         SkillMatch::Found(_) => None,
         SkillMatch::Unknown { suggestions } => {
-            names.unknown_skills.add(input, line, suggestions);
+            names.unknown_skills.add(&rec.skill, line, suggestions);
             let fix = if suggestions.is_empty() {
                 " Check the name, or create the skill on the platform first.".to_string()
             } else {
@@ -550,14 +587,14 @@ fn skill_problem<'f>(
             )
         }
         SkillMatch::Inactive(_) => {
-            names.inactive_skills.add(input, line, &[]);
+            names.inactive_skills.add(&rec.skill, line, &[]);
             let msg = format!(
                 "line {line}, column {col}: skill '{input}' is inactive on the platform; reactivate it or exclude the row."
             );
             problem(rec, "inactive_skill", field, msg)
         }
         SkillMatch::Ambiguous(list) if list.iter().any(|s| s.kind != list[0].kind) => {
-            names.ambiguous_skills.add(input, line, &[]);
+            names.ambiguous_skills.add(&rec.skill, line, &[]);
             let msg = format!(
                 "line {line}, column {col}: '{input}' is both a skill and a routing language; add a kind column \
                  (skill or language) and name it in the mapping's [columns] kind, or use the id instead."
@@ -566,7 +603,7 @@ fn skill_problem<'f>(
         }
         SkillMatch::Ambiguous(list) => {
             let ids: Vec<String> = list.iter().map(|s| s.id.clone()).collect();
-            names.ambiguous_skills.add(input, line, &ids);
+            names.ambiguous_skills.add(&rec.skill, line, &ids);
             let msg = format!(
                 "line {line}, column {col}: '{input}' names {} skills (ids {}); use the skill id instead.",
                 list.len(),
@@ -629,40 +666,51 @@ fn show_target(t: Target) -> String {
     }
 }
 
+/// The distinct value columns and each kept row's index into them.
+type ValueColumns<'a> = (&'a [Name], &'a [u32]);
+
+fn value_column<'a>((columns, column_of): ValueColumns<'a>, row: usize) -> &'a Name {
+    &columns[column_of[row] as usize]
+}
+
 /// Groups valid rows by (agent, skill), settles duplicates and conflicts and diffs each pair against
 /// the current assignment. Returns the changes to send, each with the rows it came from, in the
 /// order of (agent id, skill id).
 ///
 /// Rows are grouped by sorting a (agent, skill, row) key of three numbers rather than by a map of
 /// vectors: no allocation per pair, and a pair's rows come out in line order.
-fn diff(
-    rows: &mut [PlanRow],
-    records: &[&FeedRecord],
-    valid: &[Valid],
-    order: &Order<'_>,
-) -> (Vec<Change>, Vec<Members>, Vec<u32>) {
-    let mut keys: Vec<(u32, u32, u32)> =
-        valid.iter().enumerate().filter_map(|(i, v)| v.get().map(|v| order.key(&v, i))).collect();
-    keys.sort_unstable();
+fn diff(rows: &mut [PlanRow], columns: ValueColumns<'_>, valid: Vec<Valid>, order: &Order<'_>) -> Diffed {
+    // Everything the grouping reads travels in the key, so walking the groups reads one array
+    // in order instead of jumping between a million rows.
+    let mut keys: Vec<Key> = valid
+        .iter()
+        .zip(rows.iter())
+        .enumerate()
+        .filter_map(|(i, (v, row))| {
+            let v = v.get()?;
+            let (agent, skill) = (order.agent_rank[v.agent as usize], order.skill_rank[v.skill as usize]);
+            Some(Key { pair: pair(agent, skill), row: i as u32, line: row.line as u32, value: v.value })
+        })
+        .collect();
+    drop(valid);
+    keys.sort_unstable_by_key(|k| (k.pair, k.row));
 
-    let mut members: Vec<usize> = Vec::new();
-    let mut changes: Vec<Change> = Vec::new();
-    let mut ranges: Vec<Members> = Vec::new();
+    // What each row becomes, written in key order into this small array and copied into the rows
+    // in row order afterwards.
+    let mut outcome = vec![Outcome::default(); rows.len()];
+    let mut out = Diffed::default();
     let mut start = 0u32;
-    for group in keys.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+    for group in keys.chunk_by(|a, b| a.pair == b.pair) {
         let range = start..start + group.len() as u32;
         start = range.end;
-        members.clear();
-        members.extend(group.iter().map(|k| k.2 as usize));
-        let first = members[0];
-        let Some(v) = valid[first].get() else { continue };
-        let target = v.target();
-        let agrees = members.iter().all(|&i| valid[i].get().is_some_and(|v| same_target(v.target(), target)));
-        if !agrees {
-            mark_conflict(rows, records, valid, &members);
+        let first = group[0];
+        let target = first.target();
+        if !group.iter().all(|k| same_target(k.target(), target)) {
+            mark_conflict(rows, columns, group);
             continue;
         }
-        let current = order.current(&v);
+        let (agent, skill) = order.numbers(first.pair);
+        let current = order.assigned.get(&pair(agent, skill)).copied();
         let before = current.map(|c| c.0);
         let action = match (target, before) {
             (Target::Set(_), None) => Action::Add,
@@ -670,57 +718,93 @@ fn diff(
             (Target::Remove, Some(_)) => Action::Remove,
             _ => Action::Unchanged,
         };
-        for (n, &i) in members.iter().enumerate() {
-            rows[i].before = before;
-            if n == 0 {
-                rows[i].action = action;
-            } else {
-                rows[i].action = Action::Unchanged;
-                rows[i].problem = Some(Box::new(RowProblem {
-                    line: rows[i].line,
-                    code: "duplicate_row".into(),
-                    column: records[i].value_column.to_string(),
-                    message: format!("same as line {}", rows[first].line),
-                }));
-            }
+        let before_bits = before.unwrap_or(f64::NAN);
+        outcome[first.row as usize] = Outcome { before: before_bits, same_as: 0, action: Some(action) };
+        for k in &group[1..] {
+            outcome[k.row as usize] =
+                Outcome { before: before_bits, same_as: first.line, action: Some(Action::Unchanged) };
         }
         if action != Action::Unchanged {
-            let lines = members.iter().map(|&i| rows[i].line).collect();
-            let active = current.and_then(|c| c.1);
-            let shared = |id: &Option<Name>, text: &str| id.clone().unwrap_or_else(|| Name::from(text));
-            let change = Change {
-                agent_id: shared(&rows[first].agent_id, order.agent_id(&v)),
-                skill_id: shared(&rows[first].skill_id, order.skill_id(&v)),
+            out.changes.push(Change {
+                agent_id: order.agent_names[agent as usize].clone(),
+                skill_id: order.skill_names[skill as usize].clone(),
                 before,
                 target,
-                lines,
-                active,
-            };
-            changes.push(change);
-            ranges.push(range);
+                lines: group.iter().map(|k| k.line as usize).collect(),
+                active: current.and_then(|c| c.1),
+            });
+            out.ranges.push(range);
+            out.agents.push(agent);
         }
     }
-    (changes, ranges, keys.into_iter().map(|k| k.2).collect())
+    for (i, (row, o)) in rows.iter_mut().zip(outcome).enumerate() {
+        let Some(action) = o.action else { continue };
+        row.before = (!o.before.is_nan()).then_some(o.before);
+        row.action = action;
+        if o.same_as != 0 {
+            row.problem = Some(Box::new(RowProblem {
+                line: row.line,
+                code: "duplicate_row".into(),
+                column: value_column(columns, i).to_string(),
+                message: format!("same as line {}", o.same_as),
+            }));
+        }
+    }
+    out.members = keys.into_iter().map(|k| k.row).collect();
+    out
 }
 
-fn mark_conflict(rows: &mut [PlanRow], records: &[&FeedRecord], valid: &[Valid], members: &[usize]) {
-    let listing: Vec<String> = members
-        .iter()
-        .filter_map(|&i| valid[i].get().map(|v| format!("line {} ({})", rows[i].line, show_target(v.target()))))
-        .collect();
-    let first = members[0];
+/// A valid row as the diff groups it: its pair by the ranks of the agent's and the skill's ids
+/// (the changes' order), its place and line, its target ([`Valid::REMOVE`] for a removal).
+#[derive(Clone, Copy)]
+struct Key {
+    pair: u64,
+    row: u32,
+    line: u32,
+    value: f64,
+}
+
+impl Key {
+    fn target(self) -> Target {
+        Valid { agent: 0, skill: 0, value: self.value }.target()
+    }
+}
+
+/// What the diff decided for a row: the current level (NaN when not assigned), the line of the
+/// row it repeats (0 when none), the action (`None`: not decided here).
+#[derive(Clone, Copy, Default)]
+struct Outcome {
+    before: f64,
+    same_as: u32,
+    action: Option<Action>,
+}
+
+/// The changes, each with its rows (a range of `members`, the rows in key order) and its agent's
+/// index in the snapshot.
+#[derive(Default)]
+struct Diffed {
+    changes: Vec<Change>,
+    ranges: Vec<Members>,
+    agents: Vec<u32>,
+    members: Vec<u32>,
+}
+
+fn mark_conflict(rows: &mut [PlanRow], columns: ValueColumns<'_>, group: &[Key]) {
+    let listing: Vec<String> = group.iter().map(|k| format!("line {} ({})", k.line, show_target(k.target()))).collect();
+    let first = group[0].row as usize;
     let message = format!(
         "conflicting rows for agent '{}' and skill '{}': {}; keep one value, nothing is sent for this pair.",
         rows[first].agent,
         rows[first].skill,
         listing.join(", ")
     );
-    for &i in members {
+    for k in group {
+        let i = k.row as usize;
         rows[i].action = Action::Invalid;
         rows[i].problem = Some(Box::new(RowProblem {
             line: rows[i].line,
             code: "conflicting_rows".into(),
-            column: records[i].value_column.to_string(),
+            column: value_column(columns, i).to_string(),
             message: message.clone(),
         }));
     }
@@ -728,43 +812,52 @@ fn mark_conflict(rows: &mut [PlanRow], records: &[&FeedRecord], valid: &[Valid],
 
 /// Refuses every add of an agent whose skill count would pass `max` (updates still go). Removals
 /// of the same plan make room: the apply sends them before any add.
+///
+/// Agents are counted by their index in the snapshot (`agents` holds each change's), in arrays
+/// rather than maps of id strings.
 fn enforce_skill_limit(
     rows: &mut [PlanRow],
     changes: &mut Vec<Change>,
-    ranges: &mut Vec<Members>,
+    (ranges, agents): (&mut Vec<Members>, &mut Vec<u32>),
     members: &[u32],
     order: &Order<'_>,
     max: usize,
 ) {
-    let mut adds: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut removes: FxHashMap<&str, usize> = FxHashMap::default();
-    for c in changes.iter() {
+    let count = order.snapshot.agents.len();
+    let (mut adds, mut removes) = (vec![0usize; count], vec![0usize; count]);
+    for (c, &agent) in changes.iter().zip(agents.iter()) {
         match (c.before, c.target) {
-            (None, Target::Set(_)) => *adds.entry(c.agent_id.as_str()).or_default() += 1,
-            (Some(_), Target::Remove) => *removes.entry(c.agent_id.as_str()).or_default() += 1,
+            (None, Target::Set(_)) => adds[agent as usize] += 1,
+            (Some(_), Target::Remove) => removes[agent as usize] += 1,
             _ => {}
         }
     }
-    if adds.is_empty() {
+    if adds.iter().all(|&n| n == 0) {
         return;
     }
-    let current = order.snapshot.skill_counts();
-    let over: FxHashMap<String, (usize, usize)> = adds
-        .into_iter()
-        .filter_map(|(agent, n)| {
-            let now = current.get(agent).copied().unwrap_or(0).saturating_sub(removes.get(agent).copied().unwrap_or(0));
-            (now + n > max).then(|| (agent.to_string(), (now, n)))
+    let mut current = vec![0usize; count];
+    for (agent, skill) in order.snapshot.assignments.keys() {
+        if ItemKind::of_id(skill) == ItemKind::Skill {
+            if let Some(&a) = order.agent_index.get(agent.as_str()) {
+                current[a as usize] += 1;
+            }
+        }
+    }
+    let over: Vec<Option<(usize, usize)>> = (0..count)
+        .map(|a| {
+            let (now, n) = (current[a].saturating_sub(removes[a]), adds[a]);
+            (n > 0 && now + n > max).then_some((now, n))
         })
         .collect();
-    if over.is_empty() {
+    if over.iter().all(Option::is_none) {
         return;
     }
     // Which changes stay: an add of an agent over the limit goes, and its rows say why.
     let keep: Vec<bool> = changes
         .iter()
-        .zip(ranges.iter())
-        .map(|(c, range)| {
-            let Some(&(now, n)) = over.get(c.agent_id.as_str()) else { return true };
+        .zip(ranges.iter().zip(agents.iter()))
+        .map(|(c, (range, &agent))| {
+            let Some((now, n)) = over[agent as usize] else { return true };
             if c.before.is_some() || !matches!(c.target, Target::Set(_)) {
                 return true;
             }
@@ -790,13 +883,22 @@ fn enforce_skill_limit(
     let mut flags = keep.iter();
     ranges.retain(|_| flags.next().copied().unwrap_or(true));
     let mut flags = keep.iter();
+    agents.retain(|_| flags.next().copied().unwrap_or(true));
+    let mut flags = keep.iter();
     changes.retain(|_| flags.next().copied().unwrap_or(true));
 }
 
 /// The confirmed "feed is the whole truth" mode: every current skill of a listed agent that the
 /// feed does not mention is removed. Any row naming the skill (even an invalid one) keeps it, so
 /// a typo in a value never turns into a removal.
-fn remove_unlisted(rows: &mut Vec<PlanRow>, changes: &mut Vec<Change>, ranges: &mut Vec<Members>, snapshot: &Snapshot) {
+fn remove_unlisted(
+    rows: &mut Vec<PlanRow>,
+    changes: &mut Vec<Change>,
+    ranges: &mut Vec<Members>,
+    agents: &mut Vec<u32>,
+    order: &Order<'_>,
+) {
+    let snapshot = order.snapshot;
     let mut listed: HashMap<&str, (Name, HashSet<&str>)> = HashMap::new();
     let mut live: HashSet<&str> = HashSet::new();
     for r in rows.iter() {
@@ -818,6 +920,7 @@ fn remove_unlisted(rows: &mut Vec<PlanRow>, changes: &mut Vec<Change>, ranges: &
             continue;
         }
         let Some((agent_text, skills)) = listed.get(agent_id.as_str()) else { continue };
+        let Some(&agent) = order.agent_index.get(agent_id.as_str()) else { continue };
         if skills.contains(skill_id.as_str()) {
             continue;
         }
@@ -842,6 +945,7 @@ fn remove_unlisted(rows: &mut Vec<PlanRow>, changes: &mut Vec<Change>, ranges: &
         };
         changes.push(change);
         ranges.push(0..0);
+        agents.push(agent);
     }
     // The snapshot's map has no order; the plan must be deterministic.
     extra.sort_by(|a, b| (&a.agent_id, &a.skill_id).cmp(&(&b.agent_id, &b.skill_id)));
@@ -850,10 +954,10 @@ fn remove_unlisted(rows: &mut Vec<PlanRow>, changes: &mut Vec<Change>, ranges: &
 
 /// A row that never became a record: the agent is taken from a record of the same line when one
 /// exists (wide files), the rest is unknown.
-fn problem_row(p: &RowProblem, agent: &str) -> PlanRow {
+fn problem_row(p: &RowProblem, agent: Name) -> PlanRow {
     PlanRow {
         line: p.line,
-        agent: agent.into(),
+        agent,
         skill: Name::default(),
         agent_id: None,
         skill_id: None,

@@ -67,8 +67,14 @@ fn feed(records: Vec<FeedRecord>) -> Feed {
     Feed { records, problems: vec![], agent_key: AgentKey::Email, ..Default::default() }
 }
 
+/// The plan of `f`, checked to be the same whether the feed is lent (the app) or given away (the
+/// CLI's `build_owned`).
 fn plan_cxone(f: &Feed, snap: &Snapshot) -> Plan {
-    plan::build(PlatformKind::Cxone, f, snap, &PlanOptions::for_platform(PlatformKind::Cxone))
+    let options = PlanOptions::for_platform(PlatformKind::Cxone);
+    let plan = plan::build(PlatformKind::Cxone, f, snap, &options);
+    let owned = plan::build_owned(PlatformKind::Cxone, f.clone(), snap, &options);
+    assert_eq!((&owned.rows, &owned.changes, &owned.unresolved), (&plan.rows, &plan.changes, &plan.unresolved));
+    plan
 }
 
 fn row_at(p: &Plan, line: usize) -> &skillsync_core::PlanRow {

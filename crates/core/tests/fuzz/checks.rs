@@ -64,6 +64,12 @@ pub fn exercise(ctx: &Context, input: &Input, stats: &mut Stats) {
                     assert_eq!(again.rows, plan.rows, "the same feed plans the same rows");
                     assert_eq!(again.changes, plan.changes, "the same feed plans the same changes");
                 }
+                // The CLI gives its feed away to the plan (build_owned): the same plan, to the byte.
+                let owned = plan::build_owned(platform, feed.clone(), &ctx.snapshot, &options);
+                assert_eq!(owned.rows, plan.rows, "a feed given away plans the same rows");
+                assert_eq!(owned.changes, plan.changes, "a feed given away plans the same changes");
+                assert_eq!(owned.summary, plan.summary);
+                assert_eq!(owned.unresolved, plan.unresolved);
                 stats.plans += 1;
                 stats.plan_rows += plan.rows.len() as u64;
             }
