@@ -306,9 +306,40 @@ pub fn build(platform: PlatformKind, feed: &Feed, snapshot: &Snapshot, options: 
 /// and the records' memory is given back before the changes are built, so a million-row plan
 /// does not hold the feed and the plan at once.
 pub fn build_owned(platform: PlatformKind, mut feed: Feed, snapshot: &Snapshot, options: &PlanOptions) -> Plan {
-    let records = std::mem::take(&mut feed.records);
-    build_from(platform, &feed, records.into_iter(), snapshot, options)
+    let records = GivenBack::new(std::mem::take(&mut feed.records));
+    build_from(platform, &feed, records, snapshot, options)
 }
+
+/// The records of a feed given away, in order, their memory given back as they are taken: the
+/// vector is reversed once and taken from its end, shrinking every [`GivenBack::STEP`] records, so
+/// the feed's records and the plan's rows never take their full size at the same time.
+struct GivenBack(Vec<FeedRecord>);
+
+impl GivenBack {
+    const STEP: usize = 1 << 16;
+
+    fn new(mut records: Vec<FeedRecord>) -> Self {
+        records.reverse();
+        GivenBack(records)
+    }
+}
+
+impl Iterator for GivenBack {
+    type Item = FeedRecord;
+
+    fn next(&mut self) -> Option<FeedRecord> {
+        if self.0.capacity() - self.0.len() >= Self::STEP {
+            self.0.shrink_to_fit();
+        }
+        self.0.pop()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.0.len(), Some(self.0.len()))
+    }
+}
+
+impl ExactSizeIterator for GivenBack {}
 
 /// The plan of `records` (the feed's, by value), with the rest of `feed` (its problems, columns,
 /// corrections; its own `records` are not read).
@@ -698,7 +729,14 @@ fn diff(rows: &mut [PlanRow], columns: ValueColumns<'_>, valid: Vec<Valid>, orde
     // What each row becomes, written in key order into this small array and copied into the rows
     // in row order afterwards.
     let mut outcome = vec![Outcome::default(); rows.len()];
-    let mut out = Diffed::default();
+    // Sized once for a change per pair (at most): a million changes are not grown by doubling.
+    let pairs = keys.chunk_by(|a, b| a.pair == b.pair).count();
+    let mut out = Diffed {
+        changes: Vec::with_capacity(pairs),
+        ranges: Vec::with_capacity(pairs),
+        agents: Vec::with_capacity(pairs),
+        members: Vec::new(),
+    };
     let mut start = 0u32;
     for group in keys.chunk_by(|a, b| a.pair == b.pair) {
         let range = start..start + group.len() as u32;
@@ -750,7 +788,13 @@ fn diff(rows: &mut [PlanRow], columns: ValueColumns<'_>, valid: Vec<Valid>, orde
             }));
         }
     }
-    out.members = keys.into_iter().map(|k| k.row).collect();
+    // A vector of its own: collected from `keys` in place, it would keep the keys' larger memory.
+    out.members = Vec::with_capacity(keys.len());
+    out.members.extend(keys.iter().map(|k| k.row));
+    drop(keys);
+    out.changes.shrink_to_fit();
+    out.ranges.shrink_to_fit();
+    out.agents.shrink_to_fit();
     out
 }
 

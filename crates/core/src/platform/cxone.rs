@@ -19,7 +19,7 @@ use reqwest::header::HeaderMap;
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -526,7 +526,7 @@ impl PlatformClient for Cxone {
 
     fn batches(&self, changes: &[Change]) -> Vec<Batch> {
         // Per skill: new assignments (POST), changed ones (PUT), removals (DELETE).
-        let mut by_skill: HashMap<(&str, u8), Vec<usize>> = HashMap::new();
+        let mut by_skill: rustc_hash::FxHashMap<(&str, u8), Vec<usize>> = Default::default();
         for (i, c) in changes.iter().enumerate() {
             let kind = match (c.target, c.before) {
                 (Target::Set(_), None) => 0,
@@ -570,7 +570,7 @@ impl PlatformClient for Cxone {
     }
 
     fn read_back_cost(&self, pairs: &[(&str, &str)], snapshot_assignments: usize) -> u64 {
-        let skills: HashSet<&str> = pairs.iter().map(|&(_, s)| s).collect();
+        let skills: rustc_hash::FxHashSet<&str> = pairs.iter().map(|&(_, s)| s).collect();
         let known = snapshot_assignments.max(self.assignments_total.load(std::sync::atomic::Ordering::Relaxed));
         // Relisting: the filtered listings these skills need, one page each at least.
         let lists = self.relist_filters(skills.iter().copied()).len() as u64;

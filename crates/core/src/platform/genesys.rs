@@ -431,7 +431,7 @@ impl PlatformClient for Genesys {
         type Calls = (Vec<usize>, Vec<usize>, Vec<usize>);
         // A hash map, then the agents sorted once: a million changes cost a million hashes, not
         // a million searches of a tree comparing ids.
-        let mut by_agent: HashMap<&str, Calls> = HashMap::new();
+        let mut by_agent: rustc_hash::FxHashMap<&str, Calls> = Default::default();
         for (i, c) in changes.iter().enumerate() {
             let e = by_agent.entry(&c.agent_id).or_default();
             match (c.target, ItemKind::of_id(&c.skill_id)) {
@@ -484,7 +484,7 @@ impl PlatformClient for Genesys {
     }
 
     fn read_back_cost(&self, pairs: &[(&str, &str)], _snapshot_assignments: usize) -> u64 {
-        let agents: std::collections::HashSet<&str> = pairs.iter().map(|&(a, _)| a).collect();
+        let agents: rustc_hash::FxHashSet<&str> = pairs.iter().map(|&(a, _)| a).collect();
         let relist = self.users_total.load(Ordering::Relaxed).div_ceil(PAGE_SIZE).max(1) as u64;
         (agents.len() as u64).min(relist)
     }
