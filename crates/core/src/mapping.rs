@@ -10,8 +10,9 @@ use crate::error::{Error, Result};
 use crate::import::headers::{self, normalize};
 use crate::import::{self, SpecialCell, Table, TableRow};
 use crate::model::{
-    fmt_value, AgentKey, Exclude, Feed, FeedRecord, Interner, ItemKind, PlatformKind, Rename, RowProblem, Target,
+    fmt_value, AgentKey, Exclude, Feed, FeedRecord, Interner, ItemKind, Name, PlatformKind, Rename, RowProblem, Target,
 };
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -347,7 +348,12 @@ impl Mapping {
     }
 
     fn run(&self, table: &Table, platform: PlatformKind) -> (Feed, Vec<RowProblem>) {
-        let mut out = Output { feed: Feed::default(), value_problems: Vec::new(), names: Default::default() };
+        let mut out = Output {
+            feed: Feed::default(),
+            value_problems: Vec::new(),
+            names: Default::default(),
+            conversions: FxHashMap::default(),
+        };
         let r = match self.resolve(table) {
             Ok(r) => r,
             Err(e) => {
@@ -415,9 +421,24 @@ struct Output {
     value_problems: Vec<RowProblem>,
     /// One shared name per distinct agent, skill, value and column text.
     names: [Interner; 4],
+    /// Each distinct value's conversion, by its shared name's address (the entry keeps the name):
+    /// a million cells hold a handful of distinct values.
+    conversions: FxHashMap<usize, (Name, Converted)>,
 }
 
+/// A cell's value on the platform's scale, or the code and the reason it has none.
+type Converted = std::result::Result<Target, (&'static str, String)>;
+
 impl Output {
+    fn converted(&mut self, raw: &Name, convert: &Converter) -> Converted {
+        if let Some((_, c)) = self.conversions.get(&raw.key()) {
+            return c.clone();
+        }
+        let c = convert.convert(raw);
+        self.conversions.insert(raw.key(), (raw.clone(), c.clone()));
+        c
+    }
+
     fn problem(&mut self, line: usize, code: &str, column: &str, what: String) {
         self.feed.problems.push(RowProblem {
             line,
@@ -443,9 +464,10 @@ impl Output {
         convert: &Converter,
     ) {
         let Level { raw, column, special } = level;
+        let raw_value = self.names[2].get(raw);
         let converted = match special {
             Some(s) => Err(s.reason(raw)),
-            None => convert.convert(raw),
+            None => self.converted(&raw_value, convert),
         };
         let value = converted.map_err(|(code, what)| {
             let message = format!("line {line}, column '{column}': {what}");
@@ -461,7 +483,7 @@ impl Output {
             line,
             agent: self.names[0].get(agent),
             skill: self.names[1].get(skill),
-            raw_value: self.names[2].get(raw),
+            raw_value,
             value_column: self.names[3].get(column),
             value,
             kind,
