@@ -71,7 +71,18 @@ impl Limiter {
             return;
         }
         s.per_minute = Some(per_minute);
-        s.interval = interval_for(per_minute);
+        let (old, new) = (s.interval, interval_for(per_minute));
+        s.interval = new;
+        // The turn already handed out was spaced at the old rate, assumed before the platform said
+        // its own: space it from the last request at the new one, or a faster limit would still
+        // wait one interval of the slower (a fifth of a second at Genesys' assumed 300/min).
+        if let Some(old) = old {
+            let last = s.next.checked_sub(old).unwrap_or(s.next);
+            let sooner = last + new.unwrap_or(Duration::ZERO);
+            if sooner < s.next {
+                s.next = sooner;
+            }
+        }
     }
 
     /// Everyone waits `wait` from now (Retry-After).
@@ -137,6 +148,25 @@ mod tests {
         let start = Instant::now();
         l.acquire().await;
         assert!(start.elapsed() >= Duration::from_secs(3), "waited {:?}", start.elapsed());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_faster_announced_limit_applies_to_the_next_turn_at_once() {
+        // The client assumes 300/min until the first answer announces a million: the second
+        // request must not wait the assumed 0.2 s.
+        let l = Limiter::new(Some(300.0));
+        let start = Instant::now();
+        l.acquire().await;
+        l.set_limit(1_000_000.0);
+        l.acquire().await;
+        assert!(start.elapsed() <= Duration::from_millis(2), "waited {:?}", start.elapsed());
+        // A slower limit still spaces the next turn at the slower rate.
+        let l = Limiter::new(Some(6000.0));
+        l.acquire().await;
+        l.set_limit(60.0);
+        let start = Instant::now();
+        l.acquire().await;
+        assert!(start.elapsed() >= Duration::from_millis(9), "waited {:?}", start.elapsed());
     }
 
     #[tokio::test(start_paused = true)]
