@@ -203,13 +203,14 @@ impl Valid {
     fn get(self) -> Option<Valid> {
         (self.agent != u32::MAX).then_some(self)
     }
+}
 
-    fn target(self) -> Target {
-        if self.value.is_nan() {
-            Target::Remove
-        } else {
-            Target::Set(self.value)
-        }
+/// The target a value in [`Valid`]'s 8-byte form stands for.
+fn target_of(value: f64) -> Target {
+    if value.is_nan() {
+        Target::Remove
+    } else {
+        Target::Set(value)
     }
 }
 
@@ -290,6 +291,32 @@ fn pair(agent: u32, skill: u32) -> u64 {
     (u64::from(agent) << 32) | u64::from(skill)
 }
 
+/// Distinct feed texts numbered in order of first sight (with `K`, e.g. the row's kind). A name is
+/// found by its shared text's address first (rows of one feed share one `Name` per distinct text,
+/// so that hashes one number), and by the text only the first time an address is seen; the entry
+/// keeps the name, so its address names no other text while the map lives.
+struct Numbered<K> {
+    by_address: FxHashMap<(usize, K), (Name, usize)>,
+    by_text: FxHashMap<(Name, K), usize>,
+}
+
+impl<K: Copy + Eq + std::hash::Hash> Numbered<K> {
+    fn new() -> Self {
+        Numbered { by_address: FxHashMap::default(), by_text: FxHashMap::default() }
+    }
+
+    /// The number of `name` with `extra`, and whether the text is new (numbers count from 0).
+    fn number(&mut self, name: &Name, extra: K) -> (usize, bool) {
+        if let Some((_, n)) = self.by_address.get(&(name.key(), extra)) {
+            return (*n, false);
+        }
+        let count = self.by_text.len();
+        let n = *self.by_text.entry((name.clone(), extra)).or_insert(count);
+        self.by_address.insert((name.key(), extra), (name.clone(), n));
+        (n, n == count)
+    }
+}
+
 /// How a distinct feed name resolved: the match, the snapshot index of what it found (`u32::MAX`
 /// when nothing), and that id as a name the rows share.
 type Seen<M> = (M, u32, Option<Name>);
@@ -352,26 +379,19 @@ fn build_from(
 ) -> Plan {
     let dir = Directory::new(snapshot);
     let order = Order::new(snapshot);
-    // Each distinct name is resolved once, with its snapshot index (u32::MAX when not found) and
-    // its id as a name every row of it shares.
-    // Agents in a vector with a map to their place, so the previous row's agent (a feed lists an
-    // agent's rows together) is found by one comparison.
+    // Each distinct agent and skill text is resolved once, at its number, with its snapshot index
+    // (u32::MAX when not found) and its id as a name every row of it shares.
     let mut agents: Vec<Seen<AgentMatch<'_>>> = Vec::new();
-    let mut agent_at: FxHashMap<Name, usize> = FxHashMap::default();
-    let mut last_agent: Option<(Name, usize)> = None;
-    // Skills by their text's shared address first (rows of one feed share one `Name` per distinct
-    // text, so this hashes a number), then by the text itself. The address stays valid: the row
-    // keeps the name.
-    let mut skill_at: FxHashMap<(usize, Option<ItemKind>), (Name, usize)> = FxHashMap::default();
-    let mut skill_by_text: FxHashMap<(Name, Option<ItemKind>), usize> = FxHashMap::default();
+    let mut agent_numbers = Numbered::new();
     let mut skills: Vec<Seen<SkillMatch<'_>>> = Vec::new();
+    let mut skill_numbers = Numbered::new();
     let mut names = Collected::default();
     let mut rows: Vec<PlanRow> = Vec::with_capacity(records.len() + feed.problems.len());
     let mut valid: Vec<Valid> = Vec::with_capacity(records.len());
     // Each kept row's value column, as an index into the few distinct columns (messages about
     // duplicates name it).
     let (mut columns, mut column_of): (Vec<Name>, Vec<u32>) = (Vec::new(), Vec::with_capacity(records.len()));
-    let (mut column, mut column_at) = (u32::MAX, FxHashMap::<usize, (Name, u32)>::default());
+    let mut column_numbers = Numbered::new();
     // A row the mapping refused takes its agent from a record of the same line (wide files).
     let problem_lines: FxHashMap<usize, ()> = feed.problems.iter().map(|p| (p.line, ())).collect();
     let mut agent_by_line: FxHashMap<usize, Name> = FxHashMap::default();
@@ -386,70 +406,35 @@ fn build_from(
             excluded += 1;
             continue;
         }
-        if !columns.get(column as usize).is_some_and(|c: &Name| c.same(&rec.value_column)) {
-            let key = rec.value_column.key();
-            column = match column_at.get(&key) {
-                Some((_, at)) => *at,
-                None => {
-                    let at = match columns.iter().position(|c| *c == rec.value_column) {
-                        Some(i) => i as u32,
-                        None => {
-                            columns.push(rec.value_column.clone());
-                            columns.len() as u32 - 1
-                        }
-                    };
-                    column_at.insert(key, (rec.value_column.clone(), at));
-                    at
-                }
-            };
+        let (column, new) = column_numbers.number(&rec.value_column, ());
+        if new {
+            columns.push(rec.value_column.clone());
         }
-        let at = match &last_agent {
-            Some((text, at)) if text.same(&rec.agent) || *text == rec.agent => *at,
-            _ => {
-                let at = *agent_at.entry(rec.agent.clone()).or_insert_with(|| {
-                    let m = dir.agent(corrections.agent(&rec.agent), feed.agent_key);
-                    let (no, id) = match &m {
-                        AgentMatch::Found(a) => (
-                            order.agent_index.get(a.id.as_str()).copied().unwrap_or(u32::MAX),
-                            order.agent_index.get(a.id.as_str()).map(|&i| order.agent_names[i as usize].clone()),
-                        ),
-                        _ => (u32::MAX, None),
-                    };
-                    agents.push((m, no, id));
-                    agents.len() - 1
-                });
-                last_agent = Some((rec.agent.clone(), at));
-                at
-            }
-        };
+        let (at, new) = agent_numbers.number(&rec.agent, ());
+        if new {
+            let m = dir.agent(corrections.agent(&rec.agent), feed.agent_key);
+            let index = match &m {
+                AgentMatch::Found(a) => order.agent_index.get(a.id.as_str()).copied(),
+                _ => None,
+            };
+            agents.push((m, index.unwrap_or(u32::MAX), index.map(|i| order.agent_names[i as usize].clone())));
+        }
         let (agent, agent_no, agent_id) = &agents[at];
-        let skill_key = (rec.skill.key(), rec.kind);
-        let at = match skill_at.get(&skill_key) {
-            Some((_, at)) => *at,
-            None => {
-                let at = *skill_by_text.entry((rec.skill.clone(), rec.kind)).or_insert_with(|| {
-                    let m = dir.skill_of_kind(corrections.skill(&rec.skill), rec.kind);
-                    let (no, id) = match &m {
-                        SkillMatch::Found(s) => (
-                            order.skill_index.get(s.id.as_str()).copied().unwrap_or(u32::MAX),
-                            order.skill_index.get(s.id.as_str()).map(|&i| order.skill_names[i as usize].clone()),
-                        ),
-                        _ => (u32::MAX, None),
-                    };
-                    skills.push((m, no, id));
-                    skills.len() - 1
-                });
-                // The entry keeps the name, so its address names no other text while the map lives.
-                skill_at.insert(skill_key, (rec.skill.clone(), at));
-                at
-            }
-        };
+        let (at, new) = skill_numbers.number(&rec.skill, rec.kind);
+        if new {
+            let m = dir.skill_of_kind(corrections.skill(&rec.skill), rec.kind);
+            let index = match &m {
+                SkillMatch::Found(s) => order.skill_index.get(s.id.as_str()).copied(),
+                _ => None,
+            };
+            skills.push((m, index.unwrap_or(u32::MAX), index.map(|i| order.skill_names[i as usize].clone())));
+        }
         let (skill, skill_no, skill_id) = &skills[at];
         let problem = agent_problem(&rec, agent, feed, &mut names)
             .or_else(|| skill_problem(&rec, skill, &feed.skill_column, &mut names))
             .or_else(|| value_problem(&rec, options))
             .or_else(|| language_level_problem(&rec, skill));
-        column_of.push(column);
+        column_of.push(column as u32);
         let FeedRecord { line, agent: agent_text, skill: skill_text, value, .. } = rec;
         let mut row = PlanRow {
             line,
@@ -810,7 +795,7 @@ struct Key {
 
 impl Key {
     fn target(self) -> Target {
-        Valid { agent: 0, skill: 0, value: self.value }.target()
+        target_of(self.value)
     }
 }
 
@@ -880,11 +865,9 @@ fn enforce_skill_limit(
         return;
     }
     let mut current = vec![0usize; count];
-    for (agent, skill) in order.snapshot.assignments.keys() {
-        if ItemKind::of_id(skill) == ItemKind::Skill {
-            if let Some(&a) = order.agent_index.get(agent.as_str()) {
-                current[a as usize] += 1;
-            }
+    for (agent, n) in order.snapshot.skill_counts() {
+        if let Some(&a) = order.agent_index.get(agent) {
+            current[a as usize] = n;
         }
     }
     let over: Vec<Option<(usize, usize)>> = (0..count)
