@@ -162,24 +162,10 @@ async fn a_write_that_landed_but_was_not_acknowledged_is_lost_after_resume(kind:
     assert_eq!(undo(&sb, kind, &dir, &feed, &second).await, start, "the resumed run's undo file restores the start");
 }
 
-macro_rules! pinned {
-    ($($name:ident: $what:literal;)*) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn genesys() {
-                super::$name(skillsync_core::PlatformKind::Genesys).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn cxone() {
-                super::$name(skillsync_core::PlatformKind::Cxone).await
-            }
-        }
-    )*};
-}
-
-pinned! {
-    an_invalid_row_of_the_same_pair_hides_a_change_after_resume:
-        "merge_previous took an invalid row as the pair's first row (docs/RELIABILITY.md, Findings 1)";
-    a_write_that_landed_but_was_not_acknowledged_is_lost_after_resume:
-        "a pair sent but not accepted was dropped from the resumed report (docs/RELIABILITY.md, Findings 2)";
+// Each finding on both platforms: merge_previous took an invalid row as the pair's first row
+// (docs/RELIABILITY.md, Findings 1); a pair sent but not accepted was dropped from the resumed
+// report (Findings 2).
+both! {
+    an_invalid_row_of_the_same_pair_hides_a_change_after_resume,
+    a_write_that_landed_but_was_not_acknowledged_is_lost_after_resume,
 }
