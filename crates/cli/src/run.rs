@@ -7,7 +7,7 @@ use skillsync_core::apply::{ApplyOptions, Control};
 use skillsync_core::approval::SavedPlan;
 use skillsync_core::export::{self, ExportOptions};
 use skillsync_core::import::{self, ReadOptions};
-use skillsync_core::job::{self, ExecuteOptions, LoadedFeed, Prepared};
+use skillsync_core::job::{self, Accepted, ExecuteOptions, LoadedFeed, Prepared};
 use skillsync_core::journal::{self, JobId, Journal, Previous};
 use skillsync_core::mapping::Mapping;
 use skillsync_core::plan::PlanOptions;
@@ -18,8 +18,9 @@ use std::mem::ManuallyDrop;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// Reads the feed (the sheet asked for, when a workbook) and maps it, as `job::load_feed` does.
-fn load(feed: &FeedArgs, platform: PlatformKind) -> Result<LoadedFeed> {
+/// Reads the feed (the sheet asked for, when a workbook) and maps it, as `job::load_feed` does;
+/// `accepted` is told once the file is read and the mapping fits it.
+fn load(feed: &FeedArgs, platform: PlatformKind, accepted: Accepted) -> Result<LoadedFeed> {
     let path = feed
         .feed
         .as_deref()
@@ -34,6 +35,8 @@ fn load(feed: &FeedArgs, platform: PlatformKind) -> Result<LoadedFeed> {
     if let (Some(w), false) = (&table.workbook, feed.json) {
         eprintln!("Reading sheet '{}' of {} (sheets: {})", w.sheet, path.display(), w.sheets.join(", "));
     }
+    mapping.check(&table, platform)?;
+    accepted.accept();
     LoadedFeed::new(path, digest, &table, mapping, platform)
 }
 
@@ -61,7 +64,7 @@ async fn load_and_prepare(
     let (args, kind) = (feed.clone(), client.kind());
     let progress = print::Progress::new(!feed.json);
     let events = progress.events();
-    let loaded = job::load_while_reading(client, move || load(&args, kind), &events).await;
+    let loaded = job::load_while_reading(client, move |accepted| load(&args, kind, accepted), &events).await;
     let prepared = loaded.map(|(mut loaded, snapshot)| {
         // The rest of the command reads the feed's path, digest and mapping, never its records:
         // the plan takes them over and gives their memory back as it goes.

@@ -136,33 +136,57 @@ fn prepared(client: &dyn PlatformClient, plan: Plan, snapshot: Snapshot) -> Prep
     Prepared { plan, snapshot, estimate, reads: client.counts().read }
 }
 
-/// Reads the tenant while `load` reads and maps the feed on a blocking thread: the two take about
-/// as long at a million rows (the tenant's read waits on the network, the feed's on the CPU), so
-/// the plan starts after the longer of them instead of after both. A feed that cannot be read wins
-/// over anything the tenant says, and is reported as soon as it is known (the read is dropped).
+/// Reads the tenant while `load` maps the feed on a blocking thread. The loader calls
+/// [`Accepted::accept`] once the file is read and its mapping fits it (the errors a feed can still
+/// give); only then does the tenant's read start, so a feed that cannot be used sends nothing, not
+/// even a read. Mapping a million rows and reading the tenant then go side by side, and the plan
+/// starts after the longer of them. A loader's error wins over anything the tenant says and is
+/// reported as soon as it is known (a read under way is dropped).
 pub async fn load_while_reading<T: Send + 'static>(
     client: &dyn PlatformClient,
-    load: impl FnOnce() -> Result<T> + Send + 'static,
+    load: impl FnOnce(Accepted) -> Result<T> + Send + 'static,
     events: &Events,
 ) -> Result<(T, Snapshot)> {
-    let loading = tokio::task::spawn_blocking(load);
-    let tenant = read_tenant(client, events);
+    let (accept, accepted) = tokio::sync::oneshot::channel();
+    let loading = tokio::task::spawn_blocking(move || load(Accepted(accept)));
+    // `None`: the loader ended without accepting, and nothing was read.
+    let tenant = async {
+        match accepted.await {
+            Ok(()) => Some(read_tenant(client, events).await),
+            Err(_) => None,
+        }
+    };
     tokio::pin!(loading, tenant);
-    let mut snapshot = None;
+    let mut read = None;
     let loaded = loop {
         tokio::select! {
             loaded = &mut loading => {
                 // A panic in the loader is the loader's, as if it had run here.
                 break loaded.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
             }
-            read = &mut tenant, if snapshot.is_none() => snapshot = Some(read),
+            r = &mut tenant, if read.is_none() => read = Some(r),
         }
     };
-    let snapshot = match snapshot {
-        Some(read) => read?,
-        None => tenant.await?,
+    let read = match read {
+        Some(r) => r,
+        None => tenant.await,
+    };
+    let snapshot = match read {
+        Some(r) => r?,
+        None => read_tenant(client, events).await?,
     };
     Ok((loaded, snapshot))
+}
+
+/// Handed to the loader of [`load_while_reading`]: says the feed can be used, so the tenant's
+/// read may start. A loader that returns without calling it has the tenant read after it.
+pub struct Accepted(tokio::sync::oneshot::Sender<()>);
+
+impl Accepted {
+    pub fn accept(self) {
+        // The receiver is gone only when the job is being dropped: nothing to start then.
+        let _ = self.0.send(());
+    }
 }
 
 /// What applying `plan` will cost against the tenant in `snapshot`.

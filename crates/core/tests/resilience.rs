@@ -447,9 +447,9 @@ both!(
     resume_after_a_kill_finishes_without_redoing_confirmed_work,
 );
 
-/// The CLI reads the feed while the tenant is read (`job::load_while_reading`). The loader below
-/// waits until the client has connected and started reading the tenant: run one after the other,
-/// it would give up after 10 s and fail the test.
+/// The CLI maps the feed while the tenant is read (`job::load_while_reading`). The loader below
+/// accepts the feed, then waits until the client has connected and started reading the tenant:
+/// run one after the other, it would give up after 10 s and fail the test.
 #[tokio::test]
 async fn the_feed_loads_while_the_tenant_is_read() {
     for kind in [PlatformKind::Genesys, PlatformKind::Cxone] {
@@ -462,9 +462,14 @@ async fn the_feed_loads_while_the_tenant_is_read() {
                 let _ = tell.lock().map(|t| t.send(()));
             }
         });
-        let loader = move || match reading.recv_timeout(Duration::from_secs(10)) {
-            Ok(()) => Ok("loaded"),
-            Err(_) => Err(skillsync_core::Error::Input("the tenant was not being read while the feed loaded".into())),
+        let loader = move |accepted: job::Accepted| {
+            accepted.accept();
+            match reading.recv_timeout(Duration::from_secs(10)) {
+                Ok(()) => Ok("loaded"),
+                Err(_) => {
+                    Err(skillsync_core::Error::Input("the tenant was not being read while the feed loaded".into()))
+                }
+            }
         };
         let (loaded, snapshot) = job::load_while_reading(client.as_ref(), loader, &events).await.expect("both succeed");
         assert_eq!(loaded, "loaded");
@@ -472,15 +477,27 @@ async fn the_feed_loads_while_the_tenant_is_read() {
     }
 }
 
-/// A feed that cannot be read is the error, reported as soon as it is known: the tenant's read,
-/// slowed to seconds a page here, is dropped rather than waited for.
+/// A feed that cannot be read is the error, and sends nothing, not even a read. One that fails
+/// after it was accepted (the tenant's read under way, slowed to seconds a page here) is reported
+/// as soon as it is known: the read is dropped rather than waited for.
 #[tokio::test]
 async fn a_feed_that_cannot_be_read_wins_at_once_over_a_slow_tenant() {
     for kind in [PlatformKind::Genesys, PlatformKind::Cxone] {
         let sb = support::start(kind, tenant(4), |c| c.latency = Duration::from_secs(3)).await;
         let client = support::client(&sb, kind, HttpSettings { timeout: Duration::from_secs(30), ..support::fast() });
         let started = Instant::now();
-        let loader = || Err::<(), _>(skillsync_core::Error::Input("line 2: not a feed".into()));
+        let loader = |_: job::Accepted| Err::<(), _>(skillsync_core::Error::Input("line 2: not a feed".into()));
+        let err = job::load_while_reading(client.as_ref(), loader, &Events::none()).await.expect_err("the feed fails");
+        assert_eq!(err.code(), "input.invalid", "{kind:?}: {err}");
+        assert!(started.elapsed() < Duration::from_secs(2), "{kind:?}: waited {:?} for the tenant", started.elapsed());
+        assert_eq!(sb.stats()["total"], 0, "{kind:?}: a feed that cannot be used sends nothing: {}", sb.stats());
+
+        let started = Instant::now();
+        let loader = |accepted: job::Accepted| {
+            accepted.accept();
+            std::thread::sleep(Duration::from_millis(200)); // the tenant's read is under way
+            Err::<(), _>(skillsync_core::Error::Input("line 2: not a feed".into()))
+        };
         let err = job::load_while_reading(client.as_ref(), loader, &Events::none()).await.expect_err("the feed fails");
         assert_eq!(err.code(), "input.invalid", "{kind:?}: {err}");
         assert!(started.elapsed() < Duration::from_secs(2), "{kind:?}: waited {:?} for the tenant", started.elapsed());
