@@ -12,6 +12,7 @@ mod run;
 mod sandbox_cmd;
 
 use clap::Parser;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -62,6 +63,29 @@ fn init_logging(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("SKILLSYNC_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ =
-        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(colours(std::io::stderr().is_terminal(), std::env::var_os("NO_COLOR")))
+        .with_target(false)
+        .try_init();
+}
+
+/// Colours only for a person at a terminal: a log redirected to a file or read by a scheduler
+/// must hold no escape codes, and `NO_COLOR` (set to anything but empty) turns them off everywhere.
+fn colours(stderr_is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    stderr_is_terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::colours;
+
+    #[test]
+    fn colours_only_at_a_terminal_and_never_under_no_color() {
+        assert!(colours(true, None), "a person at a terminal gets colours");
+        assert!(!colours(false, None), "a log redirected to a file holds no escape codes");
+        assert!(!colours(true, Some("1".into())), "NO_COLOR turns them off");
+        assert!(colours(true, Some("".into())), "an empty NO_COLOR is as if unset");
+    }
 }

@@ -117,7 +117,7 @@ pub fn saved_plan(saved: &SavedPlan, p: &Prepared, file: &std::path::Path) {
         file.display(),
         saved.created_at,
         saved.feed.name,
-        &saved.feed.sha256[..12.min(saved.feed.sha256.len())],
+        skillsync_core::text::prefix(&saved.feed.sha256, 12),
         saved.platform,
         saved.tenant_label
     );

@@ -22,9 +22,6 @@ use std::path::Path;
 /// The file format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// Two proficiencies closer than this are the same value (as in the plan).
-const VALUE_TOLERANCE: f64 = 1e-9;
-
 /// A plan as saved for approval.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SavedPlan {
@@ -142,7 +139,7 @@ fn checksum_of(v: &Value) -> String {
 
 fn same(a: Option<f64>, b: Option<f64>) -> bool {
     match (a, b) {
-        (Some(x), Some(y)) => (x - y).abs() < VALUE_TOLERANCE,
+        (Some(x), Some(y)) => crate::model::same_value(x, y),
         (None, None) => true,
         _ => false,
     }

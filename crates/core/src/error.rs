@@ -9,6 +9,10 @@ pub enum Error {
     /// The feed cannot be read at all (binary, empty, undecodable).
     #[error("{0}")]
     Unreadable(String),
+    /// The feed, or a part of a workbook, is larger than the limit it is read under (counted in the
+    /// bytes actually read or unpacked, and in cells); the message names the limit and the part.
+    #[error("{0}")]
+    TooLarge(String),
     /// The input or mapping is wrong in a way no row-level reason covers.
     #[error("{0}")]
     Input(String),
@@ -50,6 +54,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Unreadable(_) => "input.unreadable",
+            Error::TooLarge(_) => "input.too_large",
             Error::Input(_) => "input.invalid",
             Error::Config(_) => "config.invalid",
             Error::Auth(_) => "auth.failed",
@@ -89,6 +94,7 @@ mod tests {
     fn codes_and_exit_codes_are_stable() {
         let cases: Vec<(Error, &str, i32)> = vec![
             (Error::Unreadable("x".into()), "input.unreadable", 2),
+            (Error::TooLarge("x".into()), "input.too_large", 2),
             (Error::Input("x".into()), "input.invalid", 2),
             (Error::Config("x".into()), "config.invalid", 2),
             (Error::Auth("x".into()), "auth.failed", 3),

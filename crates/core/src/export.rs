@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::{fmt_value, ItemKind, Snapshot};
+use crate::text::neutralise;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
@@ -102,14 +103,15 @@ pub fn write_feed(path: &Path, snapshot: &Snapshot, options: &ExportOptions) -> 
                 w.write_record([key_header, "skill", "proficiency"]).map_err(io)?;
             }
             for a in &agents {
-                let key = if by_email { &a.email } else { &a.username };
+                let key = neutralise(if by_email { &a.email } else { &a.username });
                 let mut list = per_agent.get(a.id.as_str()).cloned().unwrap_or_default();
                 list.sort_by(|x, y| (x.1, x.0).cmp(&(y.1, y.0)));
                 for (skill, kind, v) in list {
                     if with_kind {
-                        w.write_record([key.as_str(), skill, kind.as_str(), &fmt_value(v)]).map_err(io)?;
+                        w.write_record([key.as_ref(), neutralise(skill).as_ref(), kind.as_str(), &fmt_value(v)])
+                            .map_err(io)?;
                     } else {
-                        w.write_record([key.as_str(), skill, &fmt_value(v)]).map_err(io)?;
+                        w.write_record([key.as_ref(), neutralise(skill).as_ref(), &fmt_value(v)]).map_err(io)?;
                     }
                     rows += 1;
                 }
@@ -127,8 +129,8 @@ pub fn write_feed(path: &Path, snapshot: &Snapshot, options: &ExportOptions) -> 
             let mut names: Vec<&str> = skills.values().copied().collect();
             names.sort();
             names.dedup();
-            let mut header = vec![key_header];
-            header.extend(names.iter().copied());
+            let mut header = vec![key_header.to_string()];
+            header.extend(names.iter().map(|n| neutralise(n).into_owned()));
             w.write_record(&header).map_err(io)?;
             for a in &agents {
                 let have: HashMap<&str, f64> =
@@ -136,8 +138,8 @@ pub fn write_feed(path: &Path, snapshot: &Snapshot, options: &ExportOptions) -> 
                 if have.is_empty() {
                     continue;
                 }
-                let key = if by_email { &a.email } else { &a.username };
-                let mut rec = vec![key.clone()];
+                let key = neutralise(if by_email { &a.email } else { &a.username });
+                let mut rec = vec![key.into_owned()];
                 rec.extend(names.iter().map(|n| have.get(n).map(|v| fmt_value(*v)).unwrap_or_default()));
                 w.write_record(&rec).map_err(io)?;
                 rows += 1;

@@ -325,7 +325,7 @@ fn read_with_calls(path: &Path, job: &JobId) -> Result<(Previous, u64)> {
                         path.display(),
                         j.platform.as_str(),
                         j.tenant,
-                        &j.input_sha256[..12.min(j.input_sha256.len())]
+                        crate::text::prefix(&j.input_sha256, 12)
                     )));
                 }
                 started = true;

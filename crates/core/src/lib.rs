@@ -22,6 +22,7 @@ pub mod platform;
 pub mod profile;
 pub mod report;
 pub mod resolve;
+pub mod text;
 pub mod verify;
 
 pub use error::{Error, Result};

@@ -464,6 +464,8 @@ impl Output {
         convert: &Converter,
     ) {
         let Level { raw, column, special } = level;
+        // A name Skillsync wrote neutralised (`'=…` in an export or undo file) is the name itself.
+        let (agent, skill) = (crate::text::restore(agent), crate::text::restore(skill));
         let raw_value = self.names[2].get(raw);
         let converted = match special {
             Some(s) => Err(s.reason(raw)),

@@ -87,6 +87,16 @@ impl Scale {
     }
 }
 
+/// Two proficiencies at most this far apart are the same value: feeds carry decimals written by
+/// spreadsheets and the platforms echo floats. The plan, verify and the saved-plan check all ask
+/// [`same_value`], so a value never counts as reached in one step and as changed in another.
+pub const VALUE_TOLERANCE: f64 = 1e-9;
+
+/// Whether `a` counts as `b` (within [`VALUE_TOLERANCE`], the boundary included).
+pub fn same_value(a: f64, b: f64) -> bool {
+    (a - b).abs() <= VALUE_TOLERANCE
+}
+
 /// Formats a proficiency without a trailing `.0` for whole numbers ("4", "4.5").
 pub fn fmt_value(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {

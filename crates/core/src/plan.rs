@@ -7,17 +7,13 @@
 //! duplicates that disagree send nothing for the pair.
 
 use crate::model::{
-    fmt_value, Action, Change, Feed, FeedRecord, ItemKind, Lines, Name, PlanRow, PlatformKind, RowProblem, Snapshot,
-    Target,
+    fmt_value, same_value, Action, Change, Feed, FeedRecord, ItemKind, Lines, Name, PlanRow, PlatformKind, RowProblem,
+    Snapshot, Target,
 };
 use crate::resolve::{fold, AgentMatch, Directory, SkillMatch};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
-
-/// Two proficiencies closer than this are the same value (feeds carry decimals written by
-/// spreadsheets; the platform echoes floats).
-const VALUE_TOLERANCE: f64 = 1e-9;
 
 /// What the plan may do beyond adds and updates.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -669,7 +665,7 @@ fn language_level_problem(rec: &FeedRecord, m: &SkillMatch<'_>) -> Option<RowPro
 
 fn same_target(a: Target, b: Target) -> bool {
     match (a, b) {
-        (Target::Set(x), Target::Set(y)) => (x - y).abs() <= VALUE_TOLERANCE,
+        (Target::Set(x), Target::Set(y)) => same_value(x, y),
         (Target::Remove, Target::Remove) => true,
         _ => false,
     }
@@ -737,7 +733,7 @@ fn diff(rows: &mut [PlanRow], columns: ValueColumns<'_>, valid: Vec<Valid>, orde
         let before = current.map(|c| c.0);
         let action = match (target, before) {
             (Target::Set(_), None) => Action::Add,
-            (Target::Set(v), Some(b)) if (v - b).abs() > VALUE_TOLERANCE => Action::Update,
+            (Target::Set(v), Some(b)) if !same_value(v, b) => Action::Update,
             (Target::Remove, Some(_)) => Action::Remove,
             _ => Action::Unchanged,
         };

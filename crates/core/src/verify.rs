@@ -4,7 +4,7 @@
 
 use crate::apply::Applied;
 use crate::error::Result;
-use crate::model::{fmt_value, Action, Change, Outcome, PlanRow, RowResult, Target};
+use crate::model::{fmt_value, same_value, Action, Change, Outcome, PlanRow, RowResult, Target};
 use crate::plan::Plan;
 use crate::platform::PlatformClient;
 use std::collections::HashMap;
@@ -51,7 +51,7 @@ impl ChangeState {
 
 pub fn reaches(after: Option<f64>, target: Target) -> bool {
     match (after, target) {
-        (Some(a), Target::Set(v)) => (a - v).abs() < 1e-9,
+        (Some(a), Target::Set(v)) => same_value(a, v),
         (None, Target::Remove) => true,
         _ => false,
     }
@@ -147,7 +147,13 @@ fn row_result(row: &PlanRow, change: Option<(&Change, &ChangeState)>, cancelled:
             r.outcome = Outcome::Invalid;
             r.after = row.before;
         }
-        Action::Unchanged => {}
+        // A copy of another row of the pair (`duplicate_row`) sends nothing itself, but the report
+        // of record shows what the pair holds after the run, as the row that carried the write does.
+        Action::Unchanged => {
+            if let Some((c, s)) = change {
+                r.after = after_run(row, c, s);
+            }
+        }
         Action::Add | Action::Update | Action::Remove => {
             let Some((c, s)) = change else {
                 r.outcome = Outcome::Failed;
@@ -157,8 +163,8 @@ fn row_result(row: &PlanRow, change: Option<(&Change, &ChangeState)>, cancelled:
             r.correlation_ids = s.correlation_ids.clone();
             r.correlation_ids.dedup();
             r.attempts = s.attempts;
+            r.after = after_run(row, c, s);
             if s.reached(c.target) {
-                r.after = s.after.flatten();
                 r.outcome = match row.action {
                     Action::Add => Outcome::Added,
                     Action::Update => Outcome::Updated,
@@ -170,12 +176,21 @@ fn row_result(row: &PlanRow, change: Option<(&Change, &ChangeState)>, cancelled:
                 r.error = Some(if cancelled { "not sent: the run was cancelled".into() } else { "not sent".into() });
             } else {
                 r.outcome = Outcome::Failed;
-                r.after = s.after.flatten().or(row.before);
                 r.error = Some(explain(c, s));
             }
         }
     }
     r
+}
+
+/// The pair's value after the run: the confirmed one, or the value before when nothing confirmed
+/// another (a write not sent, or one whose read-back failed).
+fn after_run(row: &PlanRow, c: &Change, s: &ChangeState) -> Option<f64> {
+    if s.reached(c.target) {
+        s.after.flatten()
+    } else {
+        s.after.flatten().or(row.before)
+    }
 }
 
 fn explain(c: &Change, s: &ChangeState) -> String {
@@ -238,6 +253,14 @@ mod tests {
         states[0].after = Some(None);
         let msg = explain(&changes[0], &states[0]);
         assert!(msg.contains("Agent not found") && msg.contains("no assignment"), "{msg}");
+    }
+
+    #[test]
+    fn a_read_back_value_exactly_at_the_tolerance_counts_as_the_requested_one() {
+        let at = crate::model::VALUE_TOLERANCE;
+        assert!(reaches(Some(at), Target::Set(0.0)), "verify must accept a value exactly at the tolerance");
+        assert!(same_value(at, 0.0), "the one comparison includes the boundary");
+        assert!(!reaches(Some(at * 2.0), Target::Set(0.0)), "twice the tolerance is another value");
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod support;
 
 use skillsync_core::export::{self, ExportLayout, ExportOptions};
 use skillsync_core::job::{self, ExecuteOptions};
-use skillsync_core::plan::PlanOptions;
+use skillsync_core::plan::{PlanOptions, PlanSummary};
 use skillsync_core::{Action, Events, Outcome, PlatformKind, RowResult};
 use skillsync_sandbox::{TenantAssignment, TenantFile, TenantSkill};
 use support::State;
@@ -177,6 +177,10 @@ async fn long_feed_plans_applies_verifies_and_a_rerun_sends_nothing(kind: Platfo
     assert_eq!((updated.before, updated.after), (Some(2.0), Some(5.0)), "line 3 before and after: {updated:?}");
     assert!(!updated.correlation_ids.is_empty(), "a changed row carries its request's correlation id");
     assert_eq!(support::row(&run, 13).outcome, Outcome::Invalid, "conflicts end invalid");
+    // A copy of a changed row shows what the pair holds after the run, as the row that sent it.
+    let (sent, copy) = (support::row(&run, 6), support::row(&run, 11));
+    assert_ne!(sent.before, sent.after, "line 6 changed its pair: {sent:?}");
+    assert_eq!(copy.after, sent.after, "the duplicate line 11 shows the pair's value after the run: {copy:?}");
     assert_eq!(support::state(&sb), with(&before, &LONG_CHANGES), "the tenant holds exactly the requested values");
 
     // The lower bound, measured on both sides of the wire.
@@ -449,23 +453,59 @@ async fn the_undo_file_puts_the_tenant_back(kind: PlatformKind) {
     assert_eq!(support::state(&sb), original, "the tenant is back where it started");
 }
 
-async fn an_export_imports_back_as_a_plan_of_zero_changes(kind: PlatformKind) {
-    let sb = support::start(kind, tenant(), |_| {}).await;
+/// Exports `t` in both layouts and plans each export back against it: (file name, the file's
+/// text, the plan's summary).
+async fn export_and_plan_back(kind: PlatformKind, t: TenantFile) -> Vec<(&'static str, String, PlanSummary)> {
+    let sb = support::start(kind, t, |_| {}).await;
     let dir = support::temp();
     let client = support::client(&sb, kind, support::fast());
     client.connect().await.expect("connects");
     let snapshot = client.snapshot(&Events::none()).await.expect("reads the tenant");
+    let mut planned = Vec::new();
     for (layout, name) in [(ExportLayout::Long, "long.csv"), (ExportLayout::Wide, "wide.csv")] {
         let path = support::file(&dir, name);
         let options = ExportOptions { layout, ..ExportOptions::default() };
         let n = export::write_feed(&path, &snapshot, &options).expect("export written");
         assert!(n > 0, "{name}: rows exported");
+        let text = std::fs::read_to_string(&path).expect("export readable");
         let feed = support::load_path(&path, None, kind);
         let prepared = support::prepare(client.as_ref(), &feed, &defaults(kind)).await;
-        let s = prepared.plan.summary;
+        planned.push((name, text, prepared.plan.summary));
+    }
+    planned
+}
+
+async fn an_export_imports_back_as_a_plan_of_zero_changes(kind: PlatformKind) {
+    for (name, _, s) in export_and_plan_back(kind, tenant()).await {
         // Inactive Cy's assignment is not exported; every other one comes back unchanged.
         assert_eq!((s.add, s.update, s.remove, s.invalid), (0, 0, 0, 0), "{name}: the round trip plans nothing: {s:?}");
         assert_eq!(s.unchanged, 51, "{name}: Ana's two, Bo's one and Fay's 48 assignments");
+    }
+}
+
+/// Names a spreadsheet would run as formulas leave the export neutralised (a leading `'`, as in
+/// the report and the undo file) and read back as themselves: the round trip still plans nothing.
+async fn an_export_of_formula_looking_names_is_neutralised_and_imports_back_unchanged(kind: PlatformKind) {
+    const RISKY: [&str; 5] = ["=HYPERLINK(\"http://x\",\"y\")", "+Night", "-Weekend", "@Home", "'=Quoted"];
+    let skills: Vec<(&str, bool)> = RISKY.iter().map(|n| (*n, true)).collect();
+    let held: Vec<(&str, &str, f64)> = RISKY.iter().map(|n| (ANA, *n, 3.0)).chain([(BO, RISKY[0], 2.0)]).collect();
+    let t = support::tenant(&skills, &[(ANA, "Ana Lee", true), (BO, "Bo Chen", true)], &held);
+    for (name, text, s) in export_and_plan_back(kind, t).await {
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+        for record in reader.records() {
+            for cell in record.expect("the export is CSV").iter() {
+                let cell = cell.trim_start_matches('\u{feff}');
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@']),
+                    "{name}: a cell a spreadsheet would run as a formula: {cell:?}\n{text}"
+                );
+            }
+        }
+        assert_eq!(
+            (s.add, s.update, s.remove, s.invalid, s.unchanged),
+            (0, 0, 0, 0, 6),
+            "{name}: every name reads back as itself: {s:?}\n{text}"
+        );
     }
 }
 
@@ -553,4 +593,5 @@ both!(
     removal_rows_are_refused_unless_removal_is_confirmed,
     the_undo_file_puts_the_tenant_back,
     an_export_imports_back_as_a_plan_of_zero_changes,
+    an_export_of_formula_looking_names_is_neutralised_and_imports_back_unchanged,
 );

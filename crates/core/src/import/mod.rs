@@ -7,11 +7,13 @@
 //! left for the mapping to flag. A workbook (`.xlsx`, `.xls`, `.ods`, told by its magic bytes) is
 //! read directly into the same table, one sheet of it (see [`workbook`]).
 //!
-//! File-level errors: an empty file, binary data, an unreadable workbook, or a file over
-//! [`MAX_BYTES`] is [`Error::Unreadable`]; a readable file that is only a header, or whose quote is
+//! File-level errors: an empty file, binary data or an unreadable workbook is
+//! [`Error::Unreadable`]; a file over [`MAX_BYTES`] (counted as it is read), or a workbook whose
+//! parts unpack past their limits, is [`Error::TooLarge`]; a readable file that is only a header, or whose quote is
 //! never closed, or a sheet that does not exist, is [`Error::Input`] (the file is readable, but not
 //! a feed), naming the line or the sheets there are.
 
+mod bounds;
 mod cells;
 mod decode;
 mod digest;
@@ -23,10 +25,12 @@ pub(crate) use cells::{clean, number, percent, shown};
 pub use digest::FeedDigest;
 
 use crate::error::{Error, Result};
+pub use bounds::{MAX_CELLS, MAX_PART_BYTES, MAX_UNPACKED_BYTES, MAX_XLS_BYTES};
 use std::path::Path;
 pub use workbook::{SheetChoice, WorkbookFormat};
 
-/// Feeds larger than this are refused before reading: 256 MiB holds several million rows, far
+/// Feeds larger than this are refused, counted in the bytes actually read (a device or a pipe
+/// reports no size): 256 MiB holds several million rows, far
 /// beyond the largest contact center, and stays well inside a desktop's memory.
 pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -292,13 +296,32 @@ pub fn read_file_with(path: &Path, options: &ReadOptions) -> Result<(FeedDigest,
     if meta.is_dir() {
         return Err(Error::Unreadable(format!("{} is a folder, not a CSV file or a workbook", path.display())));
     }
-    if meta.len() > MAX_BYTES {
+    if meta.is_file() && meta.len() > MAX_BYTES {
         return Err(too_large(meta.len()));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(context(), e))?;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(context(), e))?;
+    let bytes = read_capped(file, meta.is_file().then_some(meta.len())).map_err(|e| Error::io(context(), e))?;
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(Error::TooLarge(format!(
+            "{} gives more than {} MiB (it is a device, a pipe or a file still growing): pass a finished feed file",
+            path.display(),
+            MAX_BYTES / (1024 * 1024)
+        )));
+    }
     let extension = path.extension().and_then(|e| e.to_str());
     let table = read(&bytes, extension, options)?;
     Ok((FeedDigest::of_feed(&bytes, &table), table))
+}
+
+/// Reads at most one byte more than [`MAX_BYTES`], whatever the source claims its size is: an
+/// endless device or a FIFO stops at the limit instead of at the end of memory. The buffer is
+/// sized once (a file's own length, else the limit, which a pipe only touches as it fills), so it
+/// never doubles past the limit on the last byte.
+fn read_capped(source: impl std::io::Read, len: Option<u64>) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(len.unwrap_or(MAX_BYTES).min(MAX_BYTES) as usize + 1);
+    source.take(MAX_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Parses a feed held in memory.
@@ -351,7 +374,7 @@ fn read(bytes: &[u8], extension: Option<&str>, options: &ReadOptions) -> Result<
 }
 
 fn too_large(len: u64) -> Error {
-    Error::Unreadable(format!(
+    Error::TooLarge(format!(
         "the file is {} MiB, over the {} MiB limit: split it into several feeds",
         len / (1024 * 1024),
         MAX_BYTES / (1024 * 1024)
@@ -707,7 +730,7 @@ mod tests {
         let file = tempfile::NamedTempFile::new().expect("temp file");
         file.as_file().set_len(MAX_BYTES + 1).expect("sparse file");
         let err = read_path(file.path()).expect_err("too large");
-        assert_eq!(err.code(), "input.unreadable");
+        assert_eq!(err.code(), "input.too_large");
         assert!(err.to_string().contains("limit"), "{err}");
     }
 

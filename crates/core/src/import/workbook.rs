@@ -9,6 +9,7 @@
 //! the one asked for, or else the first visible worksheet whose first rows hold a header the
 //! mapping recognises; rows above that header (a title, a note) are skipped.
 
+use super::bounds::{self, MAX_CELLS};
 use super::{headers, RawRow, SpecialCell, SpecialKind, Table};
 use crate::error::{Error, Result};
 use calamine::{Data, DataRef, ExcelDateTime, Ods, Reader, SheetType, SheetVisible, Xls, Xlsx};
@@ -71,6 +72,7 @@ pub(crate) fn sniff(bytes: &[u8], extension: Option<&str>) -> Option<WorkbookFor
 
 /// Reads one sheet of a workbook into a table: `sheet` by name, or the default choice.
 pub(crate) fn read(bytes: &[u8], format: WorkbookFormat, sheet: Option<&str>) -> Result<Table> {
+    bounds::check(bytes, format)?;
     let mut book = Book::open(bytes, format)?;
     let worksheets = book.worksheets();
     let visible: Vec<String> = worksheets.iter().filter(|(_, v)| *v).map(|(n, _)| n.clone()).collect();
@@ -202,8 +204,17 @@ impl<'a> Book<'a> {
             .collect()
     }
 
-    /// Feeds the sheet's cells to `rows` in row order, until it has what it wants.
+    /// Feeds the sheet's cells to `rows` in row order, until it has what it wants; a sheet with
+    /// more than [`MAX_CELLS`] cells is refused.
     fn scan(&mut self, name: &str, rows: &mut Rows) -> Result<()> {
+        let scanned = self.scan_cells(name, rows);
+        if rows.too_many_cells {
+            return Err(bounds::too_many_cells(name, rows.cells));
+        }
+        scanned
+    }
+
+    fn scan_cells(&mut self, name: &str, rows: &mut Rows) -> Result<()> {
         let broken = |e: &dyn std::fmt::Display| {
             Error::Unreadable(format!(
                 "sheet '{name}' of the workbook cannot be read ({e}): open the workbook and save it again"
@@ -257,6 +268,13 @@ fn scan_range(
     let Some(((top, left), (bottom, right))) = union else {
         return rows.finish();
     };
+    // Counted before the walk: two cells far apart span a grid of millions of blank ones.
+    let area = (u64::from(bottom - top) + 1) * (u64::from(right - left) + 1);
+    if area > MAX_CELLS as u64 {
+        rows.cells = area;
+        rows.too_many_cells = true;
+        return Ok(());
+    }
     for row in top..=bottom {
         for col in left..=right {
             let value = values.get_value((row, col)).unwrap_or(&Data::Empty);
@@ -378,15 +396,23 @@ struct Rows {
     limit: Option<usize>,
     current: Option<RawRow>,
     too_many: bool,
+    /// Cells seen so far, blank ones included (they cost the reader's time all the same).
+    cells: u64,
+    too_many_cells: bool,
 }
 
 impl Rows {
     fn new(limit: Option<usize>) -> Self {
-        Rows { rows: Vec::new(), limit, current: None, too_many: false }
+        Rows { rows: Vec::new(), limit, current: None, too_many: false, cells: 0, too_many_cells: false }
     }
 
     /// Takes one cell at (row, column), 0-based; false once no more cells are wanted.
     fn push(&mut self, (row, col): (u32, u32), cell: CellText) -> bool {
+        self.cells += 1;
+        if self.cells > MAX_CELLS as u64 {
+            self.too_many_cells = true;
+            return false;
+        }
         let Some((text, kind)) = cell else { return true };
         let line = row as usize + 1;
         if self.current.as_ref().is_some_and(|r| r.line != line) {
@@ -423,7 +449,7 @@ impl Rows {
 
     fn finish(&mut self) -> Result<()> {
         if self.too_many {
-            return Err(Error::Unreadable(format!(
+            return Err(Error::TooLarge(format!(
                 "the sheet has more than {MAX_ROWS} rows: split the feed into several files"
             )));
         }

@@ -4,8 +4,9 @@
 use super::{create_csv, outcome_str};
 use crate::error::{Error, Result};
 use crate::model::{fmt_value, RowResult};
-use std::borrow::Cow;
 use std::path::Path;
+
+pub use crate::text::neutralise;
 
 const HEADER: [&str; 11] = [
     "line",
@@ -20,15 +21,6 @@ const HEADER: [&str; 11] = [
     "error",
     "correlation_ids",
 ];
-
-/// Prefixes `'` to a cell a spreadsheet would read as a formula (OWASP's list: `=` `+` `-` `@`, tab
-/// and carriage return). Proficiencies are never negative, so numbers pass unchanged.
-pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
-    }
-}
 
 fn value(v: Option<f64>) -> String {
     v.map(fmt_value).unwrap_or_default()
@@ -56,19 +48,4 @@ pub fn write_csv(path: &Path, rows: &[RowResult]) -> Result<()> {
         w.write_record(cells.iter().map(|c| neutralise(c).into_owned())).map_err(fail)?;
     }
     w.flush().map_err(|e| Error::io(format!("writing {}", path.display()), e))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_cells_are_neutralised_and_plain_cells_untouched() {
-        for risky in ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"] {
-            assert_eq!(neutralise(risky), format!("'{risky}"), "{risky:?} is neutralised");
-        }
-        for safe in ["Ana Silva", "4.5", "", "a=b"] {
-            assert_eq!(neutralise(safe), safe, "{safe:?} passes unchanged");
-        }
-    }
 }

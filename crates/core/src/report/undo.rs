@@ -1,10 +1,10 @@
 //! The undo file: a feed that, imported with no mapping, puts back what a run changed. Added
 //! assignments come back as explicit `remove` cells, updated and removed ones as their old value.
 
-use super::csv::neutralise;
 use super::{create_csv, Names};
 use crate::error::{Error, Result};
 use crate::model::{fmt_value, Outcome, RowResult};
+use crate::text::neutralise;
 use std::path::Path;
 
 /// Writes `agent_id,skill_id,proficiency` for every confirmed change, with the agent's and the
