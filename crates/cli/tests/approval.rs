@@ -191,3 +191,46 @@ fn a_plan_for_another_tenant_or_platform_is_refused_with_exit_2() {
     assert!(out.stderr.contains("Genesys Cloud"), "names the plan's platform: {}", out.all());
     assert_eq!(cx.writes(), 0);
 }
+
+/// Rewrites a saved plan as someone who can edit the file would, checksum recomputed.
+fn forge(plan: &str, edit: impl FnOnce(&mut skillsync_core::approval::SavedPlan)) {
+    let text = std::fs::read_to_string(plan).expect("the plan file");
+    let mut saved: skillsync_core::approval::SavedPlan = serde_json::from_str(&text).expect("the plan parses");
+    edit(&mut saved);
+    std::fs::write(plan, saved.to_json().expect("serialises")).expect("forged plan written");
+}
+
+#[test]
+fn a_forged_plan_with_a_valid_checksum_sends_nothing() {
+    let t = Tenant::start(GENESYS, |_| {});
+    let plan = saved_plan(&t);
+    // The change sends 5 while every row, the screen and the report would show 3.
+    forge(&plan, |p| {
+        let c = p.plan.changes.iter_mut().find(|c| c.before.is_some()).expect("an update");
+        c.target = skillsync_core::Target::Set(5.0);
+    });
+    let out = run(t.cmd(&["apply", "--plan", &plan, "--yes"]));
+    assert_eq!(out.code, 2, "a plan that sends what it does not show exits 2: {}", out.all());
+    assert!(out.stderr.contains("does not hold together"), "says why: {}", out.all());
+    assert_eq!(t.writes(), 0, "nothing sent");
+}
+
+#[test]
+fn a_plan_of_another_organisation_on_the_same_address_exits_4_naming_the_missing_agents() {
+    let t = Tenant::start(GENESYS, |_| {});
+    let plan = saved_plan(&t);
+    // Another organisation: Genesys serves every organisation of a region from one address, so the
+    // plan's address matches; its agents are not there.
+    let other = Tenant::start(GENESYS, |c| {
+        c.tenant = skillsync_sandbox::TenantSource::Generated { agents: 6, skills: 3, seed: 11 };
+    });
+    forge(&plan, |p| {
+        p.tenant = other.base_url().to_string();
+        p.tenant_label = other.base_url().to_string();
+    });
+    let out = run(other.cmd(&["apply", "--plan", &plan, "--yes"]));
+    assert_eq!(out.code, 4, "the plan does not match this tenant: {}", out.all());
+    assert!(out.stderr.contains("not in this tenant"), "names the agents not found: {}", out.all());
+    assert!(!out.stderr.contains("404"), "no raw API error: {}", out.all());
+    assert_eq!((t.writes(), other.writes()), (0, 0), "nothing sent to either");
+}

@@ -10,13 +10,13 @@
 use crate::error::{Error, Result};
 use crate::job::{self, LoadedFeed, Prepared};
 use crate::journal::JobId;
-use crate::model::{fmt_value, PlatformKind, Snapshot};
+use crate::model::{fmt_value, same_value, Action, ItemKind, PlatformKind, Snapshot, Target};
 use crate::plan::{Plan, PlanOptions};
 use crate::platform::{Connection, PlatformClient};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::Digest;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// The file format this build writes and reads.
@@ -73,12 +73,18 @@ pub struct Drift {
     /// The assignment's on/off state the plan saw and now (CXone; `None` where not compared).
     pub planned_active: Option<bool>,
     pub now_active: Option<bool>,
+    /// The tenant does not hold the agent at all (another organisation's plan, or a deleted agent).
+    #[serde(default)]
+    pub agent_missing: bool,
 }
 
 impl Drift {
     /// One line for a person: "ana@example.com · Billing: planned before 4, now 5".
     pub fn describe(&self) -> String {
         let v = |x: Option<f64>| x.map(fmt_value).unwrap_or_else(|| "not assigned".into());
+        if self.agent_missing {
+            return format!("{} · {}: the agent is not in this tenant", self.agent, self.skill);
+        }
         let mut s = format!("{} · {}: planned before {}, now {}", self.agent, self.skill, v(self.planned), v(self.now));
         if let (Some(p), Some(n)) = (self.planned_active, self.now_active) {
             if p != n {
@@ -88,6 +94,15 @@ impl Drift {
         }
         s
     }
+}
+
+/// An id as the platforms issue them (a UUID, a number, an engine id such as `lang:…`): letters,
+/// digits, `-`, `_` and `:`, at most 128 characters. Ids go into request paths, so nothing else
+/// (a `/`, a `?`, `..`) may pass.
+fn well_formed_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':'))
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -229,7 +244,143 @@ impl SavedPlan {
                     .into(),
             ));
         }
-        serde_json::from_value(v).map_err(|e| Error::Input(format!("the saved plan cannot be read: {e}")))
+        let saved: SavedPlan =
+            serde_json::from_value(v).map_err(|e| Error::Input(format!("the saved plan cannot be read: {e}")))?;
+        saved.check().map_err(|why| {
+            Error::Input(format!(
+                "the saved plan does not hold together ({why}): nothing was sent; make and approve the plan again"
+            ))
+        })?;
+        Ok(saved)
+    }
+
+    /// A matching checksum proves nothing (anyone can recompute it), so what the plan can do is
+    /// checked against what it shows: every change is a valid value on the platform's scale for
+    /// a well-formed pair of ids, every change comes from the rows shown (the same pair, before
+    /// value and target), every row that shows a change has exactly that change, and the counts
+    /// are the rows' own. The first disagreement is the reason the plan is refused.
+    fn check(&self) -> std::result::Result<(), String> {
+        let plan = &self.plan;
+        for (what, digest) in [
+            ("the feed's digest", &self.feed.sha256),
+            ("the mapping's digest", &self.mapping_sha256),
+            ("the checksum", &self.checksum),
+        ] {
+            if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+                return Err(format!("{what} is not a SHA-256 in hex"));
+            }
+        }
+        if plan.platform != self.platform {
+            return Err(format!("its changes are for {}, the file says {}", plan.platform, self.platform));
+        }
+        let scale = self.platform.scale();
+        let mut changes: HashMap<(&str, &str), &crate::model::Change> = HashMap::with_capacity(plan.changes.len());
+        for c in &plan.changes {
+            let pair = format!(
+                "agent {} · skill {}",
+                crate::text::prefix(&c.agent_id, 40),
+                crate::text::prefix(&c.skill_id, 40)
+            );
+            if !well_formed_id(&c.agent_id) || !well_formed_id(&c.skill_id) {
+                return Err(format!("a change names an id that is not one ({pair})"));
+            }
+            let language = ItemKind::of_id(&c.skill_id) == ItemKind::Language;
+            if language && self.platform != PlatformKind::Genesys {
+                return Err(format!("a change sets a routing language on {} ({pair})", self.platform));
+            }
+            match c.target {
+                Target::Set(v) => {
+                    if let Some(why) = scale.check(v) {
+                        return Err(format!("the level of {pair} {why}"));
+                    }
+                    if language && v.fract() != 0.0 {
+                        return Err(format!("the level of {pair} is not a whole number, as a routing language's is"));
+                    }
+                    if c.before.is_some_and(|b| same_value(b, v)) {
+                        return Err(format!("{pair} is changed to the value it already holds"));
+                    }
+                }
+                Target::Remove if c.before.is_none() => return Err(format!("{pair} is removed but was not assigned")),
+                Target::Remove => {}
+            }
+            if c.before.is_some_and(|b| !b.is_finite()) {
+                return Err(format!("the value before of {pair} is not a number"));
+            }
+            if changes.insert((c.agent_id.as_str(), c.skill_id.as_str()), c).is_some() {
+                return Err(format!("{pair} is changed twice"));
+            }
+        }
+        let mut shown: HashSet<(&str, &str)> = HashSet::with_capacity(changes.len());
+        let mut counted = crate::plan::PlanSummary { excluded: plan.summary.excluded, ..Default::default() };
+        counted.rows = plan.rows.len();
+        for r in &plan.rows {
+            match r.action {
+                Action::Add => counted.add += 1,
+                Action::Update => counted.update += 1,
+                Action::Remove => counted.remove += 1,
+                Action::Unchanged => counted.unchanged += 1,
+                Action::Invalid => counted.invalid += 1,
+            }
+            let pair = r.agent_id.as_deref().zip(r.skill_id.as_deref());
+            let change = pair.and_then(|p| changes.get(&p));
+            if !matches!(r.action, Action::Add | Action::Update | Action::Remove) {
+                // A row that sends nothing may share its pair with the row that does (a copy),
+                // never show a change of its own.
+                if change.is_some_and(|c| {
+                    r.problem.is_none() && !shown.contains(&(c.agent_id.as_str(), c.skill_id.as_str()))
+                }) {
+                    return Err(format!("line {} shows no change, yet its pair is changed", r.line));
+                }
+                continue;
+            }
+            let Some(c) = change else {
+                return Err(format!(
+                    "line {} shows a change ({}) that the plan does not send",
+                    r.line,
+                    r.action.as_str()
+                ));
+            };
+            let target_shown = match r.action {
+                Action::Remove => Target::Remove,
+                _ => match r.requested {
+                    Some(v) => Target::Set(v),
+                    None => return Err(format!("line {} shows a change with no level", r.line)),
+                },
+            };
+            let same_target = crate::plan::same_target(c.target, target_shown);
+            let same_before = same(c.before, r.before);
+            let action_fits = matches!(
+                (r.action, c.before),
+                (Action::Add, None) | (Action::Update, Some(_)) | (Action::Remove, Some(_))
+            );
+            if !same_target || !same_before || !action_fits {
+                return Err(format!("line {} shows another change than the plan sends for its pair", r.line));
+            }
+            if !shown.insert((c.agent_id.as_str(), c.skill_id.as_str())) {
+                return Err(format!("line {} shows a change another line already shows", r.line));
+            }
+        }
+        if let Some(c) = plan.changes.iter().find(|c| !shown.contains(&(c.agent_id.as_str(), c.skill_id.as_str()))) {
+            return Err(format!(
+                "it sends a change no row shows (agent {} · skill {})",
+                crate::text::prefix(&c.agent_id, 40),
+                crate::text::prefix(&c.skill_id, 40)
+            ));
+        }
+        if counted != plan.summary {
+            return Err(format!(
+                "its counts are not its rows' (it says {} to add, {} to update, {} to remove, {} rows; the rows hold {}, {}, {}, {})",
+                plan.summary.add,
+                plan.summary.update,
+                plan.summary.remove,
+                plan.summary.rows,
+                counted.add,
+                counted.update,
+                counted.remove,
+                counted.rows
+            ));
+        }
+        Ok(())
     }
 
     /// Refuses a connection to another platform or tenant than the plan was made for.
@@ -293,7 +444,8 @@ pub async fn drift(client: &dyn PlatformClient, plan: &Plan, size: Option<Tenant
         } else {
             (None, None)
         };
-        if same(c.before, value) && planned_active == now_active {
+        let agent_missing = now.missing_agents.contains(c.agent_id.as_str());
+        if same(c.before, value) && planned_active == now_active && !agent_missing {
             continue;
         }
         let (agent, skill) = names.get(&(c.agent_id.as_str(), c.skill_id.as_str())).copied().unwrap_or_default();
@@ -309,6 +461,7 @@ pub async fn drift(client: &dyn PlatformClient, plan: &Plan, size: Option<Tenant
                 now: value,
                 planned_active,
                 now_active,
+                agent_missing,
             },
         ));
     }
@@ -318,6 +471,17 @@ pub async fn drift(client: &dyn PlatformClient, plan: &Plan, size: Option<Tenant
 
 /// The message for a refused apply: how many pairs changed, one line each.
 pub fn drift_message(drifted: &[Drift]) -> String {
+    let missing = drifted.iter().filter(|d| d.agent_missing).count();
+    if missing > 0 {
+        let mut s = format!(
+            "{missing} pair(s) of this plan name agents this tenant does not hold: the plan was made for another organisation on the same address, or the agents were deleted since; nothing was sent. Make a new plan against this tenant."
+        );
+        for d in drifted.iter().filter(|d| d.agent_missing).take(20) {
+            s.push_str("\n  ");
+            s.push_str(&d.describe());
+        }
+        return s;
+    }
     let mut s = format!(
         "the tenant changed since this plan was made: {} pair(s) no longer hold the value the plan was made against; nothing was sent. Make a new plan.",
         drifted.len()
@@ -366,8 +530,8 @@ mod tests {
             tenant: "http://127.0.0.1:1".into(),
             tenant_label: "http://127.0.0.1:1".into(),
             created_at: "2026-01-01T00:00:00Z".into(),
-            feed: FeedDigest { name: "feed.csv".into(), sha256: "00".into() },
-            mapping_sha256: "11".into(),
+            feed: FeedDigest { name: "feed.csv".into(), sha256: "0".repeat(64) },
+            mapping_sha256: "1".repeat(64),
             options: PlanOptions::for_platform(PlatformKind::Genesys),
             tenant_size: TenantSize { agents: 3, assignments: 2 },
             plan,
@@ -433,7 +597,116 @@ mod tests {
             now: None,
             planned_active: None,
             now_active: None,
+            agent_missing: false,
         };
         assert_eq!(d.describe(), "ana@example.com · Billing: planned before 4, now not assigned");
+    }
+
+    /// A removal of Ana's Sales, which no row of [`saved`] shows.
+    fn removal() -> Change {
+        Change {
+            agent_id: "a1".into(),
+            skill_id: "s2".into(),
+            before: Some(3.0),
+            target: Target::Remove,
+            lines: vec![].into(),
+            active: None,
+        }
+    }
+
+    /// Edits the plan as a forger would and writes it with a freshly computed checksum.
+    fn forged(edit: impl FnOnce(&mut SavedPlan)) -> Result<SavedPlan> {
+        let mut p = saved();
+        edit(&mut p);
+        SavedPlan::parse(&p.to_json().expect("serialises"))
+    }
+
+    #[test]
+    fn a_plan_whose_sent_changes_differ_from_what_it_shows_is_refused_whatever_its_checksum() {
+        forged(|_| {}).expect("the untouched plan reads");
+        type Edit = Box<dyn FnOnce(&mut SavedPlan)>;
+        let cases: Vec<(&str, Edit, &str)> = vec![
+            ("target edited", Box::new(|p| p.plan.changes[0].target = Target::Set(5.0)), "another change"),
+            (
+                "level out of range",
+                Box::new(|p| {
+                    p.plan.changes[0].target = Target::Set(999.0);
+                    p.plan.rows[0].requested = Some(999.0);
+                }),
+                "outside the platform's range",
+            ),
+            (
+                "fraction on CXone",
+                Box::new(|p| {
+                    p.plan.changes[0].target = Target::Set(2.5);
+                    p.plan.rows[0].requested = Some(2.5);
+                    p.platform = PlatformKind::Cxone;
+                    p.plan.platform = PlatformKind::Cxone;
+                }),
+                "not a whole number",
+            ),
+            (
+                "hidden removal",
+                Box::new(|p| {
+                    p.plan.changes.push(removal());
+                }),
+                "no row shows",
+            ),
+            (
+                "removal shown but not counted",
+                Box::new(|p| {
+                    p.plan.changes.push(removal());
+                    p.plan.rows.push(PlanRow {
+                        line: 0,
+                        agent: "ana@example.com".into(),
+                        skill: "Sales".into(),
+                        agent_id: Some("a1".into()),
+                        skill_id: Some("s2".into()),
+                        before: Some(3.0),
+                        requested: None,
+                        action: Action::Remove,
+                        problem: None,
+                    });
+                    p.plan.summary.rows = 2;
+                }),
+                "counts are not its rows'",
+            ),
+            ("row shows a change never sent", Box::new(|p| p.plan.changes.clear()), "does not send"),
+            (
+                "path in an id",
+                Box::new(|p| {
+                    p.plan.changes[0].agent_id = "../users/x".into();
+                    p.plan.rows[0].agent_id = Some("../users/x".into());
+                }),
+                "not one",
+            ),
+            ("digest not a digest", Box::new(|p| p.feed.sha256 = "é".repeat(40)), "SHA-256"),
+            (
+                "pair changed twice",
+                Box::new(|p| {
+                    let again = p.plan.changes[0].clone();
+                    p.plan.changes.push(again);
+                }),
+                "changed twice",
+            ),
+            (
+                "language on CXone",
+                Box::new(|p| {
+                    p.platform = PlatformKind::Cxone;
+                    p.plan.platform = PlatformKind::Cxone;
+                    p.plan.changes[0].skill_id = "lang:x".into();
+                    p.plan.rows[0].skill_id = Some("lang:x".into());
+                    p.plan.changes[0].target = Target::Set(2.0);
+                    p.plan.rows[0].requested = Some(2.0);
+                }),
+                "routing language",
+            ),
+        ];
+        for (name, edit, why) in cases {
+            let err = forged(edit).expect_err(name);
+            assert_eq!(err.code(), "input.invalid", "{name}: {err}");
+            let msg = err.to_string();
+            assert!(msg.contains(why) && msg.contains("nothing was sent"), "{name}: the reason is named: {msg}");
+        }
     }
 }

@@ -663,7 +663,7 @@ fn language_level_problem(rec: &FeedRecord, m: &SkillMatch<'_>) -> Option<RowPro
     }
 }
 
-fn same_target(a: Target, b: Target) -> bool {
+pub(crate) fn same_target(a: Target, b: Target) -> bool {
     match (a, b) {
         (Target::Set(x), Target::Set(y)) => same_value(x, y),
         (Target::Remove, Target::Remove) => true,

@@ -502,15 +502,21 @@ impl PlatformClient for Genesys {
             for u in &users {
                 out.values.extend(u.assignments());
             }
+            let held: std::collections::HashSet<&str> = users.iter().map(|u| u.id.as_str()).collect();
+            out.missing_agents = agents.iter().filter(|a| !held.contains(*a)).map(|a| a.to_string()).collect();
             return Ok((out, vec![]));
         }
         // Per agent, the kinds its pairs need: its skills, its languages, or both.
         let reads: std::collections::BTreeSet<(String, ItemKind)> =
             pairs.iter().map(|(a, s)| (a.clone(), ItemKind::of_id(s))).collect();
-        let replies: Vec<(String, ItemKind, Vec<WireUserSkill>, Vec<String>)> = futures::stream::iter(reads)
+        let replies: Vec<(String, ItemKind, Option<Vec<WireUserSkill>>, Vec<String>)> = futures::stream::iter(reads)
             .map(|(a, kind): (String, ItemKind)| async move {
-                let (items, ids) = self.user_items(&a, kind).await?;
-                Ok::<_, Error>((a, kind, items, ids))
+                // A user the tenant does not hold holds nothing; the caller is told who.
+                match self.user_items(&a, kind).await {
+                    Ok((items, ids)) => Ok::<_, Error>((a, kind, Some(items), ids)),
+                    Err(Error::Api { status: 404, .. }) => Ok((a, kind, None, vec![])),
+                    Err(e) => Err(e),
+                }
             })
             .buffer_unordered(READ_CONCURRENCY)
             .try_collect()
@@ -518,6 +524,10 @@ impl PlatformClient for Genesys {
         let mut ids = Vec::new();
         for (a, kind, items, c) in replies {
             ids.extend(c);
+            let Some(items) = items else {
+                out.missing_agents.insert(a);
+                continue;
+            };
             for s in items {
                 if let Some(p) = s.proficiency {
                     let id = match kind {

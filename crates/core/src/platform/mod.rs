@@ -224,6 +224,10 @@ pub struct ReadBack {
     pub values: HashMap<(String, String), f64>,
     /// Assigned but switched off (CXone).
     pub disabled: std::collections::HashSet<(String, String)>,
+    /// Agents asked about that the tenant does not hold at all (Genesys: a user id it answers 404
+    /// for, or one its listing lacks): a plan naming them was made for another organisation or
+    /// the agents were deleted since.
+    pub missing_agents: std::collections::HashSet<String>,
 }
 
 #[async_trait]
