@@ -53,5 +53,6 @@ pub async fn apply(args: ApplyArgs) -> Result<i32> {
     };
     let feed = PathBuf::from(&saved.feed.name);
     let job = Job { client: client.as_ref(), tenant: &resolved.tenant, feed: &feed, journal_path, job_id };
-    run::send(&args, &job, &prepared, None, started).await
+    let resumed = run::prior_run(&job.journal_path, &job.job_id, json)?;
+    run::send(&args, &job, &prepared, resumed, started).await
 }

@@ -117,7 +117,7 @@ pub async fn apply(args: ApplyArgs) -> Result<i32> {
         }
         Some(Journal::resume(&journal_path, &job_id)?)
     } else {
-        None
+        prior_run(&journal_path, &job_id, args.feed.json)?
     };
     if !args.feed.json {
         print::plan(&loaded, &prepared, &resolved.tenant);
@@ -132,6 +132,23 @@ pub async fn apply(args: ApplyArgs) -> Result<i32> {
     }
     let job = Job { client: client.as_ref(), tenant: &resolved.tenant, feed: &loaded.path, journal_path, job_id };
     send(&args, &job, &prepared, resumed, started).await
+}
+
+/// A plain apply over a journal an interrupted run of the same job left: that run is continued,
+/// never replaced, so the report and the undo file cover what it changed too.
+pub(crate) fn prior_run(path: &std::path::Path, job: &JobId, json: bool) -> Result<Option<(Journal, Previous)>> {
+    Ok(match journal::prior(path, job)? {
+        journal::Prior::Fresh => None,
+        journal::Prior::Interrupted(j, p) => {
+            if !json {
+                eprintln!(
+                    "an earlier run of this job was interrupted ({}): continuing it, so the report and the undo file cover what it changed",
+                    path.display()
+                );
+            }
+            Some((j, p))
+        }
+    })
 }
 
 /// What the sending part of an apply needs to know about the job.

@@ -360,7 +360,9 @@ enum When {
     AtCall(usize, Duration),
 }
 
-fn kill_point(s: &Scenario, r: &Reference, when: When) -> (Landed, String) {
+/// `plain`: the run after the kill is the same command without `--resume`, as a person or a
+/// scheduler would run it again; it must continue the interrupted run just the same.
+fn kill_point(s: &Scenario, r: &Reference, when: When, plain: bool) -> (Landed, String) {
     let t = Tenant::start(s);
     let start = t.state();
     let dir = tempfile::tempdir().expect("a temporary directory");
@@ -370,7 +372,7 @@ fn kill_point(s: &Scenario, r: &Reference, when: When) -> (Landed, String) {
     let feed = path(&feed);
     let journal = dir.path().join("journal.jsonl");
     let (journal_s, first_report) = (path(&journal), path(&dir.path().join("first.csv")));
-    let what = format!("{} killed {when:?}", s.name());
+    let what = format!("{} killed {when:?}{}", s.name(), if plain { ", run again without --resume" } else { "" });
 
     let mut child = t
         .command(s.platform, dir.path(), &apply_args(&feed, &journal_s, &first_report, s))
@@ -413,7 +415,7 @@ fn kill_point(s: &Scenario, r: &Reference, when: When) -> (Landed, String) {
     let resumed_report = dir.path().join("resumed.csv");
     let mut args =
         apply_args(&feed, &journal_s, &path(&resumed_report), s).into_iter().map(String::from).collect::<Vec<_>>();
-    if journal.exists() {
+    if journal.exists() && !plain {
         args.push("--resume".into());
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -464,15 +466,16 @@ fn scenario_points(s: Scenario) -> Vec<(Landed, String)> {
         r.calls,
         r.changes
     );
-    let mut whens = vec![When::After(r.first_write.mul_f64(0.3))];
+    let mut whens = vec![(When::After(r.first_write.mul_f64(0.3)), false)];
     // Mid-apply: once the k-th call's intent is on disk (k spread over the calls), right away or
-    // a few milliseconds later (the call then in flight or answered).
+    // a few milliseconds later (the call then in flight or answered); every other one is run
+    // again without `--resume`.
     whens.extend(MID.iter().enumerate().map(|(i, f)| {
         let k = ((f * r.calls as f64).round() as usize).clamp(1, r.calls.max(2) - 1);
-        When::AtCall(k, Duration::from_millis(if i % 2 == 0 { 0 } else { 25 }))
+        (When::AtCall(k, Duration::from_millis(if i % 2 == 0 { 0 } else { 25 })), i % 2 == 1)
     }));
-    whens.push(When::After(r.exit + Duration::from_millis(400)));
-    whens.into_iter().map(|w| kill_point(&s, &r, w)).collect()
+    whens.push((When::After(r.exit + Duration::from_millis(400)), false));
+    whens.into_iter().map(|(w, plain)| kill_point(&s, &r, w, plain)).collect()
 }
 
 #[test]

@@ -174,28 +174,22 @@ impl Journal {
         }
     }
 
-    /// Starts a new journal (replacing an old one at `path`).
+    /// Starts a new journal (replacing an old one at `path`), locked for as long as it is open.
     pub fn create(path: &Path, job: &JobId) -> Result<Journal> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-        }
-        let file =
-            std::fs::File::create(path).map_err(|e| Error::io(format!("creating journal {}", path.display()), e))?;
+        let file = open_locked(path, true)?;
+        file.set_len(0).map_err(|e| Error::io(format!("creating journal {}", path.display()), e))?;
         let j = Journal::open(path, file, 1);
         j.append(&Entry::Start { job: job.clone(), started_at: now() })?;
         Ok(j)
     }
 
-    /// Opens an existing journal of the same job to continue it, with what it already holds. A torn
-    /// last line (the kill came mid-write) is cut off first, so the next entry starts on a line
-    /// of its own.
+    /// Opens an existing journal of the same job to continue it, with what it already holds, locked
+    /// for as long as it is open. A torn last line (the kill came mid-write) is cut off first, so
+    /// the next entry starts on a line of its own; a journal that cannot be read whole is left as
+    /// it is.
     pub fn resume(path: &Path, job: &JobId) -> Result<(Journal, Previous)> {
-        let (previous, last_call) = read_with_calls(path, job)?;
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| Error::io(format!("opening journal {}", path.display()), e))?;
+        let file = open_locked(path, false)?;
+        let (previous, last_call) = read_lines(&file, path, job)?;
         cut_torn_tail(&file).map_err(|e| Error::io(format!("repairing journal {}", path.display()), e))?;
         let j = Journal::open(path, file, last_call + 1);
         j.append(&Entry::Resume { resumed_at: now() })?;
@@ -271,6 +265,112 @@ impl Journal {
     }
 }
 
+/// How long a journal still locked by a run that is ending (its last write in flight, its
+/// process exiting) is waited for before it counts as in use.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Opens the journal for reading and appending, owner-only, and takes the OS's exclusive lock on
+/// it: a second run on the same journal stops here, before it sends anything.
+fn open_locked(path: &Path, create: bool) -> Result<std::fs::File> {
+    if create {
+        crate::files::create_parent(path)?;
+    }
+    let file = crate::files::private_options()
+        .read(true)
+        .append(true)
+        .create(create)
+        .open(path)
+        .map_err(|e| Error::io(format!("opening journal {}", path.display()), e))?;
+    let deadline = std::time::Instant::now() + LOCK_WAIT;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Journal(format!(
+                    "{} is in use by another Skillsync run of this job: nothing was sent; wait for that run to end (then run again to resume it if it was interrupted)",
+                    path.display()
+                )))
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::io(format!("locking journal {}", path.display()), e))
+            }
+        }
+    }
+}
+
+/// What to do about the journal a plain apply (no `--resume`) is about to start at `path`.
+#[derive(Debug)]
+pub enum Prior {
+    /// Nothing there, or a finished run's journal: the new run starts a fresh one.
+    Fresh,
+    /// An interrupted run of the same job: the new run continues it, so its report and undo file
+    /// cover every pair that run changed.
+    Interrupted(Journal, Previous),
+}
+
+/// Looks at what `path` holds before a plain apply sends anything. An interrupted run of this job
+/// is resumed (never silently replaced); an interrupted run of another job, or a file that is not
+/// a journal, is refused with what to do; a finished run's journal is replaced.
+pub fn prior(path: &Path, job: &JobId) -> Result<Prior> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Prior::Fresh),
+        Err(e) => return Err(Error::io(format!("opening journal {}", path.display()), e)),
+    };
+    if !meta.is_file() {
+        return Err(Error::Journal(format!("{} is not a file: pass --journal a file path", path.display())));
+    }
+    if meta.len() == 0 {
+        return Ok(Prior::Fresh);
+    }
+    let file = std::fs::File::open(path).map_err(|e| Error::io(format!("opening journal {}", path.display()), e))?;
+    let (started, finished) = first_and_finished(&file, path)?;
+    match started {
+        Some(j) if &j == job && !finished => {
+            let (journal, previous) = Journal::resume(path, job)?;
+            Ok(Prior::Interrupted(journal, previous))
+        }
+        Some(_) if finished => Ok(Prior::Fresh),
+        Some(j) => Err(Error::Journal(format!(
+            "{} holds an interrupted run of another job ({} on {}, input {}…): nothing was sent. Finish that run with its own feed (`skillsync apply THAT_FEED --journal {}`), delete the file to discard it, or pass another --journal",
+            path.display(),
+            j.platform.as_str(),
+            j.tenant,
+            crate::text::prefix(&j.input_sha256, 12),
+            path.display()
+        ))),
+        None => Err(Error::Journal(format!(
+            "{} is not a Skillsync journal, and a run would overwrite it: nothing was sent; pass --journal another path",
+            path.display()
+        ))),
+    }
+}
+
+/// The job a journal starts with (`None`: not a journal) and whether its last run finished.
+fn first_and_finished(file: &std::fs::File, path: &Path) -> Result<(Option<JobId>, bool)> {
+    let mut started = None;
+    let mut finished = false;
+    for line in std::io::BufReader::new(file).split(b'\n') {
+        let line = line.map_err(|e| Error::io(format!("reading journal {}", path.display()), e))?;
+        if line.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        match serde_json::from_slice::<Entry>(&line) {
+            Ok(Entry::Start { job, .. }) if started.is_none() => started = Some(job),
+            _ if started.is_none() => return Ok((None, false)),
+            Ok(Entry::Finish { .. }) => finished = true,
+            Ok(Entry::Resume { .. } | Entry::Intent { .. } | Entry::Outcome { .. } | Entry::Batch { .. }) => {
+                finished = false
+            }
+            Ok(Entry::Start { .. }) | Err(_) => {}
+        }
+    }
+    Ok((started, finished))
+}
+
 /// Cuts everything after the last newline: the remains of a write the kill interrupted.
 fn cut_torn_tail(file: &std::fs::File) -> std::io::Result<()> {
     use std::io::{Read, Seek, SeekFrom};
@@ -298,11 +398,18 @@ fn cut_torn_tail(file: &std::fs::File) -> std::io::Result<()> {
 /// Reads a journal; refuses one that belongs to another job. A torn last line (the crash came
 /// mid-write) is ignored: what it would have said is recovered from the platform's state.
 pub fn read(path: &Path, job: &JobId) -> Result<Previous> {
-    read_with_calls(path, job).map(|(p, _)| p)
+    let f = std::fs::File::open(path).map_err(|e| Error::io(format!("opening journal {}", path.display()), e))?;
+    read_lines(&f, path, job).map(|(p, _)| p)
 }
 
-fn read_with_calls(path: &Path, job: &JobId) -> Result<(Previous, u64)> {
-    let f = std::fs::File::open(path).map_err(|e| Error::io(format!("opening journal {}", path.display()), e))?;
+/// Reads the journal from its start through `f` (the locked handle when resuming: on Windows a
+/// locked file cannot be read through another one).
+fn read_lines(f: &std::fs::File, path: &Path, job: &JobId) -> Result<(Previous, u64)> {
+    use std::io::Seek;
+    let mut f = f;
+    f.seek(std::io::SeekFrom::Start(0)).map_err(|e| Error::io(format!("reading journal {}", path.display()), e))?;
+    // A line that cannot be read is a torn write only when nothing follows it.
+    let mut unreadable: Option<usize> = None;
     let mut prev = Previous::default();
     let mut started = false;
     let mut last_call = 0;
@@ -313,8 +420,14 @@ fn read_with_calls(path: &Path, job: &JobId) -> Result<(Previous, u64)> {
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
+        if let Some(bad) = unreadable {
+            return Err(Error::Journal(format!(
+                "{} cannot be read: line {bad} is damaged and more follows it, so what it recorded is lost; nothing was sent and the journal was left as it is. Keep it for support, and make a new plan from the feed (it plans only what is still missing)",
+                path.display()
+            )));
+        }
         let Ok(entry) = serde_json::from_slice::<Entry>(&line) else {
-            tracing::warn!(line = n + 1, "ignoring an unreadable journal line (torn write)");
+            unreadable = Some(n + 1);
             continue;
         };
         match entry {
@@ -384,6 +497,9 @@ fn read_with_calls(path: &Path, job: &JobId) -> Result<(Previous, u64)> {
     }
     if !started {
         return Err(Error::Journal(format!("{} is not a Skillsync journal", path.display())));
+    }
+    if let Some(line) = unreadable {
+        tracing::warn!(line, "ignoring the torn last line of the journal (the run was cut off mid-write)");
     }
     Ok((prev, last_call))
 }
@@ -477,5 +593,88 @@ mod tests {
         let other = JobId::new(PlatformKind::Genesys, "t", b"other feed", "");
         let e = Journal::resume(&path, &other).expect_err("must refuse");
         assert_eq!(e.code(), "journal.invalid");
+    }
+
+    fn job(feed: &[u8]) -> JobId {
+        JobId::new(PlatformKind::Genesys, "http://127.0.0.1:1", feed, "")
+    }
+
+    /// A journal of `job` with one call answered and one cut off by a kill (no finish line).
+    async fn interrupted(path: &Path, job: &JobId) {
+        let changes = vec![change("u1", "s1", Some(1.0), 4.0), change("u2", "s1", None, 3.0)];
+        let j = Journal::create(path, job).unwrap();
+        let first = Batch { op: WriteOp::GenesysPatch { agent_id: "u1".into() }, items: vec![0] };
+        let result = BatchResult {
+            items: vec![ItemResult { change: 0, accepted: true, confirmed: Some(Some(4.0)), error: None }],
+            correlation_ids: vec!["c-1".into()],
+            error: None,
+            unsent: false,
+        };
+        let call = j.intent(&first, &changes).await.unwrap();
+        j.outcome(call, &result, &changes).await.unwrap();
+        let second = Batch { op: WriteOp::GenesysPatch { agent_id: "u2".into() }, items: vec![1] };
+        j.intent(&second, &changes).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_damaged_line_before_the_last_refuses_resume_naming_it_and_leaves_the_journal_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let job = job(b"feed");
+        interrupted(&path, &job).await;
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines[2] = "{\"type\":\"outcome\",\"call\":1,\"items\":[{\"agent_id\"";
+        let damaged = format!("{}\n", lines.join("\n"));
+        std::fs::write(&path, &damaged).unwrap();
+        let err = Journal::resume(&path, &job).expect_err("a damaged line in the middle is refused");
+        assert_eq!(err.code(), "journal.invalid", "{err}");
+        assert!(err.to_string().contains("line 3"), "names the line: {err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), damaged, "the journal is untouched");
+        assert!(matches!(prior(&path, &job), Err(e) if e.to_string().contains("line 3")), "a plain re-run refuses too");
+    }
+
+    #[tokio::test]
+    async fn a_journal_in_use_by_another_run_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let job = job(b"feed");
+        let open = Journal::create(&path, &job).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        for second in [Journal::create(&path, &job).map(|_| ()), Journal::resume(&path, &job).map(|_| ())] {
+            let err = second.expect_err("a second run on the same journal is refused");
+            assert_eq!(err.code(), "journal.invalid", "{err}");
+            assert!(err.to_string().contains("in use"), "{err}");
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), before, "the running journal is not truncated by the second run");
+        drop(open);
+        Journal::resume(&path, &job).expect("free once the first run ends");
+    }
+
+    #[tokio::test]
+    async fn a_plain_rerun_continues_its_own_interrupted_run_and_refuses_anything_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let mine = job(b"feed");
+        assert!(matches!(prior(&path, &mine).unwrap(), Prior::Fresh), "no journal: a fresh run");
+        interrupted(&path, &mine).await;
+        let other = job(b"another feed");
+        let err = prior(&path, &other).expect_err("another job's interrupted run is never replaced");
+        assert!(err.to_string().contains("interrupted run of another job"), "{err}");
+        match prior(&path, &mine).unwrap() {
+            Prior::Interrupted(j, p) => {
+                assert_eq!(p.items.len(), 2, "both calls' pairs come back: {p:?}");
+                j.finish().unwrap();
+            }
+            Prior::Fresh => panic!("the interrupted run of the same job is continued"),
+        }
+        assert!(matches!(prior(&path, &mine).unwrap(), Prior::Fresh), "a finished run is replaced");
+        assert!(matches!(prior(&path, &other).unwrap(), Prior::Fresh), "also by another job");
+
+        let feed = dir.path().join("levels.csv");
+        std::fs::write(&feed, "email,skill,level\n").unwrap();
+        let err = prior(&feed, &mine).expect_err("a file that is not a journal is never overwritten");
+        assert!(err.to_string().contains("not a Skillsync journal"), "{err}");
+        assert_eq!(std::fs::read_to_string(&feed).unwrap(), "email,skill,level\n");
     }
 }

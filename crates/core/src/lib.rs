@@ -12,6 +12,7 @@ pub mod approval;
 pub mod error;
 pub mod events;
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod job;
 pub mod journal;
