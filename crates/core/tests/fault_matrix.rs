@@ -42,7 +42,7 @@ fn value(kind: PlatformKind, n: usize) -> f64 {
 /// Agent n holds queues n%24+1 and (n+5)%24+1, and every third agent also (n+8)%24+1.
 fn held(n: usize) -> Vec<usize> {
     let mut q = vec![n % SKILLS + 1, (n + 5) % SKILLS + 1];
-    if n % 3 == 0 {
+    if n.is_multiple_of(3) {
         q.push((n + 8) % SKILLS + 1);
     }
     q
