@@ -51,6 +51,9 @@ pub async fn apply(args: ApplyArgs) -> Result<i32> {
         Some(p) => p.clone(),
         None => journal::default_path(&job_id)?,
     };
+    if let Some(report) = &args.report {
+        skillsync_core::report::check_outputs(report, &[path.as_path(), journal_path.as_path()])?;
+    }
     let feed = PathBuf::from(&saved.feed.name);
     let job = Job { client: client.as_ref(), tenant: &resolved.tenant, feed: &feed, journal_path, job_id };
     let resumed = run::prior_run(&job.journal_path, &job.job_id, json)?;

@@ -130,6 +130,12 @@ pub async fn apply(args: ApplyArgs) -> Result<i32> {
         eprintln!("nothing valid to apply: every row is invalid (see the reasons above); nothing was sent");
         return Ok(2);
     }
+    let mapping = args.feed.mapping.clone();
+    let inputs: Vec<&std::path::Path> =
+        [Some(loaded.path.as_path()), mapping.as_deref(), Some(journal_path.as_path())].into_iter().flatten().collect();
+    if let Some(report) = &args.report {
+        skillsync_core::report::check_outputs(report, &inputs)?;
+    }
     let job = Job { client: client.as_ref(), tenant: &resolved.tenant, feed: &loaded.path, journal_path, job_id };
     send(&args, &job, &prepared, resumed, started).await
 }
@@ -220,16 +226,32 @@ pub(crate) async fn send(
     for e in &run.journal_errors {
         eprintln!("warning: the journal could not be written ({e}): a crash now could not be resumed");
     }
+    // The writes are sent: a report that cannot be written now is a failed run (exit 1), never
+    // "nothing sent", and says where the record of what was sent is.
+    let mut report_failed = false;
     let report = match &args.report {
-        Some(path) => {
-            let written = job::write_report(path, job.client.kind(), job.tenant, job.feed, &run)?;
-            if !args.feed.json {
-                for p in &written {
-                    eprintln!("wrote {}", p.display());
+        Some(path) => match job::write_report(path, job.client.kind(), job.tenant, job.feed, &run) {
+            Ok(written) => {
+                if !args.feed.json {
+                    for p in &written {
+                        eprintln!("wrote {}", p.display());
+                    }
                 }
+                Some(path.display().to_string())
             }
-            Some(path.display().to_string())
-        }
+            Err(e) => {
+                report_failed = true;
+                let undo = skillsync_core::report::undo_path(path);
+                eprintln!(
+                    "error [{}]: the changes were sent, but the report could not be written: {e}\n  undo file: {} ({})\n  journal: {} (run the same command again with --resume and another --report to write the report and the undo file from it)",
+                    e.code(),
+                    undo.display(),
+                    if undo.is_file() { "written" } else { "not written" },
+                    job.journal_path.display()
+                );
+                None
+            }
+        },
         None => None,
     };
     if args.feed.json {
@@ -237,7 +259,7 @@ pub(crate) async fn send(
     } else {
         print::run(&run, writes);
     }
-    Ok(job::exit_code(&run.summary, run.cancelled))
+    Ok(if report_failed { 1 } else { job::exit_code(&run.summary, run.cancelled) })
 }
 
 /// Asks on the terminal; without one the answer is no (use the flag instead).

@@ -429,3 +429,28 @@ fn profiles_are_added_used_listed_and_removed_with_secrets_in_the_keychain() {
     let out = run(&mut plan);
     assert_eq!(out.code, 2, "a removed profile cannot be used: {}", out.all());
 }
+
+#[test]
+fn a_report_that_would_overwrite_an_input_or_cannot_be_written_is_refused_before_anything_is_sent() {
+    let t = Tenant::start("genesys", |_| {});
+    let feed = t.write("levels.csv", FEED);
+    let feed_s = feed.to_str().unwrap_or_default().to_string();
+    let journal = t.path("jj.csv");
+    let journal_s = journal.to_str().unwrap_or_default().to_string();
+    let cases = [
+        (t.path("levels.html"), "over a file this run reads"),
+        (journal.clone(), "over a file this run reads"),
+        (std::path::PathBuf::from("/dev/null"), "not a file"),
+        (feed.join("r.html"), "cannot be made"),
+    ];
+    std::fs::write(&journal, "").expect("an empty journal file");
+    for (report, why) in cases {
+        let report_s = report.to_str().unwrap_or_default().to_string();
+        let out = run(t.cmd(&["apply", &feed_s, "--yes", "--json", "--report", &report_s, "--journal", &journal_s]));
+        assert_eq!(out.code, 2, "{report_s}: refused with exit 2: {}", out.all());
+        assert!(out.stderr.contains(why) && out.stderr.contains("nothing was sent"), "{report_s}: {}", out.all());
+        assert_eq!(t.writes(), 0, "{report_s}: nothing sent");
+    }
+    assert_eq!(std::fs::read_to_string(&feed).expect("the feed"), FEED, "the feed is untouched");
+    assert!(!std::path::Path::new("/dev/null.json").exists(), "nothing written beside /dev/null");
+}

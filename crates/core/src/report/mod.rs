@@ -182,10 +182,10 @@ pub fn write_json(path: &Path, report: &Report) -> Result<()> {
     std::io::Write::flush(&mut w).map_err(|e| Error::io(format!("writing {}", path.display()), e))
 }
 
-/// Writes `path` in the format its extension names (`.csv`, `.json`, `.html`; anything else gets
-/// CSV contents), the two other formats beside it with the same stem, and `<stem>.undo.csv`.
-/// Returns every path written, `path` first.
-pub fn write_all(path: &Path, report: &Report) -> Result<Vec<PathBuf>> {
+/// The files a report at `path` is written to: `path` in the format its extension names (`.csv`,
+/// `.json`, `.html`; anything else gets CSV contents), the two other formats beside it with the
+/// same stem, and `<stem>.undo.csv` — the undo file first, so it is the one written first.
+fn outputs(path: &Path) -> Vec<(Option<Format>, PathBuf)> {
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let primary = match ext.as_deref() {
         Some("json") => Format::Json,
@@ -194,18 +194,70 @@ pub fn write_all(path: &Path, report: &Report) -> Result<Vec<PathBuf>> {
     };
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("report");
     let sibling = |suffix: &str| path.with_file_name(format!("{stem}{suffix}"));
-    let mut written = vec![path.to_path_buf()];
-    write_format(primary, path, report)?;
+    let mut out = vec![(None, sibling(".undo.csv")), (Some(primary), path.to_path_buf())];
     for (format, suffix) in [(Format::Csv, ".csv"), (Format::Json, ".json"), (Format::Html, ".html")] {
         if format != primary {
-            let p = sibling(suffix);
-            write_format(format, &p, report)?;
-            written.push(p);
+            out.push((Some(format), sibling(suffix)));
         }
     }
-    let undo = sibling(".undo.csv");
-    write_undo(&undo, &report.rows, &report.names)?;
-    written.push(undo);
+    out
+}
+
+/// The undo file a report at `path` comes with.
+pub fn undo_path(path: &Path) -> PathBuf {
+    outputs(path).swap_remove(0).1
+}
+
+/// Checks, before anything is sent, that a report at `path` can be written and would overwrite
+/// none of `inputs` (the feed, the mapping, the journal, the plan or undo file being applied):
+/// every file it writes is a regular file or absent, its folder can be created and written to.
+pub fn check_outputs(path: &Path, inputs: &[&Path]) -> Result<()> {
+    let refuse = |why: String| Err(Error::Config(format!("--report {}: {why}; nothing was sent", path.display())));
+    let inputs: Vec<PathBuf> = inputs.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
+    for (_, out) in outputs(path) {
+        match std::fs::metadata(&out) {
+            Ok(m) if !m.is_file() => return refuse(format!("{} exists and is not a file", out.display())),
+            Ok(_) => {
+                if let Ok(real) = std::fs::canonicalize(&out) {
+                    if inputs.contains(&real) {
+                        return refuse(format!(
+                            "the report would write {} over a file this run reads; name the report something else",
+                            out.display()
+                        ));
+                    }
+                }
+            }
+            Err(_) => {}
+        }
+    }
+    if let Err(e) = crate::files::create_parent(path) {
+        return refuse(format!("its folder cannot be made ({e})"));
+    }
+    let probe = path.with_file_name(format!(".skillsync-probe-{}", std::process::id()));
+    match crate::files::private_options().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => refuse(format!("its folder cannot be written ({e})")),
+    }
+}
+
+/// Writes the report files of [`outputs`], the undo file first (so it exists even if a later one
+/// fails). Returns every path written, `path` first.
+pub fn write_all(path: &Path, report: &Report) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for (format, p) in outputs(path) {
+        match format {
+            None => {
+                write_undo(&p, &report.rows, &report.names)?;
+            }
+            Some(f) => write_format(f, &p, report)?,
+        }
+        written.push(p);
+    }
+    // `path` first, the undo file last, as the list always read.
+    written.rotate_left(1);
     Ok(written)
 }
 
@@ -224,7 +276,6 @@ fn write_format(format: Format, path: &Path, report: &Report) -> Result<()> {
     }
 }
 
-/// Creates the file and its parent directories.
 /// UTF-8's byte order mark. Excel opens a CSV as UTF-8 only when the file starts with it (without
 /// it accents turn into mojibake, and an edited export comes back with unknown skills); the
 /// importer accepts it.
@@ -238,11 +289,9 @@ pub(crate) fn create_csv(path: &Path) -> Result<std::io::BufWriter<std::fs::File
     Ok(w)
 }
 
+/// Creates the file (owner-only: reports name agents) and its parent directories.
 pub(crate) fn create(path: &Path) -> Result<std::fs::File> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-    }
-    std::fs::File::create(path).map_err(|e| Error::io(format!("creating {}", path.display()), e))
+    crate::files::create_private(path)
 }
 
 #[cfg(test)]
@@ -336,5 +385,43 @@ mod tests {
         assert_eq!(written.len(), 4, "{written:?}");
         let text = std::fs::read_to_string(&path).expect("read");
         assert!(text.starts_with("\u{feff}line,agent,agent_id"), "CSV header in the .txt file: {text}");
+    }
+
+    #[test]
+    fn outputs_that_would_overwrite_an_input_or_cannot_be_written_are_refused_before_sending() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let feed = dir.path().join("levels.csv");
+        std::fs::write(&feed, "email,skill,level\n").expect("feed");
+        let journal = dir.path().join("jj.csv");
+        std::fs::write(&journal, "{}\n").expect("journal");
+        let undo = dir.path().join("run.undo.csv");
+        std::fs::write(&undo, "agent_id\n").expect("undo being applied");
+        let inputs = [feed.as_path(), journal.as_path(), undo.as_path()];
+        for (report, why) in [
+            (dir.path().join("levels.html"), "over a file this run reads"),
+            (dir.path().join("jj.csv"), "over a file this run reads"),
+            (dir.path().join("run.html"), "over a file this run reads"),
+            (std::path::PathBuf::from("/dev/null"), "not a file"),
+            (dir.path().to_path_buf(), "not a file"),
+            (feed.join("r.html"), "cannot be made"),
+        ] {
+            let err = check_outputs(&report, &inputs).expect_err(&report.display().to_string());
+            assert_eq!(err.exit_code(), 2, "{err}");
+            assert!(err.to_string().contains(why) && err.to_string().contains("nothing was sent"), "{err}");
+        }
+        check_outputs(&dir.path().join("out/new.html"), &inputs).expect("a new report in a new folder is fine");
+        assert_eq!(std::fs::read_dir(dir.path().join("out")).expect("made").count(), 0, "the probe is gone");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let locked = dir.path().join("locked");
+            std::fs::create_dir(&locked).expect("dir");
+            std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o500)).expect("read-only");
+            // Root writes anywhere: the check is only meaningful for a normal user.
+            if std::fs::write(locked.join("x"), "x").is_err() {
+                let err = check_outputs(&locked.join("r.html"), &inputs).expect_err("unwritable folder");
+                assert!(err.to_string().contains("cannot be written"), "{err}");
+            }
+        }
     }
 }
