@@ -212,9 +212,7 @@ impl SavedPlan {
     /// Writes the file (through a temporary file beside it, so a crash never leaves half a plan).
     pub fn save(&self, path: &Path) -> Result<()> {
         let text = self.to_json()?;
-        let tmp = path.with_extension("json.partial");
-        std::fs::write(&tmp, text.as_bytes()).map_err(|e| Error::io(format!("writing {}", tmp.display()), e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io(format!("writing {}", path.display()), e))
+        crate::files::write_atomic(path, text.as_bytes())
     }
 
     /// Reads a saved plan; an edited, corrupted or foreign file is refused.

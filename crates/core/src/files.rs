@@ -73,6 +73,13 @@ impl AtomicFile {
     }
 }
 
+/// Writes `bytes` to `path` whole or not at all, owner-only, with its folders.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = AtomicFile::create(path)?;
+    f.write_all(bytes).map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    f.commit()
+}
+
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.file.as_mut().expect("an uncommitted file").write(buf)

@@ -49,7 +49,7 @@ pub(super) fn record(
     };
     let path = dir.join(ENTRY);
     let text = serde_json::to_vec_pretty(&entry).map_err(|e| Error::Input(e.to_string()))?;
-    std::fs::write(&path, text).map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    skillsync_core::files::write_atomic(&path, &text)?;
     Ok(())
 }
 
