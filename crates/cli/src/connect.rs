@@ -5,7 +5,6 @@ use crate::args::ConnArgs;
 use skillsync_core::platform::{genesys_region_url, Connection, HttpSettings, Secret};
 use skillsync_core::profile::{Keychain, Profiles};
 use skillsync_core::{Error, PlatformKind, Result};
-use std::time::Duration;
 
 pub struct Resolved {
     pub connection: Connection,
@@ -67,11 +66,8 @@ pub fn resolve(args: &ConnArgs) -> Result<Resolved> {
 }
 
 pub fn settings(args: &ConnArgs) -> Result<HttpSettings> {
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        return Err(Error::Config("--timeout must be a positive number of seconds".into()));
-    }
     Ok(HttpSettings {
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout: skillsync_core::bounded::timeout(args.timeout).map_err(Error::Config)?,
         max_retries: args.retries,
         ca_file: args.ca_file.clone(),
         ..HttpSettings::default()

@@ -454,3 +454,15 @@ fn a_report_that_would_overwrite_an_input_or_cannot_be_written_is_refused_before
     assert_eq!(std::fs::read_to_string(&feed).expect("the feed"), FEED, "the feed is untouched");
     assert!(!std::path::Path::new("/dev/null.json").exists(), "nothing written beside /dev/null");
 }
+
+#[test]
+fn an_absurd_timeout_is_refused_with_exit_2_never_a_panic() {
+    let t = Tenant::start("genesys", |_| {});
+    let feed = t.write("levels.csv", FEED);
+    for timeout in ["1e30", "-1", "NaN", "0"] {
+        let flag = format!("--timeout={timeout}");
+        let out = run(t.cmd(&["plan", feed.to_str().unwrap_or_default(), &flag]));
+        assert_eq!(out.code, 2, "--timeout {timeout}: {}", out.all());
+        assert!(out.stderr.contains("--timeout") && !out.stderr.contains("panicked"), "{timeout}: {}", out.all());
+    }
+}

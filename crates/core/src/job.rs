@@ -269,7 +269,7 @@ pub async fn execute(
         events.emit(Event::Note {
             message: format!("{} item(s) did not land; sending them again (round {round} of {budget})", again.len()),
         });
-        if client.session().wait_until(tokio::time::Instant::now() + round_backoff(client, round)).await.is_err() {
+        if client.session().wait_until(crate::bounded::from_now(round_backoff(client, round))).await.is_err() {
             cancelled = true;
             break;
         }

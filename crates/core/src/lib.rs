@@ -9,6 +9,7 @@
 
 pub mod apply;
 pub mod approval;
+pub mod bounded;
 pub mod error;
 pub mod events;
 pub mod export;

@@ -88,7 +88,7 @@ impl Limiter {
     /// Everyone waits `wait` from now (Retry-After).
     pub fn pause(&self, wait: Duration) {
         let mut s = self.state.lock();
-        let until = Instant::now() + wait;
+        let until = crate::bounded::from_now(wait);
         if until > s.paused_until {
             s.paused_until = until;
         }
@@ -111,7 +111,7 @@ fn interval_for(per_minute: f64) -> Option<Duration> {
     if !per_minute.is_finite() || per_minute <= 0.0 {
         return None;
     }
-    Some(Duration::from_secs_f64(60.0 / (per_minute * HEADROOM)))
+    Duration::try_from_secs_f64(60.0 / (per_minute * HEADROOM)).ok().map(|d| d.min(crate::bounded::HORIZON))
 }
 
 #[cfg(test)]

@@ -20,8 +20,6 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
-use std::time::Duration;
-use tokio::time::Instant;
 
 /// Agents a write call takes (the contract leaves the real maximum open; NICE recommends 1,000
 /// records per bulk upload, and the sandbox refuses more).
@@ -120,7 +118,7 @@ impl Authenticator for AccessKeyGrant {
         }
         Ok(Token {
             access_token: t.access_token,
-            expires_at: Instant::now() + Duration::from_secs(t.expires_in.unwrap_or(3600)),
+            expires_at: crate::bounded::from_now(crate::bounded::whole_seconds(t.expires_in.unwrap_or(3600))),
         })
     }
 }

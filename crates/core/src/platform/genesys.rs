@@ -19,8 +19,6 @@ use serde::Deserialize;
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
-use tokio::time::Instant;
 
 /// Largest page the listings take (the contract leaves the real maximum open; 500 is what
 /// community scripts use and what the sandbox allows).
@@ -76,7 +74,7 @@ impl Authenticator for ClientCredentials {
             .map_err(|e| Error::Auth(format!("the token reply from {} is not a token: {e}", self.token_url)))?;
         Ok(Token {
             access_token: t.access_token,
-            expires_at: Instant::now() + Duration::from_secs(t.expires_in.unwrap_or(86_400)),
+            expires_at: crate::bounded::from_now(crate::bounded::whole_seconds(t.expires_in.unwrap_or(86_400))),
         })
     }
 }

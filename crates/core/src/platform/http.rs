@@ -58,7 +58,7 @@ pub struct Token {
 
 impl Token {
     pub fn new(access_token: String, lifetime: Duration) -> Self {
-        Token { access_token, expires_at: Instant::now() + lifetime }
+        Token { access_token, expires_at: crate::bounded::from_now(lifetime) }
     }
 }
 
@@ -373,14 +373,16 @@ impl Session {
             attempt,
             wait_ms: wait.as_millis() as u64,
         });
-        self.wait_until(Instant::now() + wait).await
+        self.wait_until(crate::bounded::from_now(wait)).await
     }
 
     fn observe_limits(&self, headers: &HeaderMap) {
         let num =
             |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse::<u64>().ok());
         if let (Some(count), Some(allowed)) = (num("inin-ratelimit-count"), num("inin-ratelimit-allowed")) {
-            let reset = Duration::from_secs(num("inin-ratelimit-reset").unwrap_or(1).max(1));
+            // A reset beyond the longest wait the client accepts is taken as that wait.
+            let reset =
+                crate::bounded::whole_seconds(num("inin-ratelimit-reset").unwrap_or(1).max(1)).min(MAX_RETRY_AFTER);
             self.limiter.observe_window(count, allowed, reset);
         }
     }
@@ -414,7 +416,7 @@ fn retryable(status: StatusCode, message: &str) -> bool {
 
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let v = headers.get("retry-after")?.to_str().ok()?.trim();
-    v.parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0).map(Duration::from_secs_f64)
+    crate::bounded::seconds(v)
 }
 
 pub fn correlation_id(headers: &HeaderMap) -> Option<String> {
@@ -482,5 +484,14 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
         h.insert("retry-after", "soon".parse().unwrap());
         assert_eq!(retry_after(&h), None);
+        // Absurd numbers never panic: beyond the longest accepted wait the call fails at once.
+        for huge in ["1e20", "1e308", "99999999999999999999999"] {
+            h.insert("retry-after", huge.parse().unwrap());
+            assert!(retry_after(&h).is_some_and(|ra| ra > MAX_RETRY_AFTER), "{huge} is a wait too long to accept");
+        }
+        for bad in ["-5", "NaN", "-inf"] {
+            h.insert("retry-after", bad.parse().unwrap());
+            assert_eq!(retry_after(&h), None, "{bad} is no wait");
+        }
     }
 }
