@@ -51,7 +51,8 @@ pub struct ConnArgs {
     /// CXone Admin API version.
     #[arg(long, default_value = "v33.0")]
     pub api_version: String,
-    /// Seconds before a request counts as timed out (then retried).
+    /// Seconds of silence before a request counts as timed out (then retried); one attempt's whole
+    /// answer must also arrive within four times this.
     #[arg(long, default_value_t = 30.0)]
     pub timeout: f64,
     /// Retries of a failed call, and further rounds for items that failed inside an accepted call,

@@ -119,6 +119,12 @@ fn one_ctrl_c_during_retry_after_stops_within_seconds_with_its_report(platform: 
     assert_eq!(summary["rows"], 8, "{summary}");
     let done = summary["verified"].as_u64().unwrap() + summary["failed"].as_u64().unwrap();
     assert!(done < 8, "the run was cut short: {summary}");
+    // Calls cancelled while they waited for the limiter were never sent, and are not counted.
+    let sent = t.writes();
+    assert!(
+        summary["requests"]["write"].as_u64().is_some_and(|w| w <= sent),
+        "requests.write counts only calls that left ({sent} reached the platform): {summary}"
+    );
     let csv = std::fs::read_to_string(&report).expect("the report was written");
     assert!(csv.contains("skipped"), "the report lists what was skipped:\n{csv}");
     assert!(t.path("report.undo.csv").exists(), "the undo file was written");

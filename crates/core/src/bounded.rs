@@ -12,6 +12,31 @@ pub const HORIZON: Duration = Duration::from_secs(365 * 24 * 3600);
 /// The longest `--timeout` (seconds) the command line accepts.
 pub const MAX_TIMEOUT_SECS: f64 = 3600.0;
 
+/// The most pages one listing is read in. A tenant of 1,000,000 users is 2,000 Genesys pages and
+/// 1,000 CXone pages; a server that counts more, or pages so small that it would take more, is
+/// refused instead of followed.
+pub const MAX_PAGES: u64 = 10_000;
+
+/// The most pages one Genesys user's skills or languages are read in (100 a page; the platform
+/// allows 50 skills per user in common setups, a few hundred at most).
+pub const MAX_USER_PAGES: u64 = 100;
+
+/// A page count from a server, checked against [`MAX_PAGES`] (`what` names the listing).
+pub fn pages(what: &str, n: u64, max: u64) -> crate::error::Result<u64> {
+    if n > max {
+        return Err(crate::error::Error::Api {
+            method: "GET".into(),
+            path: what.to_string(),
+            status: 200,
+            message: format!(
+                "the server announces {n} pages; more than {max} pages is not a listing this client follows"
+            ),
+            correlation_id: None,
+        });
+    }
+    Ok(n)
+}
+
 /// The instant `d` from now, with `d` clamped to [`HORIZON`].
 pub fn from_now(d: Duration) -> Instant {
     let now = Instant::now();

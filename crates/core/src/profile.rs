@@ -53,8 +53,7 @@ fn entry(profile: &str, kind: SecretKind) -> Result<keyring::Entry> {
 fn not_kept(profile: &str, kind: SecretKind, why: &str) -> Error {
     Error::Keychain(format!(
         "the {} of profile '{profile}' was handed to the OS keychain but {why}, so nothing was saved; \
-         check that the keychain is unlocked and that this build uses the OS's own store, or for \
-         headless runs pass the secrets in the environment",
+         check that the keychain is unlocked and that this build uses the OS's own store, {FROM_THE_ENVIRONMENT}",
         kind.as_str()
     ))
 }
@@ -75,13 +74,17 @@ fn set_and_read_back(
     }
 }
 
+/// Where secrets come from when the keychain cannot give them.
+pub const FROM_THE_ENVIRONMENT: &str = "or pass the secrets in the environment instead \
+     (SKILLSYNC_CLIENT_SECRET; for CXone also SKILLSYNC_ACCESS_KEY_ID and SKILLSYNC_ACCESS_KEY_SECRET)";
+
 fn keychain_error(e: keyring::Error) -> Error {
     Error::Keychain(match e {
-        keyring::Error::NoStorageAccess(inner) => format!(
-            "the OS keychain is not reachable ({inner}); unlock it, or for headless runs pass the secrets in the environment"
-        ),
-        keyring::Error::PlatformFailure(inner) => format!("the OS keychain failed: {inner}"),
-        other => other.to_string(),
+        keyring::Error::NoStorageAccess(inner) => {
+            format!("the OS keychain is not reachable ({inner}); unlock it, {FROM_THE_ENVIRONMENT}")
+        }
+        keyring::Error::PlatformFailure(inner) => format!("the OS keychain failed ({inner}); {FROM_THE_ENVIRONMENT}"),
+        other => format!("the OS keychain failed ({other}); {FROM_THE_ENVIRONMENT}"),
     })
 }
 

@@ -84,14 +84,8 @@ impl Authenticator for AccessKeyGrant {
             .and_then(|v| v.as_str())
             .ok_or_else(|| Error::Connection(format!("{disco_url} names no token_endpoint")))?
             .to_string();
-        // The client secret and the access key travel to it: https only (loopback aside).
-        let parsed = url::Url::parse(&token_url)
-            .map_err(|e| Error::Connection(format!("{disco_url} names a token_endpoint that is not a URL: {e}")))?;
-        if parsed.scheme() != "https" && !(parsed.scheme() == "http" && super::is_loopback(&parsed)) {
-            return Err(Error::Config(format!(
-                "{disco_url} names the token endpoint {token_url}, which is not https://; the credentials are not sent there"
-            )));
-        }
+        // The client secret and the access key travel to it.
+        trusted_endpoint(&self.issuer, "token_endpoint", &token_url)?;
         let resp = http
             .post(&token_url)
             .basic_auth(&self.client_id, Some(self.client_secret.expose()))
@@ -103,8 +97,7 @@ impl Authenticator for AccessKeyGrant {
             .send()
             .await
             .map_err(|e| Error::Connection(format!("token request to {token_url} failed: {e}")))?;
-        let status = resp.status();
-        let body = resp.bytes().await.map_err(|e| Error::Connection(format!("token reply broken: {e}")))?;
+        let (status, body) = super::http::read_auth_reply(&token_url, resp).await?;
         if !status.is_success() {
             return Err(Error::Auth(format!(
                 "{token_url} refused the access key or the app's client id/secret ({status}): {}",
@@ -123,13 +116,52 @@ impl Authenticator for AccessKeyGrant {
     }
 }
 
+/// A discovery document: no redirect followed, at most [`super::http::MAX_AUTH_BODY`].
 async fn get_json(http: &reqwest::Client, url: &str) -> Result<serde_json::Value> {
     let resp = http.get(url).send().await.map_err(|e| Error::Connection(format!("GET {url} failed: {e}")))?;
-    let status = resp.status();
+    let (status, body) = super::http::read_auth_reply(url, resp).await?;
     if !status.is_success() {
         return Err(Error::Connection(format!("GET {url} answered {status}")));
     }
-    resp.json().await.map_err(|e| Error::Connection(format!("GET {url}: not JSON: {e}")))
+    serde_json::from_slice(&body).map_err(|e| Error::Connection(format!("GET {url}: not JSON: {e}")))
+}
+
+/// The domains NICE serves CXone from (API-CONTRACTS: issuers, API hosts, discovery).
+pub const NICE_DOMAINS: [&str; 4] =
+    ["niceincontact.com", "nice-incontact.com", "nicecxone-sov1.au", "nicecxone-sov1.eu"];
+
+/// An endpoint learned from discovery or a token (`token_endpoint`, `iss`, `api_endpoint`) is
+/// followed only when it is https (plain http on loopback aside) and within NICE's domains or on
+/// the host the user configured as the issuer: a forged discovery answer cannot send the access
+/// key, or the token, anywhere else.
+pub fn trusted_endpoint(issuer: &str, what: &str, endpoint: &str) -> Result<url::Url> {
+    let refuse = |why: &str| {
+        Error::Config(format!(
+            "discovery named the {what} {}, which {why}; nothing was sent there",
+            super::redact_userinfo(endpoint)
+        ))
+    };
+    let url = url::Url::parse(endpoint).map_err(|_| refuse("is not a URL"))?;
+    let loopback = super::is_loopback(&url);
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        _ => return Err(refuse("is not https://")),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refuse("carries a user name or password"));
+    }
+    let host = url.host_str().unwrap_or("").trim_end_matches('.').to_ascii_lowercase();
+    let own = url::Url::parse(issuer).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase));
+    let in_family = NICE_DOMAINS.iter().any(|d| host == *d || host.ends_with(&format!(".{d}")));
+    if in_family || own.as_deref() == Some(host.as_str()) {
+        Ok(url)
+    } else {
+        Err(refuse(&format!(
+            "is outside NICE's domains ({}) and is not the issuer's own host",
+            NICE_DOMAINS.join(", ")
+        )))
+    }
 }
 
 /// The claims of a JWT (its signature is the issuer's business: the token came over TLS from it).
@@ -288,10 +320,11 @@ impl Cxone {
         let url = |skip: usize| format!("{api}{path}{sep}top={top}&skip={skip}");
         let first = self.page(&url(0)).await?;
         let step = first.len();
-        let total = first.total_records.map(|t| t as usize);
+        let total = first.total_records.map(|t| t.min(usize::MAX as u64) as usize);
         let mut pages: Vec<(usize, Page)> = Vec::new();
         match total {
             Some(total) if step > 0 && step < total => {
+                crate::bounded::pages(path, total.div_ceil(step) as u64, crate::bounded::MAX_PAGES)?;
                 let offsets: Vec<usize> = (1..).map(|k| k * step).take_while(|&o| o < total).collect();
                 let n = offsets.len() as u64 + 1;
                 events.emit(Event::Read { done: 1, total: Some(n) });
@@ -313,6 +346,7 @@ impl Cxone {
                 let mut skip = step;
                 pages.push((0, first));
                 while more {
+                    crate::bounded::pages(path, pages.len() as u64 + 1, crate::bounded::MAX_PAGES)?;
                     let p = self.page(&url(skip)).await?;
                     events.emit(Event::Read { done: pages.len() as u64 + 1, total: None });
                     more = !p.is_empty_page() && (p.has_next() || p.links.is_none());
@@ -355,6 +389,7 @@ impl Cxone {
             }
             let reached = *o + p.len();
             if reached < end {
+                crate::bounded::pages("a listing", pages.len() as u64 + 1, crate::bounded::MAX_PAGES)?;
                 let mut follow = self.page(&url(reached)).await?;
                 if follow.is_empty_page() {
                     k += 1;
@@ -473,18 +508,15 @@ impl PlatformClient for Cxone {
             .and_then(|v| v.as_str())
             .ok_or_else(|| Error::Auth("the id_token names no tenantId".into()))?;
         let iss = claims.get("iss").and_then(|v| v.as_str()).unwrap_or(&self.issuer).trim_end_matches('/').to_string();
+        trusted_endpoint(&self.issuer, "issuer (iss)", &iss)?;
         let url = format!("{iss}/.well-known/cxone-configuration?tenantId={}", enc(tenant));
-        let cfg = get_json(self.session.http(), &url).await?;
+        let cfg = get_json(self.session.auth_http(), &url).await?;
         let endpoint = cfg
             .get("api_endpoint")
             .and_then(|v| v.as_str())
             .ok_or_else(|| Error::Connection(format!("{url} names no api_endpoint")))?;
         let endpoint = endpoint.trim_end_matches('/');
-        let endpoint_url = url::Url::parse(endpoint)
-            .map_err(|e| Error::Connection(format!("api_endpoint '{endpoint}' is not a URL: {e}")))?;
-        if endpoint_url.scheme() != "https" && !(endpoint_url.scheme() == "http" && super::is_loopback(&endpoint_url)) {
-            return Err(Error::Config(format!("the API endpoint {endpoint} is not https://")));
-        }
+        trusted_endpoint(&self.issuer, "api_endpoint", endpoint)?;
         *self.api.write() = Some(format!("{endpoint}/incontactapi/services/{}", self.api_version));
         Ok(())
     }
@@ -652,6 +684,39 @@ fn collect_assignments(pages: Vec<Page>, out: &mut ReadBack) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn discovered_endpoints_must_be_https_and_nice_or_the_issuers_own_host() {
+        let issuer = "https://cxone.niceincontact.com";
+        for ok in [
+            "https://cxone.niceincontact.com/auth/token",
+            "https://api-na1.niceincontact.com",
+            "https://na1.nice-incontact.com/x",
+            "https://nicecxone-sov1.eu",
+            "https://api.nicecxone-sov1.au",
+        ] {
+            assert!(trusted_endpoint(issuer, "api_endpoint", ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://api-na1.niceincontact.com",
+            "https://niceincontact.com.evil.example",
+            "https://evilniceincontact.com",
+            "https://user:pw@api-na1.niceincontact.com",
+            "ftp://api-na1.niceincontact.com",
+            "not a url",
+            "http://127.0.0.2:9/",
+        ] {
+            let e = trusted_endpoint(issuer, "api_endpoint", bad).unwrap_err();
+            assert_eq!(e.code(), "config.invalid", "{bad}");
+            assert!(!e.to_string().contains("pw@"), "a password is never shown: {e}");
+        }
+        // A sandbox or a private issuer the user named: its own host, plain http only on loopback.
+        assert!(trusted_endpoint("http://127.0.0.1:9000", "token_endpoint", "http://127.0.0.1:9000/auth/token").is_ok());
+        assert!(
+            trusted_endpoint("http://127.0.0.1:9000", "token_endpoint", "http://127.0.0.2:9000/auth/token").is_err()
+        );
+        assert!(trusted_endpoint("https://id.example.org", "iss", "https://id.example.org").is_ok());
+    }
 
     #[test]
     fn reads_jwt_claims() {

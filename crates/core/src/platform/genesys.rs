@@ -61,8 +61,7 @@ impl Authenticator for ClientCredentials {
             .send()
             .await
             .map_err(|e| Error::Connection(format!("token request to {} failed: {e}", self.token_url)))?;
-        let status = resp.status();
-        let body = resp.bytes().await.map_err(|e| Error::Connection(format!("token reply broken: {e}")))?;
+        let (status, body) = super::http::read_auth_reply(&self.token_url, resp).await?;
         if !status.is_success() {
             let why = oauth_error(&body);
             return Err(Error::Auth(format!(
@@ -217,7 +216,8 @@ impl Genesys {
         let url = |page: u64| format!("{}{path_and_query}&pageSize={PAGE_SIZE}&pageNumber={page}", self.base);
         let first: Listing<T> =
             self.session.send(Kind::Read, Method::GET, &url(1), None).await?.json(path_and_query)?;
-        let pages = first.page_count.unwrap_or(1).max(1);
+        let pages =
+            crate::bounded::pages(path_and_query, first.page_count.unwrap_or(1).max(1), crate::bounded::MAX_PAGES)?;
         events.emit(Event::Read { done: 1, total: Some(pages) });
         let mut all = first.entities;
         let rest: Vec<Vec<T>> = futures::stream::iter(2..=pages)
@@ -270,6 +270,7 @@ impl Genesys {
                 return Ok((skills, ids));
             }
             page += 1;
+            crate::bounded::pages(what, page, crate::bounded::MAX_USER_PAGES)?;
         }
     }
 

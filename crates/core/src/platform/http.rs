@@ -18,6 +18,14 @@ use tokio::time::Instant;
 
 /// Genesys' own CLI gives up when Retry-After exceeds this.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(180);
+/// The most one API answer may hold. The largest page either client asks for (10,000 CXone
+/// assignments, 500 Genesys users with their skills) is a few MiB; anything past this is refused
+/// as it streams in, before it is held whole.
+pub const MAX_BODY: usize = 64 << 20;
+/// The most a token or discovery answer may hold.
+pub const MAX_AUTH_BODY: usize = 1 << 20;
+/// Redirects an API call follows (within its own origin) before it gives up.
+const MAX_REDIRECTS: usize = 5;
 
 /// Settings of the HTTP layer; the defaults suit the real platforms.
 #[derive(Debug, Clone)]
@@ -102,6 +110,8 @@ pub enum Kind {
 /// A platform's answer, kept whole so the client can read per-item results.
 #[derive(Debug)]
 pub struct Reply {
+    /// The request's method, for error messages.
+    pub method: Method,
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: bytes::Bytes,
@@ -112,7 +122,7 @@ pub struct Reply {
 impl Reply {
     pub fn json<T: serde::de::DeserializeOwned>(&self, what: &str) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|e| Error::Api {
-            method: String::new(),
+            method: self.method.to_string(),
             path: what.to_string(),
             status: self.status.as_u16(),
             message: format!("unexpected response shape: {e}"),
@@ -135,6 +145,8 @@ struct Counters {
 /// An authenticated session against one platform tenant.
 pub struct Session {
     client: reqwest::Client,
+    /// For token and discovery calls: follows no redirect at all (credentials travel in them).
+    auth_client: reqwest::Client,
     auth: Box<dyn Authenticator>,
     token: tokio::sync::Mutex<Option<Held>>,
     /// Cancelled by the user: every wait (limiter, Retry-After, backoff) ends at once.
@@ -154,8 +166,10 @@ impl Session {
         describe: fn(&HeaderMap, &[u8]) -> String,
     ) -> Result<Self> {
         let client = build_client(&settings)?;
+        let auth_client = build_auth_client(&settings)?;
         Ok(Session {
             client,
+            auth_client,
             auth,
             token: tokio::sync::Mutex::new(None),
             cancel: parking_lot::RwLock::new(tokio_util::sync::CancellationToken::new()),
@@ -167,8 +181,9 @@ impl Session {
         })
     }
 
-    pub fn http(&self) -> &reqwest::Client {
-        &self.client
+    /// The client for token and discovery calls: it never follows a redirect.
+    pub fn auth_http(&self) -> &reqwest::Client {
+        &self.auth_client
     }
 
     pub fn set_events(&self, events: Events) {
@@ -215,7 +230,7 @@ impl Session {
             return Ok((h.token.access_token.clone(), h.generation));
         }
         let generation = guard.as_ref().map_or(1, |h| h.generation + 1);
-        let token = self.auth.token(&self.client).await?;
+        let token = self.auth.token(&self.auth_client).await?;
         let s = token.access_token.clone();
         *guard = Some(Held { token, fetched_at: Instant::now(), generation });
         Ok((s, generation))
@@ -228,7 +243,7 @@ impl Session {
         if guard.as_ref().is_some_and(|h| h.generation != refused) {
             return Ok(());
         }
-        let token = self.auth.token(&self.client).await?;
+        let token = self.auth.token(&self.auth_client).await?;
         *guard = Some(Held { token, fetched_at: Instant::now(), generation: refused + 1 });
         Ok(())
     }
@@ -242,10 +257,6 @@ impl Session {
     /// Sends one logical request, retrying what a retry can fix. A non-success reply that a retry
     /// cannot fix is returned as `Ok` when `accept` says the caller wants to read it, else `Err`.
     pub async fn send(&self, kind: Kind, method: Method, url: &str, body: Option<&serde_json::Value>) -> Result<Reply> {
-        match kind {
-            Kind::Read => self.counters.read.fetch_add(1, Ordering::Relaxed),
-            Kind::Write => self.counters.write.fetch_add(1, Ordering::Relaxed),
-        };
         let path = url_path(url);
         let mut backoff = backon::ExponentialBuilder::default()
             .with_min_delay(self.settings.min_backoff)
@@ -286,19 +297,42 @@ impl Session {
             if let Some(b) = body {
                 req = req.json(b);
             }
+            if attempt == 1 {
+                // Counted when it leaves, so a call cancelled while it waited is never counted.
+                match kind {
+                    Kind::Read => self.counters.read.fetch_add(1, Ordering::Relaxed),
+                    Kind::Write => self.counters.write.fetch_add(1, Ordering::Relaxed),
+                };
+            }
             let outcome = match req.send().await {
                 Ok(resp) => {
                     let status = resp.status();
                     let headers = resp.headers().clone();
-                    match resp.bytes().await {
+                    match read_body(resp, MAX_BODY).await {
                         Ok(body) => Ok((status, headers, body)),
-                        Err(e) => Err(e),
+                        Err(BodyError::TooLarge(limit)) => {
+                            correlation_ids.push(correlation_id(&headers).unwrap_or(request_id));
+                            return Err(api_error(
+                                &method,
+                                &path,
+                                status,
+                                format!("the answer is larger than {} MiB; refused unread", limit >> 20),
+                                &correlation_ids,
+                            ));
+                        }
+                        Err(BodyError::Net(e)) => Err(e),
                     }
                 }
                 Err(e) => Err(e),
             };
             let (status, headers, body) = match outcome {
                 Ok(x) => x,
+                Err(e) if e.is_redirect() => {
+                    // Refused by the redirect policy: no retry goes anywhere else either.
+                    let text = super::net::chain_of(&e);
+                    let why = text.rsplit(": ").next().unwrap_or("a redirect that is not followed");
+                    return Err(Error::Connection(format!("{method} {path}: the server {why}")));
+                }
                 Err(e) => {
                     correlation_ids.push(format!("{request_id} (no response)"));
                     if !e.is_connect() {
@@ -316,7 +350,7 @@ impl Session {
             correlation_ids.push(correlation_id(&headers).unwrap_or(request_id));
             self.observe_limits(&headers);
             if status.is_success() || status == StatusCode::NO_CONTENT {
-                return Ok(Reply { status, headers, body, correlation_ids });
+                return Ok(Reply { method, status, headers, body, correlation_ids });
             }
             if status == StatusCode::UNAUTHORIZED && !reauthed {
                 // The token expired early or was revoked: fetch a new one once.
@@ -391,9 +425,45 @@ impl Session {
 /// The HTTP client: TLS through rustls trusting the OS certificate store (on Linux also
 /// `SSL_CERT_FILE`/`SSL_CERT_DIR`) beside the built-in webpki roots and the settings' CA file; the
 /// proxy from `HTTPS_PROXY`/`NO_PROXY`, else the OS settings (Windows, macOS).
+///
+/// `settings.timeout` is the longest silence: no byte for that long and the attempt has timed out.
+/// Besides it, one attempt must be over, answer read whole, within [`deadline`]. Redirects are
+/// followed only within the request's own origin (scheme, host and port): an API call is never
+/// taken to another host, nor from https to http.
 pub fn build_client(settings: &HttpSettings) -> Result<reqwest::Client> {
+    builder(settings, same_origin_redirects())
+}
+
+/// The client for token and discovery calls: as [`build_client`], but no redirect is followed
+/// at all (the caller reads a 3xx as an error naming where it pointed).
+pub fn build_auth_client(settings: &HttpSettings) -> Result<reqwest::Client> {
+    builder(settings, reqwest::redirect::Policy::none())
+}
+
+/// How long one attempt may take in all: four times the idle timeout, at most an hour.
+pub fn deadline(settings: &HttpSettings) -> Duration {
+    settings.timeout.saturating_mul(4).clamp(settings.timeout, Duration::from_secs(3600))
+}
+
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let from = attempt.previous().first().map(|u| u.origin());
+        if from.as_ref() != Some(&attempt.url().origin()) {
+            let to = attempt.url().origin().ascii_serialization();
+            attempt.error(format!("redirected the call to another origin ({to}), which is never followed"))
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(format!("redirected the call more than {MAX_REDIRECTS} times"))
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+fn builder(settings: &HttpSettings, redirects: reqwest::redirect::Policy) -> Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
-        .timeout(settings.timeout)
+        .read_timeout(settings.timeout)
+        .timeout(deadline(settings))
+        .redirect(redirects)
         .connect_timeout(settings.connect_timeout)
         .user_agent(concat!("skillsync/", env!("CARGO_PKG_VERSION")))
         .pool_max_idle_per_host(32);
@@ -403,6 +473,54 @@ pub fn build_client(settings: &HttpSettings) -> Result<reqwest::Client> {
         }
     }
     builder.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// Why an answer's body could not be read.
+#[derive(Debug)]
+pub enum BodyError {
+    /// Longer than the limit (in bytes): announced or as it streamed in.
+    TooLarge(usize),
+    Net(reqwest::Error),
+}
+
+/// Reads an answer's body, refusing it as soon as it is known to exceed `cap` bytes: from its
+/// `Content-Length` before a byte is read, else as the chunks arrive. Memory stays within `cap`.
+pub async fn read_body(mut resp: reqwest::Response, cap: usize) -> std::result::Result<bytes::Bytes, BodyError> {
+    if resp.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(BodyError::TooLarge(cap));
+    }
+    let mut buf = bytes::BytesMut::with_capacity(resp.content_length().map_or(0, |n| n as usize).min(cap));
+    while let Some(chunk) = resp.chunk().await.map_err(BodyError::Net)? {
+        if buf.len() + chunk.len() > cap {
+            return Err(BodyError::TooLarge(cap));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
+/// A token or discovery answer: read within [`MAX_AUTH_BODY`]; a redirect is an error naming
+/// where it pointed (credentials never follow one); a status other than success is returned for
+/// the caller to word.
+pub async fn read_auth_reply(url: &str, resp: reqwest::Response) -> Result<(StatusCode, bytes::Bytes)> {
+    let status = resp.status();
+    if status.is_redirection() {
+        let to = resp.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("nowhere");
+        let to = super::redact_userinfo(to);
+        return Err(Error::Connection(format!(
+            "{url} answered {status}, a redirect to {to}; token and discovery calls never follow a redirect,              so nothing was sent there. Check the base URL (the platform's own host, not a login page or proxy)"
+        )));
+    }
+    match read_body(resp, MAX_AUTH_BODY).await {
+        Ok(body) => Ok((status, body)),
+        Err(BodyError::TooLarge(cap)) => Err(Error::Connection(format!(
+            "{url} answered with more than {} KiB; that is no token or discovery document",
+            cap >> 10
+        ))),
+        Err(BodyError::Net(e)) => {
+            Err(Error::Connection(format!("{url}: the answer broke off: {}", redact(&e.to_string()))))
+        }
+    }
 }
 
 fn retryable(status: StatusCode, message: &str) -> bool {

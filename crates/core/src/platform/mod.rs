@@ -71,7 +71,14 @@ impl Connection {
     /// Refuses plain HTTP anywhere but loopback, and missing credentials, before anything is sent.
     pub fn validate(&self) -> Result<url::Url> {
         let url = url::Url::parse(&self.base_url)
-            .map_err(|e| Error::Config(format!("base URL '{}' is not a URL: {e}", self.base_url)))?;
+            .map_err(|e| Error::Config(format!("base URL '{}' is not a URL: {e}", redact_userinfo(&self.base_url))))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::Config(format!(
+                "the base URL {} carries a user name or password; secrets go in the profile's keychain entry or \
+                 the environment (SKILLSYNC_CLIENT_SECRET), never in a URL",
+                redact_userinfo(&self.base_url)
+            )));
+        }
         match url.scheme() {
             "https" => {}
             "http" if is_loopback(&url) => {}
@@ -98,6 +105,16 @@ impl Connection {
             ));
         }
         Ok(url)
+    }
+}
+
+/// A URL as it may be shown: any `user:password@` before the host replaced by `***@`.
+pub fn redact_userinfo(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[start..].find(['/', '?', '#']).map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
+        None => url.to_string(),
     }
 }
 
@@ -351,6 +368,18 @@ mod tests {
 
     fn conn(url: &str) -> Connection {
         Connection::new(PlatformKind::Genesys, url, "id", Secret::new("s"))
+    }
+
+    #[test]
+    fn a_base_url_with_a_password_is_refused_without_showing_it() {
+        for url in ["https://me:hunter2@api.mypurecloud.com", "https://hunter2@api.mypurecloud.com"] {
+            let e = conn(url).validate().unwrap_err();
+            assert_eq!(e.code(), "config.invalid");
+            assert!(!e.to_string().contains("hunter2"), "{e}");
+        }
+        assert_eq!(redact_userinfo("https://a:b@h.example/p?q=@"), "https://***@h.example/p?q=@");
+        assert_eq!(redact_userinfo("https://h.example/p@x"), "https://h.example/p@x");
+        assert_eq!(redact_userinfo("not a url"), "not a url");
     }
 
     #[test]

@@ -39,6 +39,11 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// Every message in a request error's cause chain, outermost first.
+pub fn chain_of(e: &reqwest::Error) -> String {
+    chain(e)
+}
+
 /// What kind of failure a cause chain describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
