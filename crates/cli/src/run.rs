@@ -78,6 +78,11 @@ async fn load_and_prepare(
 
 pub async fn plan(args: PlanArgs) -> Result<i32> {
     let started = Instant::now();
+    if let Some(out) = &args.out {
+        let inputs: Vec<&std::path::Path> =
+            [args.feed.feed.as_deref(), args.feed.mapping.as_deref()].into_iter().flatten().collect();
+        skillsync_core::files::check_output("--out", out, &inputs, "nothing was read or written")?;
+    }
     let (client, resolved) = client(&args.conn)?;
     let options = plan_options(&args.feed, client.kind());
     let (loaded, prepared) = load_and_prepare(client.as_ref(), &args.feed, &options).await?;
@@ -217,6 +222,7 @@ pub(crate) async fn send(
     let progress = print::Progress::new(!args.feed.json);
     let options = ExecuteOptions {
         apply: ApplyOptions { concurrency: args.concurrency.max(1), control, events: progress.events() },
+        undo: journal.as_ref().and(args.report.as_deref()).map(skillsync_core::report::undo_path),
         journal,
         previous,
     };
@@ -276,6 +282,8 @@ fn confirm(question: &str, yes: &str) -> Result<bool> {
 
 pub async fn export(args: ExportArgs) -> Result<i32> {
     let layout = args.layout.parse()?;
+    let inputs: Vec<&std::path::Path> = args.agents.as_deref().into_iter().collect();
+    skillsync_core::files::check_output("--out", &args.out, &inputs, "nothing was read or written")?;
     let agents = args.agents.as_deref().map(export::read_agent_list).transpose()?;
     let (client, _) = client(&args.conn)?;
     client.connect().await?;

@@ -438,8 +438,8 @@ fn a_report_that_would_overwrite_an_input_or_cannot_be_written_is_refused_before
     let journal = t.path("jj.csv");
     let journal_s = journal.to_str().unwrap_or_default().to_string();
     let cases = [
-        (t.path("levels.html"), "over a file this run reads"),
-        (journal.clone(), "over a file this run reads"),
+        (t.path("levels.html"), "a file this command reads"),
+        (journal.clone(), "a file this command reads"),
         (std::path::PathBuf::from("/dev/null"), "not a file"),
         (feed.join("r.html"), "cannot be made"),
     ];
@@ -453,6 +453,31 @@ fn a_report_that_would_overwrite_an_input_or_cannot_be_written_is_refused_before
     }
     assert_eq!(std::fs::read_to_string(&feed).expect("the feed"), FEED, "the feed is untouched");
     assert!(!std::path::Path::new("/dev/null.json").exists(), "nothing written beside /dev/null");
+}
+
+#[test]
+fn plan_out_and_export_out_never_write_over_what_they_read() {
+    let t = Tenant::start("genesys", |_| {});
+    let feed = t.write("levels.csv", FEED);
+    let mapping = t.write("m.toml", "[columns]\nagent = \"agent\"\n");
+    let agents = t.write("agents.txt", "ana.lee@example.com\n");
+    let f = feed.to_str().unwrap_or_default();
+    for out_path in [feed.to_str().unwrap_or_default(), mapping.to_str().unwrap_or_default(), "/dev/null"] {
+        let out = run(t.cmd(&["plan", f, "--mapping", mapping.to_str().unwrap_or_default(), "--out", out_path]));
+        assert_eq!(out.code, 2, "plan --out {out_path}: {}", out.all());
+        assert!(out.stderr.contains("--out") && out.stderr.contains("nothing was read or written"), "{}", out.all());
+    }
+    let out = run(t.cmd(&[
+        "export",
+        "--out",
+        agents.to_str().unwrap_or_default(),
+        "--agents",
+        agents.to_str().unwrap_or_default(),
+    ]));
+    assert_eq!(out.code, 2, "export over its own agent list: {}", out.all());
+    assert_eq!(std::fs::read_to_string(&feed).expect("feed"), FEED, "the feed is untouched");
+    assert_eq!(std::fs::read_to_string(&agents).expect("list"), "ana.lee@example.com\n", "the list is untouched");
+    assert_eq!(t.stats()["by_route"].as_object().map_or(0, |r| r.len()), 0, "nothing was read from the platform");
 }
 
 #[test]

@@ -169,3 +169,56 @@ fn a_second_ctrl_c_quits_at_once_genesys() {
 fn a_second_ctrl_c_quits_at_once_cxone() {
     a_second_ctrl_c_quits_at_once("cxone")
 }
+
+/// Killed outright mid-apply (no Ctrl-C, no report): the undo file was kept as the calls went
+/// out, and applying it puts the tenant back as it was before the run.
+fn a_killed_run_leaves_an_undo_file_that_restores_the_start(platform: &'static str) {
+    let t = Tenant::start(platform, |c| c.latency = Duration::from_millis(700));
+    let start = t.state();
+    let feed = feed(&t);
+    let report = t.path("out/run.html");
+    let journal = t.path("journal.jsonl");
+    // One call at a time: the first lands, the kill comes while a later one is out.
+    let args = [
+        "apply",
+        feed.to_str().unwrap(),
+        "--yes",
+        "--concurrency",
+        "1",
+        "--report",
+        report.to_str().unwrap(),
+        "--journal",
+    ];
+    let mut child = spawn(&t, &[&args[..], &[journal.to_str().unwrap()]].concat());
+    wait_for_a_write(&journal);
+    std::thread::sleep(Duration::from_millis(1200));
+    child.kill().expect("killed");
+    child.wait().ok();
+    assert!(!report.exists(), "the run never reached its report");
+    let undo = t.path("out/run.undo.csv");
+    let text = std::fs::read_to_string(&undo).expect("the undo file exists although the run was killed");
+    assert!(text.lines().count() >= 2, "it holds the calls sent so far:\n{text}");
+    assert_ne!(t.state(), start, "something landed before the kill");
+    let mut cmd = support::bare(t.dir.path());
+    cmd.args(["apply", undo.to_str().unwrap(), "--yes", "--allow-remove", "--confirm-remove", "--journal"])
+        .arg(t.path("undo-journal.jsonl"))
+        .args(["--platform", t.platform, "--base-url", t.base_url(), "--client-id", &t.client_id()])
+        .env("SKILLSYNC_CLIENT_SECRET", &t.secrets()[0]);
+    if platform == "cxone" {
+        let (id, secret) = t.access_key();
+        cmd.env("SKILLSYNC_ACCESS_KEY_ID", id).env("SKILLSYNC_ACCESS_KEY_SECRET", secret);
+    }
+    let out = support::run(cmd);
+    assert_eq!(out.code, 0, "the undo file applies: {}", out.all());
+    assert_eq!(t.state(), start, "the tenant is as it was before the killed run; undo file:\n{text}\n{}", out.all());
+}
+
+#[test]
+fn a_killed_run_leaves_an_undo_file_that_restores_the_start_genesys() {
+    a_killed_run_leaves_an_undo_file_that_restores_the_start("genesys")
+}
+
+#[test]
+fn a_killed_run_leaves_an_undo_file_that_restores_the_start_cxone() {
+    a_killed_run_leaves_an_undo_file_that_restores_the_start("cxone")
+}

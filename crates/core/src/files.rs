@@ -28,6 +28,29 @@ pub fn create_parent(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Refuses an output path before anything is read or sent: `out` must be a regular file or not
+/// exist yet, and must be none of `inputs` (the files the command reads). `flag` names the option
+/// in the message; `consequence` ends it ("nothing was sent").
+pub fn check_output(flag: &str, out: &Path, inputs: &[&Path], consequence: &str) -> Result<()> {
+    let refuse = |why: String| Err(Error::Config(format!("{flag} {}: {why}; {consequence}", out.display())));
+    match std::fs::metadata(out) {
+        Ok(m) if !m.is_file() => refuse(format!("{} exists and is not a file", out.display())),
+        Ok(_) => {
+            let real = std::fs::canonicalize(out).ok();
+            let clash = inputs.iter().filter_map(|p| std::fs::canonicalize(p).ok()).any(|p| Some(&p) == real.as_ref());
+            if clash {
+                refuse(format!(
+                    "{} is a file this command reads, and would be written over; name the output something else",
+                    out.display()
+                ))
+            } else {
+                Ok(())
+            }
+        }
+        Err(_) => Ok(()),
+    }
+}
+
 /// Creates (or truncates) `path` for writing, owner-only, with its folders.
 pub fn create_private(path: &Path) -> Result<File> {
     create_parent(path)?;

@@ -216,6 +216,9 @@ pub struct ExecuteOptions {
     pub journal: Option<Journal>,
     /// What an interrupted earlier run of this job sent (from `--resume`).
     pub previous: Option<Previous>,
+    /// The undo file to keep as calls go out (the report's `<stem>.undo.csv`), so it exists even
+    /// if the run never gets to its report. Needs `journal`.
+    pub undo: Option<PathBuf>,
 }
 
 /// The finished run.
@@ -242,6 +245,10 @@ pub async fn execute(
     client.set_cancel(control.token());
     let plan = &prepared.plan;
     events.emit(Event::Phase { phase: Phase::Apply });
+    if let (Some(j), Some(path)) = (options.journal.as_ref(), options.undo.as_deref()) {
+        let names = crate::report::Names::of_changes(&plan.changes, &prepared.snapshot);
+        j.keep_undo(crate::report::LiveUndo::create(path, names)?, options.previous.as_ref())?;
+    }
     let batches = client.batches(&plan.changes);
     let applied = apply::run(client, &plan.changes, batches, &options.apply, options.journal.as_ref()).await;
     let mut journal_errors = applied.journal_errors.clone();

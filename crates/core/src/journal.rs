@@ -161,6 +161,8 @@ struct Inner {
     path: PathBuf,
     file: parking_lot::Mutex<std::fs::File>,
     next_call: std::sync::atomic::AtomicU64,
+    /// The undo file kept beside the journal as calls go out.
+    undo: std::sync::OnceLock<crate::report::LiveUndo>,
 }
 
 impl Journal {
@@ -170,6 +172,7 @@ impl Journal {
                 path: path.to_path_buf(),
                 file: parking_lot::Mutex::new(file),
                 next_call: std::sync::atomic::AtomicU64::new(next_call),
+                undo: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -200,6 +203,19 @@ impl Journal {
         &self.inner.path
     }
 
+    /// Keeps `undo` up to date from now on: every call's pairs are in it before the call is
+    /// recorded, and a call whose pairs cannot be written there is never sent. `previous` (a
+    /// resumed run's earlier calls) goes in first.
+    pub fn keep_undo(&self, undo: crate::report::LiveUndo, previous: Option<&Previous>) -> Result<()> {
+        if let Some(p) = previous {
+            let mut earlier: Vec<(&(String, String), &PreviousItem)> =
+                p.items.iter().filter(|(_, it)| it.accepted || it.in_flight || it.calls > 0).collect();
+            earlier.sort_by(|a, b| a.0.cmp(b.0));
+            undo.record(earlier.into_iter().map(|((a, s), it)| (a.as_str(), s.as_str(), it.before)))?;
+        }
+        self.inner.undo.set(undo).map_err(|_| Error::Journal("the journal already keeps an undo file".into()))
+    }
+
     /// Records the call about to be sent and returns its number for [`Journal::outcome`].
     pub async fn intent(&self, batch: &Batch, changes: &[Change]) -> Result<u64> {
         let call = self.inner.next_call.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -214,7 +230,16 @@ impl Journal {
                 target: c.target,
             })
             .collect();
-        self.append_off_thread(Entry::Intent { call, op: format!("{:?}", batch.op), items }).await?;
+        let j = self.clone();
+        let entry = Entry::Intent { call, op: format!("{:?}", batch.op), items };
+        tokio::task::spawn_blocking(move || {
+            if let (Some(undo), Entry::Intent { items, .. }) = (j.inner.undo.get(), &entry) {
+                undo.record(items.iter().map(|it| (it.agent_id.as_str(), it.skill_id.as_str(), it.before)))?;
+            }
+            j.append(&entry)
+        })
+        .await
+        .map_err(|e| Error::Journal(format!("the journal writer stopped: {e}")))??;
         Ok(call)
     }
 

@@ -164,6 +164,7 @@ async fn resume_after_a_kill_mid_call_reports_every_pair_and_undo_restores_the_s
             apply: ApplyOptions { concurrency: 2, events: cancel_after(&control, 4), control },
             journal: Some(Journal::create(&journal_path, &job_id).expect("journal")),
             previous: None,
+            undo: None,
         },
     )
     .await;
@@ -186,7 +187,12 @@ async fn resume_after_a_kill_mid_call_reports_every_pair_and_undo_restores_the_s
     let second = support::execute(
         client.as_ref(),
         &prepared,
-        ExecuteOptions { apply: support::apply_options(2), journal: Some(journal), previous: Some(previous) },
+        ExecuteOptions {
+            apply: support::apply_options(2),
+            journal: Some(journal),
+            previous: Some(previous),
+            undo: None,
+        },
     )
     .await;
     assert!(!second.cancelled);

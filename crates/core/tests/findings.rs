@@ -97,6 +97,7 @@ async fn an_invalid_row_of_the_same_pair_hides_a_change_after_resume(kind: Platf
             apply: ApplyOptions { concurrency: 1, events: cancel_after(&control, calls), control },
             journal: Some(Journal::create(&journal_path, &job_id).expect("journal")),
             previous: None,
+            undo: None,
         },
     )
     .await;
@@ -107,7 +108,12 @@ async fn an_invalid_row_of_the_same_pair_hides_a_change_after_resume(kind: Platf
     let second = support::execute(
         client.as_ref(),
         &prepared,
-        ExecuteOptions { apply: support::apply_options(1), journal: Some(journal), previous: Some(previous) },
+        ExecuteOptions {
+            apply: support::apply_options(1),
+            journal: Some(journal),
+            previous: Some(previous),
+            undo: None,
+        },
     )
     .await;
     assert_eq!(row(&second, BO, "Claims", 4).outcome, Outcome::Added, "{:#?}", second.rows);
@@ -154,7 +160,12 @@ async fn a_write_that_landed_but_was_not_acknowledged_is_lost_after_resume(kind:
     let second = support::execute(
         client.as_ref(),
         &prepared,
-        ExecuteOptions { apply: support::apply_options(1), journal: Some(journal), previous: Some(previous) },
+        ExecuteOptions {
+            apply: support::apply_options(1),
+            journal: Some(journal),
+            previous: Some(previous),
+            undo: None,
+        },
     )
     .await;
     let r = row(&second, ANA, "Retention", 2);

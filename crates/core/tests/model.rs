@@ -743,6 +743,7 @@ async fn case(seed: u64, known_bugs: bool) -> Tally {
                             apply: ApplyOptions { concurrency, control, events },
                             journal: Some(Journal::create(&journal_path, &job_id).expect("journal")),
                             previous: None,
+                            undo: None,
                         },
                     )
                     .await;
@@ -765,6 +766,7 @@ async fn case(seed: u64, known_bugs: bool) -> Tally {
                             apply: support::apply_options(concurrency),
                             journal: Some(journal),
                             previous: Some(previous),
+                            undo: None,
                         },
                     )
                     .await
@@ -776,6 +778,7 @@ async fn case(seed: u64, known_bugs: bool) -> Tally {
                             apply: support::apply_options(concurrency),
                             journal: Some(Journal::create(&journal_path, &job_id).expect("journal")),
                             previous: None,
+                            undo: None,
                         },
                     )
                     .await;

@@ -403,6 +403,7 @@ async fn resume_after_a_kill_finishes_without_redoing_confirmed_work(kind: Platf
         apply: ApplyOptions { concurrency: 2, control, events },
         journal: Some(Journal::create(&journal_path, &job_id).expect("journal created")),
         previous: None,
+        undo: None,
     };
     let first = support::execute(client.as_ref(), &prepared, options).await;
     assert!(first.cancelled, "the first run stopped early");
@@ -419,7 +420,12 @@ async fn resume_after_a_kill_finishes_without_redoing_confirmed_work(kind: Platf
     let client = support::client(&sb, kind, support::fast());
     let prepared = support::prepare(client.as_ref(), &feed, &defaults(kind)).await;
     assert_eq!(prepared.plan.changes.len() as u64, AGENTS as u64 - first_writes, "only what is left is planned");
-    let options = ExecuteOptions { apply: support::apply_options(2), journal: Some(journal), previous: Some(previous) };
+    let options = ExecuteOptions {
+        apply: support::apply_options(2),
+        journal: Some(journal),
+        previous: Some(previous),
+        undo: None,
+    };
     let second = support::execute(client.as_ref(), &prepared, options).await;
     assert!(!second.cancelled, "the second run finished");
     assert_eq!(first_writes + second.summary.requests.write, AGENTS as u64, "nothing confirmed was sent twice");

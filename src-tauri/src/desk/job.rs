@@ -281,8 +281,16 @@ impl Desk {
         .await?;
         let control = Control::default();
         *self.control.lock() = Some(control.clone());
-        let options =
-            ExecuteOptions { apply: ApplyOptions { control, events, ..ApplyOptions::default() }, journal, previous };
+        let id = super::history::new_run_id(started_at);
+        let dir = self.paths.runs().join(&id);
+        // The run's undo file is kept as calls go out, so it exists even if the app stops mid-run.
+        let undo = journal.as_ref().map(|_| skillsync_core::report::undo_path(&dir.join("report.html")));
+        let options = ExecuteOptions {
+            apply: ApplyOptions { control, events, ..ApplyOptions::default() },
+            journal,
+            previous,
+            undo,
+        };
         let run = job::execute(planned.client.as_ref(), &planned.prepared, options, started).await;
         *self.control.lock() = None;
         let run = run?;
@@ -290,8 +298,6 @@ impl Desk {
         *self.plan.lock() = None;
 
         let kind = planned.client.kind();
-        let id = super::history::new_run_id(started_at);
-        let dir = self.paths.runs().join(&id);
         let run = Arc::new(run);
         let feed_path = planned.source.feed_path();
         let files = {

@@ -414,10 +414,12 @@ impl Session {
         let num =
             |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse::<u64>().ok());
         if let (Some(count), Some(allowed)) = (num("inin-ratelimit-count"), num("inin-ratelimit-allowed")) {
-            // A reset beyond the longest wait the client accepts is taken as that wait.
-            let reset =
-                crate::bounded::whole_seconds(num("inin-ratelimit-reset").unwrap_or(1).max(1)).min(MAX_RETRY_AFTER);
-            self.limiter.observe_window(count, allowed, reset);
+            // A window that resets later than the longest wait the client accepts is not believed
+            // (the platform's windows are a minute): it is ignored, and a 429 still says when to wait.
+            let reset = crate::bounded::whole_seconds(num("inin-ratelimit-reset").unwrap_or(1).max(1));
+            if reset <= MAX_RETRY_AFTER {
+                self.limiter.observe_window(count, allowed, reset);
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ mod undo;
 
 pub use self::csv::write_csv;
 pub use self::html::write_html;
-pub use self::undo::write_undo;
+pub use self::undo::{write_undo, LiveUndo};
 
 use crate::error::{Error, Result};
 use crate::model::{Outcome, PlatformKind, RequestCounts, RowResult};
@@ -41,6 +41,13 @@ pub struct Names {
 }
 
 impl Names {
+    /// The names of the ids `changes` use, from what the platform holds.
+    pub fn of_changes(changes: &[crate::model::Change], snapshot: &crate::model::Snapshot) -> Names {
+        let agents: std::collections::HashSet<&str> = changes.iter().map(|c| c.agent_id.as_str()).collect();
+        let skills: std::collections::HashSet<&str> = changes.iter().map(|c| c.skill_id.as_str()).collect();
+        Names::select(snapshot, |id| agents.contains(id), |id| skills.contains(id))
+    }
+
     /// The names of the ids `rows` use, from what the platform holds.
     pub fn of(rows: &[RowResult], snapshot: &crate::model::Snapshot) -> Names {
         let agents: std::collections::HashSet<&str> = rows.iter().filter_map(|r| r.agent_id.as_deref()).collect();
@@ -213,22 +220,8 @@ pub fn undo_path(path: &Path) -> PathBuf {
 /// every file it writes is a regular file or absent, its folder can be created and written to.
 pub fn check_outputs(path: &Path, inputs: &[&Path]) -> Result<()> {
     let refuse = |why: String| Err(Error::Config(format!("--report {}: {why}; nothing was sent", path.display())));
-    let inputs: Vec<PathBuf> = inputs.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
     for (_, out) in outputs(path) {
-        match std::fs::metadata(&out) {
-            Ok(m) if !m.is_file() => return refuse(format!("{} exists and is not a file", out.display())),
-            Ok(_) => {
-                if let Ok(real) = std::fs::canonicalize(&out) {
-                    if inputs.contains(&real) {
-                        return refuse(format!(
-                            "the report would write {} over a file this run reads; name the report something else",
-                            out.display()
-                        ));
-                    }
-                }
-            }
-            Err(_) => {}
-        }
+        crate::files::check_output("--report", &out, inputs, "nothing was sent")?;
     }
     if let Err(e) = crate::files::create_parent(path) {
         return refuse(format!("its folder cannot be made ({e})"));
@@ -244,15 +237,22 @@ pub fn check_outputs(path: &Path, inputs: &[&Path]) -> Result<()> {
 }
 
 /// Writes the report files of [`outputs`], the undo file first (so it exists even if a later one
-/// fails). Returns every path written, `path` first.
+/// fails). Each is written whole beside its place and then renamed over it, so a file that is
+/// there is complete: a failure midway leaves the earlier file (the undo file kept during the run)
+/// as it was, never half of a new one. Returns every path written, `path` first.
 pub fn write_all(path: &Path, report: &Report) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (format, p) in outputs(path) {
-        match format {
-            None => {
-                write_undo(&p, &report.rows, &report.names)?;
-            }
-            Some(f) => write_format(f, &p, report)?,
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let partial = p.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+        let done = match format {
+            None => write_undo(&partial, &report.rows, &report.names).map(|_| ()),
+            Some(f) => write_format(f, &partial, report),
+        }
+        .and_then(|_| std::fs::rename(&partial, &p).map_err(|e| Error::io(format!("writing {}", p.display()), e)));
+        if let Err(e) = done {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
         }
         written.push(p);
     }
@@ -398,9 +398,9 @@ mod tests {
         std::fs::write(&undo, "agent_id\n").expect("undo being applied");
         let inputs = [feed.as_path(), journal.as_path(), undo.as_path()];
         for (report, why) in [
-            (dir.path().join("levels.html"), "over a file this run reads"),
-            (dir.path().join("jj.csv"), "over a file this run reads"),
-            (dir.path().join("run.html"), "over a file this run reads"),
+            (dir.path().join("levels.html"), "a file this command reads"),
+            (dir.path().join("jj.csv"), "a file this command reads"),
+            (dir.path().join("run.html"), "a file this command reads"),
             (std::path::PathBuf::from("/dev/null"), "not a file"),
             (dir.path().to_path_buf(), "not a file"),
             (feed.join("r.html"), "cannot be made"),

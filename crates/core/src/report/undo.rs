@@ -39,3 +39,69 @@ pub fn write_undo(path: &Path, rows: &[RowResult], names: &Names) -> Result<usiz
     w.flush().map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
     Ok(written)
 }
+
+/// The undo file kept as the run goes: before a write call leaves, a line for each pair it
+/// carries that the file does not hold yet (its value before the run, or `remove`), flushed to
+/// disk. So the way back exists whatever happens later — a crash, a kill, a report that cannot be
+/// written. It may name pairs whose call never landed; putting those back changes nothing. The
+/// finished run replaces it with the exact file of what was confirmed.
+pub struct LiveUndo {
+    path: std::path::PathBuf,
+    inner: parking_lot::Mutex<LiveInner>,
+    names: Names,
+}
+
+struct LiveInner {
+    w: ::csv::Writer<std::io::BufWriter<std::fs::File>>,
+    held: std::collections::HashSet<(String, String)>,
+}
+
+impl LiveUndo {
+    /// Starts the file at `path` (replacing what is there), naming agents and skills from `names`.
+    pub fn create(path: &Path, names: Names) -> Result<LiveUndo> {
+        let fail = |e: ::csv::Error| Error::io(format!("writing {}", path.display()), e.into());
+        let mut w = ::csv::Writer::from_writer(create_csv(path)?);
+        w.write_record(["agent_id", "skill_id", "proficiency", "agent name", "skill name"]).map_err(fail)?;
+        w.flush().map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+        Ok(LiveUndo {
+            path: path.to_path_buf(),
+            inner: parking_lot::Mutex::new(LiveInner { w, held: Default::default() }),
+            names,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Adds the pairs `(agent id, skill id, value before the run)` not yet held, and flushes.
+    pub fn record<'a>(&self, pairs: impl IntoIterator<Item = (&'a str, &'a str, Option<f64>)>) -> Result<()> {
+        let path = &self.path;
+        let fail = |e: ::csv::Error| Error::io(format!("writing {}", path.display()), e.into());
+        let mut g = self.inner.lock();
+        let LiveInner { w, held } = &mut *g;
+        let mut wrote = false;
+        for (agent_id, skill_id, before) in pairs {
+            if !held.insert((agent_id.to_string(), skill_id.to_string())) {
+                continue;
+            }
+            let value = before.map_or_else(|| "remove".to_string(), fmt_value);
+            let agent = self.names.agents.get(agent_id).map_or(agent_id, String::as_str);
+            let skill = self.names.skills.get(skill_id).map_or(skill_id, String::as_str);
+            w.write_record([
+                neutralise(agent_id).as_ref(),
+                neutralise(skill_id).as_ref(),
+                value.as_str(),
+                neutralise(agent).as_ref(),
+                neutralise(skill).as_ref(),
+            ])
+            .map_err(fail)?;
+            wrote = true;
+        }
+        if wrote {
+            w.flush().map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+            w.get_ref().get_ref().sync_data().map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+        }
+        Ok(())
+    }
+}
