@@ -192,11 +192,17 @@ impl Journal {
     /// it is.
     pub fn resume(path: &Path, job: &JobId) -> Result<(Journal, Previous)> {
         let file = open_locked(path, false)?;
-        let (previous, last_call) = read_lines(&file, path, job)?;
+        let scan = read_lines(&file, path, job)?;
+        Journal::continue_locked(path, file, scan)
+    }
+
+    /// Continues the journal `file` (locked, read whole into `scan`): the torn tail cut, a
+    /// `resume` entry appended.
+    fn continue_locked(path: &Path, file: std::fs::File, scan: Scan) -> Result<(Journal, Previous)> {
         cut_torn_tail(&file).map_err(|e| Error::io(format!("repairing journal {}", path.display()), e))?;
-        let j = Journal::open(path, file, last_call + 1);
+        let j = Journal::open(path, file, scan.last_call + 1);
         j.append(&Entry::Resume { resumed_at: now() })?;
-        Ok((j, previous))
+        Ok((j, scan.previous))
     }
 
     pub fn path(&self) -> &Path {
@@ -351,11 +357,13 @@ pub fn prior(path: &Path, job: &JobId) -> Result<Prior> {
     if meta.len() == 0 {
         return Ok(Prior::Fresh);
     }
-    let file = std::fs::File::open(path).map_err(|e| Error::io(format!("opening journal {}", path.display()), e))?;
-    let (started, finished) = first_and_finished(&file, path)?;
-    match started {
+    // Read once, through the handle that holds the lock, so no other run slips in between.
+    let file = open_locked(path, false)?;
+    let scan = scan(&file, path)?;
+    let finished = scan.previous.finished;
+    match scan.job.clone() {
         Some(j) if &j == job && !finished => {
-            let (journal, previous) = Journal::resume(path, job)?;
+            let (journal, previous) = Journal::continue_locked(path, file, scan)?;
             Ok(Prior::Interrupted(journal, previous))
         }
         Some(_) if finished => Ok(Prior::Fresh),
@@ -372,28 +380,6 @@ pub fn prior(path: &Path, job: &JobId) -> Result<Prior> {
             path.display()
         ))),
     }
-}
-
-/// The job a journal starts with (`None`: not a journal) and whether its last run finished.
-fn first_and_finished(file: &std::fs::File, path: &Path) -> Result<(Option<JobId>, bool)> {
-    let mut started = None;
-    let mut finished = false;
-    for line in std::io::BufReader::new(file).split(b'\n') {
-        let line = line.map_err(|e| Error::io(format!("reading journal {}", path.display()), e))?;
-        if line.iter().all(|b| b.is_ascii_whitespace()) {
-            continue;
-        }
-        match serde_json::from_slice::<Entry>(&line) {
-            Ok(Entry::Start { job, .. }) if started.is_none() => started = Some(job),
-            _ if started.is_none() => return Ok((None, false)),
-            Ok(Entry::Finish { .. }) => finished = true,
-            Ok(Entry::Resume { .. } | Entry::Intent { .. } | Entry::Outcome { .. } | Entry::Batch { .. }) => {
-                finished = false
-            }
-            Ok(Entry::Start { .. }) | Err(_) => {}
-        }
-    }
-    Ok((started, finished))
 }
 
 /// Cuts everything after the last newline: the remains of a write the kill interrupted.
@@ -424,19 +410,43 @@ fn cut_torn_tail(file: &std::fs::File) -> std::io::Result<()> {
 /// mid-write) is ignored: what it would have said is recovered from the platform's state.
 pub fn read(path: &Path, job: &JobId) -> Result<Previous> {
     let f = std::fs::File::open(path).map_err(|e| Error::io(format!("opening journal {}", path.display()), e))?;
-    read_lines(&f, path, job).map(|(p, _)| p)
+    read_lines(&f, path, job).map(|scan| scan.previous)
 }
 
-/// Reads the journal from its start through `f` (the locked handle when resuming: on Windows a
-/// locked file cannot be read through another one).
-fn read_lines(f: &std::fs::File, path: &Path, job: &JobId) -> Result<(Previous, u64)> {
+/// What a journal holds, read in one pass.
+struct Scan {
+    /// The job of its `start` line; `None` when the file does not begin with one (not a journal).
+    job: Option<JobId>,
+    previous: Previous,
+    last_call: u64,
+}
+
+/// Reads the journal from its start through `f` and refuses one of another job or none at all.
+fn read_lines(f: &std::fs::File, path: &Path, job: &JobId) -> Result<Scan> {
+    let scan = scan(f, path)?;
+    match &scan.job {
+        None => Err(Error::Journal(format!("{} is not a Skillsync journal", path.display()))),
+        Some(j) if j != job => Err(Error::Journal(format!(
+            "{} belongs to another job ({} on {}, input {}…); start a fresh run without --resume or pass the matching feed",
+            path.display(),
+            j.platform.as_str(),
+            j.tenant,
+            crate::text::prefix(&j.input_sha256, 12)
+        ))),
+        Some(_) => Ok(scan),
+    }
+}
+
+/// The one reader of journal lines, from the start through `f` (the locked handle when there is
+/// one: on Windows a locked file cannot be read through another). A line that cannot be read is a
+/// torn write only when nothing follows it; one before the last makes the journal unreadable.
+fn scan(f: &std::fs::File, path: &Path) -> Result<Scan> {
     use std::io::Seek;
     let mut f = f;
     f.seek(std::io::SeekFrom::Start(0)).map_err(|e| Error::io(format!("reading journal {}", path.display()), e))?;
-    // A line that cannot be read is a torn write only when nothing follows it.
     let mut unreadable: Option<usize> = None;
     let mut prev = Previous::default();
-    let mut started = false;
+    let mut job: Option<JobId> = None;
     let mut last_call = 0;
     // Pairs of each call whose outcome is not recorded yet.
     let mut open: HashMap<u64, Vec<(String, String)>> = HashMap::new();
@@ -445,30 +455,34 @@ fn read_lines(f: &std::fs::File, path: &Path, job: &JobId) -> Result<(Previous, 
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
+        let entry = serde_json::from_slice::<Entry>(&line);
+        if job.is_none() {
+            // The first line decides whether this is a journal at all.
+            match entry {
+                Ok(Entry::Start { job: j, .. }) => {
+                    prev.attempts = 1;
+                    job = Some(j);
+                    continue;
+                }
+                _ => break,
+            }
+        }
         if let Some(bad) = unreadable {
             return Err(Error::Journal(format!(
                 "{} cannot be read: line {bad} is damaged and more follows it, so what it recorded is lost; nothing was sent and the journal was left as it is. Keep it for support, and make a new plan from the feed (it plans only what is still missing)",
                 path.display()
             )));
         }
-        let Ok(entry) = serde_json::from_slice::<Entry>(&line) else {
+        let Ok(entry) = entry else {
             unreadable = Some(n + 1);
             continue;
         };
+        if !matches!(entry, Entry::Finish { .. }) {
+            // Anything after a finish is a later run of the same journal, not finished yet.
+            prev.finished = false;
+        }
         match entry {
-            Entry::Start { job: j, .. } => {
-                if &j != job {
-                    return Err(Error::Journal(format!(
-                        "{} belongs to another job ({} on {}, input {}…); start a fresh run without --resume or pass the matching feed",
-                        path.display(),
-                        j.platform.as_str(),
-                        j.tenant,
-                        crate::text::prefix(&j.input_sha256, 12)
-                    )));
-                }
-                started = true;
-                prev.attempts = 1;
-            }
+            Entry::Start { .. } => {}
             Entry::Resume { .. } => prev.attempts += 1,
             Entry::Intent { call, items, .. } => {
                 last_call = last_call.max(call);
@@ -520,13 +534,10 @@ fn read_lines(f: &std::fs::File, path: &Path, job: &JobId) -> Result<(Previous, 
             Entry::Finish { .. } => prev.finished = true,
         }
     }
-    if !started {
-        return Err(Error::Journal(format!("{} is not a Skillsync journal", path.display())));
-    }
     if let Some(line) = unreadable {
         tracing::warn!(line, "ignoring the torn last line of the journal (the run was cut off mid-write)");
     }
-    Ok((prev, last_call))
+    Ok(Scan { job, previous: prev, last_call })
 }
 
 fn now() -> String {
