@@ -1,9 +1,9 @@
 //! The file dialogs, opened from Rust (the page has no dialog permission): the path the user picks
 //! is recorded in the `Desk` as chosen before the page ever sees it, so the page can only hand
-//! back a path the user chose. `SKILLSYNC_DIALOG_STANDIN` names a file whose content answers
-//! every dialog instead (one path; empty for "cancelled"): the end-to-end tests' user, since a
-//! native dialog cannot be driven through WebDriver. It is read from the process environment,
-//! which the page cannot set.
+//! back a path the user chose. In a build with the `e2e` feature (the test suite's, never a
+//! release), `SKILLSYNC_DIALOG_STANDIN` names a file whose content answers every dialog instead
+//! (one path; empty for "cancelled"): the end-to-end tests' user, since a native dialog cannot be
+//! driven through WebDriver. It is read from the process environment, which the page cannot set.
 
 use crate::dto::FilePurpose;
 use std::path::PathBuf;
@@ -12,12 +12,19 @@ use tauri_plugin_dialog::DialogExt;
 
 pub const STANDIN_VAR: &str = "SKILLSYNC_DIALOG_STANDIN";
 
-/// The stand-in's answer, when the environment names one.
+/// The stand-in's answer, when the environment names one (builds with the `e2e` feature only).
+#[cfg(feature = "e2e")]
 fn standin() -> Option<Option<PathBuf>> {
     let file = std::env::var_os(STANDIN_VAR)?;
     let answer = std::fs::read_to_string(&file).unwrap_or_default();
     let answer = answer.trim();
     Some((!answer.is_empty()).then(|| PathBuf::from(answer)))
+}
+
+/// Without the `e2e` feature every dialog is the native one, whatever the environment says.
+#[cfg(not(feature = "e2e"))]
+fn standin() -> Option<Option<PathBuf>> {
+    None
 }
 
 /// Shows the dialog for `purpose` and returns the user's choice (`None`: cancelled).

@@ -260,11 +260,14 @@ pub struct ExcludeInput {
     pub rows: Vec<ExcludedRowInput>,
 }
 
-/// One agent's one skill, as the feed names them.
+/// One agent's one skill, as the feed names them; with `line`, only the row on that line (one of
+/// two conflicting rows, so the other one's level is planned).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ExcludedRowInput {
     pub agent: String,
     pub skill: String,
+    #[serde(default)]
+    pub line: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
@@ -374,6 +377,22 @@ pub struct PlanView {
     pub removals: Vec<PlanRowView>,
     /// Re-planned against the tenant already read (a fix or exclusion), not read again.
     pub replanned: bool,
+    /// Set when this is an approved plan opened from a file: which file, when and for which tenant
+    /// it was made, so every screen says what is about to be sent.
+    pub approved: Option<ApprovedPlanView>,
+}
+
+/// An approved plan as the screens name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ApprovedPlanView {
+    pub file_name: String,
+    pub path: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// How the tenant was named when the plan was made (a profile or the base URL).
+    pub tenant: String,
+    /// The feed it was made from.
+    pub feed: String,
 }
 
 /// A page of rows: `filter` is an action (plan) or outcome (results) name, `search` a
@@ -561,7 +580,7 @@ impl From<&Mapping> for MappingInput {
                     .exclude
                     .rows
                     .iter()
-                    .map(|r| ExcludedRowInput { agent: r.agent.clone(), skill: r.skill.clone() })
+                    .map(|r| ExcludedRowInput { agent: r.agent.clone(), skill: r.skill.clone(), line: r.line })
                     .collect(),
             },
         }
@@ -599,7 +618,11 @@ impl From<&MappingInput> for Mapping {
                     .rows
                     .iter()
                     .filter(|r| !r.agent.trim().is_empty() && !r.skill.trim().is_empty())
-                    .map(|r| ExcludedRow { agent: r.agent.trim().to_string(), skill: r.skill.trim().to_string() })
+                    .map(|r| ExcludedRow {
+                        agent: r.agent.trim().to_string(),
+                        skill: r.skill.trim().to_string(),
+                        line: r.line,
+                    })
                     .collect(),
             },
         }

@@ -48,6 +48,7 @@ fn generated() -> Vec<(String, String)> {
         UnresolvedName,
         Unresolved,
         PlanView,
+        ApprovedPlanView,
         RowQuery,
         PlanRowView,
         PlanRowPage,

@@ -112,7 +112,23 @@ fn the_window_may_not_call_what_it_was_not_granted() {
     assert!(!target.exists(), "nothing was written");
 }
 
+/// A build for people has no dialog stand-in: the `e2e` feature that compiles it in is not a
+/// default, and the suite turns it on by name.
+#[test]
+fn the_dialog_stand_in_is_off_by_default() {
+    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).expect("manifest");
+    let features = manifest.split("[features]").nth(1).and_then(|s| s.split("\n[").next()).unwrap_or("");
+    assert!(features.contains("e2e = []"), "the feature exists:\n{features}");
+    assert!(!features.lines().any(|l| l.trim_start().starts_with("default")), "and nothing turns it on by default");
+    for script in ["main.sh", "package.sh"] {
+        let path = format!("{}/../scripts/{script}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).expect("the script");
+        assert!(!text.contains("skillsync-app/e2e"), "{script} builds the app for people, without it");
+    }
+}
+
 /// The dialog's answer (here the stand-in the end-to-end tests use) is what makes a path usable.
+#[cfg(feature = "e2e")]
 #[test]
 fn a_file_chosen_in_the_dialog_opens_and_a_cancelled_dialog_answers_null() {
     let dir = tempfile::tempdir().unwrap();

@@ -793,6 +793,98 @@ async function analystScreens(ctx) {
   expect(ctx.problems.length === 0, `layout and accessibility:\n  ${ctx.problems.join("\n  ")}`);
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Test 7: the three slips of a first-time walk — removal options stay with their feed (a rollback
+// sets only what it needs), every step names what the plan is made from and planning again after a
+// drift refusal plans that approved plan, and "Exclude this row" leaves out only that row.
+
+async function checked(s, css) {
+  return s.execute(`return document.querySelector(arguments[0]).checked;`, [css]);
+}
+
+async function sourceAndSlips(ctx) {
+  const { s } = ctx;
+  await find(s, tid("connection-step"));
+  await waitText(s, tid("active-profile-name"), "sandbox-genesys");
+
+  // The sample, planned and saved for approval; the removal options ticked on this feed only.
+  await click(s, tid("step-import"));
+  await click(s, tid("use-sample"));
+  await settle(s, tid("map-step"), tid("import-error"));
+  await waitText(s, tid("source-line"), /^Feed demo-feed\.csv, columns as detected/);
+  await click(s, tid("map-next"));
+  await waitText(s, tid("source-line"), /^Feed demo-feed\.csv/);
+  await click(s, tid("plan-run"));
+  await settle(s, tid("plan-add"), tid("plan-error"));
+  const planFile = join(ctx.tmp, "approved.json");
+  await ctx.answerDialog(planFile);
+  await click(s, tid("plan-save"));
+  await find(s, tid("plan-saved"));
+  expect(existsSync(planFile), "the plan was saved for approval");
+
+  // Applied as it is: the tenant now differs from what the saved plan was made against.
+  await click(s, tid("plan-apply"));
+  await click(s, tid("apply-start"));
+  await settle(s, tid("results-step"), tid("apply-error"));
+  await waitText(s, tid("source-line"), /^Feed demo-feed\.csv/);
+
+  // The approved plan: named with its file, date and tenant; refused for drift; planned again as itself.
+  await click(s, tid("step-plan"));
+  await ctx.answerDialog(planFile);
+  await click(s, tid("open-approved-plan"));
+  await waitText(s, tid("source-line"), /^Approved plan approved\.json, made .+ for .+ from the feed demo-feed\.csv$/);
+  const approvedChanges = (await tileNumber(s, "plan-add")) + (await tileNumber(s, "plan-update"));
+  expect(approvedChanges > 0, "the approved plan shows the changes it was made with");
+  await click(s, tid("plan-apply"));
+  await waitText(s, tid("source-line"), /^Approved plan approved\.json/);
+  await click(s, tid("apply-start"));
+  await find(s, tid("apply-error"), JOB_MS);
+  const refusal = await textOf(s, tid("apply-error"));
+  expect(/tenant changed|no longer|drift/i.test(refusal), `the approved plan is refused for drift: ${refusal}`);
+  await click(s, tid("step-plan"));
+  await waitText(s, tid("plan-run"), "Open the approved plan again");
+  await click(s, tid("plan-run"));
+  await waitText(s, tid("source-line"), /^Approved plan approved\.json/);
+  await waitFor(async () => (await tileNumber(s, "plan-add")) + (await tileNumber(s, "plan-update")) === approvedChanges, STEP_MS, "the approved plan again, not the last feed");
+  expect(await absent(s, tid("plan-nothing")), "planning again did not plan the last feed (which now matches)");
+
+  // A feed with two rows that disagree: the removal options are off for it, whatever came before.
+  const conflicting = join(ctx.tmp, "conflict.csv");
+  await writeFile(conflicting, "email,skill,proficiency\nana.ruiz@example.com,Retention,2\nana.ruiz@example.com,Retention,4\n");
+  await click(s, tid("step-import"));
+  await ctx.answerDialog(conflicting);
+  await click(s, tid("choose-file"));
+  await settle(s, tid("map-step"), tid("import-error"));
+  await click(s, tid("map-next"));
+  await waitText(s, tid("source-line"), /^Feed conflict\.csv/);
+  expect(!(await checked(s, tid("plan-allow-remove"))) && !(await checked(s, tid("plan-remove-unlisted"))), "a new feed starts without removal options");
+  await click(s, tid("plan-remove-unlisted"));
+  await click(s, tid("plan-run"));
+  await settle(s, tid("plan-invalid"), tid("plan-error"));
+  expectEqual(await tileNumber(s, "plan-invalid"), 2, "both conflicting rows are invalid");
+  await click(s, tid("plan-rows-tab-invalid"));
+  await click(s, `${tid("plan-row")} ${tid("plan-row-exclude")}`);
+  await waitFor(async () => (await tileNumber(s, "plan-excluded")) === 1, STEP_MS, "one row excluded");
+  expectEqual(await tileNumber(s, "plan-invalid"), 0, "the other row is no longer in conflict");
+  expectEqual((await tileNumber(s, "plan-add")) + (await tileNumber(s, "plan-update")) + (await tileNumber(s, "plan-unchanged")), 1, "the kept row is planned");
+
+  // A rollback from History: only "apply removal rows", never "remove every unlisted skill".
+  await click(s, tid("step-history"));
+  await find(s, tid("history-list"));
+  await click(s, `${tid("history-list")} > li [data-testid$="-undo"]`);
+  await settle(s, tid("map-step"), tid("history-error"));
+  await waitText(s, tid("source-line"), /^Rolling back with the undo file /);
+  await click(s, tid("map-next"));
+  expect(await checked(s, tid("plan-allow-remove")), "a rollback applies the undo file's removal rows");
+  expect(!(await checked(s, tid("plan-remove-unlisted"))), "and never removes what the undo file does not list");
+  await click(s, tid("plan-run"));
+  await settle(s, tid("plan-add"), tid("plan-error"));
+  const removals = await tileNumber(s, "plan-remove");
+  const undoRows = (await readFile(join(ctx.dataDir, "runs", (await readdir(join(ctx.dataDir, "runs")))[0], "report.undo.csv"), "utf8")).trim().split("\n").length - 1;
+  expect(removals <= undoRows, `the rollback removes only what the run added (${removals} of ${undoRows} undo rows)`);
+}
+
 export const CASES = [
   {
     name: "genesys-whole-job",
@@ -825,5 +917,10 @@ export const CASES = [
     title: "fix names in place (the template's renames plan the same in the CLI), a value corrected in place, removals named; every screen at 960×640 and 1400×900 in both themes without sideways overflow or serious axe violations",
     limitMs: 360_000,
     run: analystScreens,
+  },
+  {
+    name: "source-and-slips",
+    title: "removal options per feed (a rollback sets only what it needs), every step names its source and re-planning after a drift refusal plans that approved plan, Exclude this row leaves out that row only",
+    run: sourceAndSlips,
   },
 ];

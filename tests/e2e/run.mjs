@@ -1,5 +1,6 @@
 // Runs the end-to-end cases against the built app: `node tests/e2e/run.mjs [part of a case name…]` after
-// `npm run ui:build && cargo build -p skillsync-app -p skillsync-cli`.
+// `npm run ui:build && cargo build -p skillsync-app --features e2e -p skillsync-cli` (the feature
+// compiles in the stand-in that answers the app's file dialogs).
 //
 // Each case gets its own WebKitWebDriver on a free port, whose environment (fresh config and data
 // folders, automation on, a fast sandbox) the app it launches inherits, and a fresh app session.
@@ -350,7 +351,7 @@ async function main() {
 
   const missing = [APP, CLI].filter((p) => !existsSync(p));
   if (missing.length > 0) {
-    say(`not built: ${missing.join(", ")} (npm run ui:build && cargo build -p skillsync-app -p skillsync-cli)`);
+    say(`not built: ${missing.join(", ")} (npm run ui:build && cargo build -p skillsync-app --features e2e -p skillsync-cli)`);
     say(closing(0, CASES.length));
     process.exit(1);
   }

@@ -25,9 +25,12 @@ export function excludeAgent(m: MappingInput, name: string): MappingInput {
   return { ...m, exclude: { ...m.exclude, agents: withName(m.exclude.agents, name) } };
 }
 
-export function excludeRow(m: MappingInput, agent: string, skill: string): MappingInput {
-  if (m.exclude.rows.some((r: ExcludedRowInput) => same(r.agent, agent) && same(r.skill, skill))) return m;
-  return { ...m, exclude: { ...m.exclude, rows: [...m.exclude.rows, { agent, skill }] } };
+/** Leaves out the row on `line` (only that one: of two conflicting rows, the other stays planned),
+ * or, without a line, every row of this agent's skill. */
+export function excludeRow(m: MappingInput, agent: string, skill: string, line: number | null = null): MappingInput {
+  const covered = (r: ExcludedRowInput) => same(r.agent, agent) && same(r.skill, skill) && (r.line === null || r.line === line);
+  if (m.exclude.rows.some(covered)) return m;
+  return { ...m, exclude: { ...m.exclude, rows: [...m.exclude.rows, { agent, skill, line }] } };
 }
 
 /** One correction, for the list that lets each be undone. */
@@ -55,9 +58,12 @@ export function corrections(m: MappingInput): Correction[] {
     out.push({ id: `xa:${name}`, text: `Rows of agent “${name}” are excluded`, undo: (x) => ({ ...x, exclude: { ...x.exclude, agents: x.exclude.agents.filter((n: string) => n !== name) } }) });
   for (const r of m.exclude.rows)
     out.push({
-      id: `xr:${r.agent}:${r.skill}`,
-      text: `The row of “${r.agent}” for “${r.skill}” is excluded`,
-      undo: (x) => ({ ...x, exclude: { ...x.exclude, rows: x.exclude.rows.filter((y: ExcludedRowInput) => !(y.agent === r.agent && y.skill === r.skill)) } }),
+      id: `xr:${r.agent}:${r.skill}:${r.line ?? ""}`,
+      text: r.line === null ? `The row of “${r.agent}” for “${r.skill}” is excluded` : `Line ${r.line} (“${r.agent}” for “${r.skill}”) is excluded`,
+      undo: (x) => ({
+        ...x,
+        exclude: { ...x.exclude, rows: x.exclude.rows.filter((y: ExcludedRowInput) => !(y.agent === r.agent && y.skill === r.skill && y.line === r.line)) },
+      }),
     });
   return out;
 }

@@ -24,6 +24,14 @@ export const STEP_LABELS: Record<StepId, string> = {
 
 export type Busy = "plan" | "apply" | null;
 
+/** What the plan is made from, named on every step after Import so no one sends the wrong thing. */
+export type Source =
+  | { kind: "feed"; fileName: string; sheet: string | null; template: string | null; rollback: boolean }
+  | { kind: "approved"; fileName: string; path: string; createdAt: string; tenant: string; feed: string };
+
+/** Removal options belong to one feed: every feed starts without them. */
+export const NO_REMOVALS: PlanOptionsInput = { allow_remove: false, remove_unlisted: false };
+
 export interface State {
   step: StepId;
   profiles: ProfileView[];
@@ -32,6 +40,8 @@ export interface State {
   feed: FeedView | null;
   mapping: MappingInput | null;
   planOptions: PlanOptionsInput;
+  /** The feed (sheet, template) or approved plan the plan is made from. */
+  source: Source | null;
   plan: PlanView | null;
   /** Apply should finish the interrupted run of this plan instead of starting afresh. */
   resume: boolean;
@@ -46,6 +56,8 @@ export type ActionType =
   | { type: "selectProfile"; name: string }
   | { type: "feedOpened"; feed: FeedView; undo?: boolean }
   | { type: "mappingChanged"; mapping: MappingInput }
+  /** A saved template replaced the mapping. */
+  | { type: "templateLoaded"; mapping: MappingInput; name: string }
   | { type: "planOptionsChanged"; options: PlanOptionsInput }
   | { type: "planned"; plan: PlanView }
   | { type: "approvedPlanOpened"; plan: PlanView }
@@ -62,7 +74,8 @@ export const initialState: State = {
   activeProfile: null,
   feed: null,
   mapping: null,
-  planOptions: { allow_remove: false, remove_unlisted: false },
+  planOptions: NO_REMOVALS,
+  source: null,
   plan: null,
   resume: false,
   run: null,
@@ -137,19 +150,35 @@ export function reducer(state: State, action: ActionType): State {
         mapping: action.feed.mapping ?? emptyMapping(),
         plan: null,
         resume: false,
-        // An undo file writes `remove` for what a run added, which plans only with removal allowed.
-        planOptions: action.undo ? { ...state.planOptions, allow_remove: true } : state.planOptions,
+        // Removal options never carry over to another feed. An undo file writes `remove` for what
+        // a run added, which plans only with removal rows allowed — and needs nothing else: never
+        // "remove every skill the feed does not list".
+        planOptions: action.undo ? { allow_remove: true, remove_unlisted: false } : NO_REMOVALS,
+        source: { kind: "feed", fileName: action.feed.file_name, sheet: action.feed.sheet, template: null, rollback: !!action.undo },
         // A workbook of several sheets stays on Import, where its sheet picker shows which was read.
         step: action.feed.sheets.length > 1 ? "import" : "map",
       };
     case "mappingChanged":
       return { ...state, mapping: action.mapping, plan: null, resume: false };
+    case "templateLoaded":
+      return {
+        ...state,
+        mapping: action.mapping,
+        plan: null,
+        resume: false,
+        source: state.source?.kind === "feed" ? { ...state.source, template: action.name } : state.source,
+      };
     case "planOptionsChanged":
       return { ...state, planOptions: action.options, plan: null, resume: false };
     case "planned":
       return { ...state, plan: action.plan, resume: false };
-    case "approvedPlanOpened":
-      return { ...state, plan: action.plan, resume: false, step: "plan" };
+    case "approvedPlanOpened": {
+      const a = action.plan.approved;
+      const source: Source | null = a
+        ? { kind: "approved", fileName: a.file_name, path: a.path, createdAt: a.created_at, tenant: a.tenant, feed: a.feed }
+        : state.source;
+      return { ...state, plan: action.plan, source, resume: false, step: "plan" };
+    }
     case "corrected":
       return { ...state, mapping: action.mapping, plan: action.plan, resume: false };
     case "startApply":

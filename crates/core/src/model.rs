@@ -534,12 +534,15 @@ pub struct Exclude {
     pub rows: Vec<ExcludedRow>,
 }
 
-/// One agent's one skill, as the feed names them.
+/// One agent's one skill, as the feed names them; with `line`, only the row on that line of the
+/// feed (one of two conflicting rows, so the other is planned).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExcludedRow {
     pub agent: String,
     pub skill: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
 
 impl Rename {

@@ -92,6 +92,8 @@ struct Corrections<'f> {
     excluded_agents: HashSet<String>,
     excluded_skills: HashSet<String>,
     excluded_rows: HashSet<(String, String)>,
+    /// Rows excluded by their line, with the pair they must still name.
+    excluded_lines: HashSet<(String, String, usize)>,
 }
 
 impl<'f> Corrections<'f> {
@@ -109,7 +111,14 @@ impl<'f> Corrections<'f> {
                 .exclude
                 .rows
                 .iter()
+                .filter(|r| r.line.is_none())
                 .map(|r| (fold(&r.agent).into_owned(), fold(&r.skill).into_owned()))
+                .collect(),
+            excluded_lines: feed
+                .exclude
+                .rows
+                .iter()
+                .filter_map(|r| Some((fold(&r.agent).into_owned(), fold(&r.skill).into_owned(), r.line?)))
                 .collect(),
         }
     }
@@ -129,14 +138,25 @@ impl<'f> Corrections<'f> {
     }
 
     fn excludes(&self, rec: &FeedRecord) -> bool {
-        if self.excluded_agents.is_empty() && self.excluded_skills.is_empty() && self.excluded_rows.is_empty() {
+        if self.excluded_agents.is_empty()
+            && self.excluded_skills.is_empty()
+            && self.excluded_rows.is_empty()
+            && self.excluded_lines.is_empty()
+        {
             return false;
         }
         let (agent, skill) = (fold(&rec.agent), fold(&rec.skill));
         let (to_agent, to_skill) = (fold(self.agent(&rec.agent)), fold(self.skill(&rec.skill)));
-        [agent.as_ref(), to_agent.as_ref()].iter().any(|a| self.excluded_agents.contains(*a))
+        if [agent.as_ref(), to_agent.as_ref()].iter().any(|a| self.excluded_agents.contains(*a))
             || [skill.as_ref(), to_skill.as_ref()].iter().any(|s| self.excluded_skills.contains(*s))
-            || self.excluded_rows.contains(&(agent.into_owned(), skill.into_owned()))
+        {
+            return true;
+        }
+        let pair = (agent.into_owned(), skill.into_owned());
+        if self.excluded_rows.contains(&pair) {
+            return true;
+        }
+        !self.excluded_lines.is_empty() && self.excluded_lines.contains(&(pair.0, pair.1, rec.line))
     }
 }
 

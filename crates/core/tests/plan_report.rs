@@ -510,3 +510,42 @@ rows = [{ agent = "ben@example.com", skill = "Sales" }]
     assert_eq!(row_at(&p, 6).action, Action::Add);
     assert!(p.changes.iter().all(|c| c.agent_id != "a2" || c.skill_id != "s3"), "an excluded row is never sent");
 }
+
+/// Two rows that disagree on one pair: excluding one of them by its line leaves the other planned
+/// (excluding the pair without a line would leave out both).
+#[test]
+fn excluding_one_of_two_conflicting_rows_by_its_line_plans_the_other() {
+    let snap = snapshot();
+    let rows = || {
+        feed(vec![
+            rec(2, "ben@example.com", "Sales", set(2.0)),
+            rec(3, "ben@example.com", "Sales", set(4.0)),
+            rec(4, "ana@example.com", "Sales", set(1.0)),
+        ])
+    };
+    let p = plan_cxone(&rows(), &snap);
+    assert_eq!(row_at(&p, 2).problem.as_ref().map(|x| x.code.as_str()), Some("conflicting_rows"));
+    let mapping = skillsync_core::mapping::Mapping::from_toml(
+        "[exclude]\nrows = [{ agent = \"ben@example.com\", skill = \"sales\", line = 2 }]\n",
+    )
+    .expect("a row by its line parses");
+    assert!(mapping.to_toml().contains("line = 2"), "and writes back:\n{}", mapping.to_toml());
+    let mut f = rows();
+    f.exclude = mapping.exclude.clone();
+    let p = plan_cxone(&f, &snap);
+    assert_eq!(p.summary.excluded, 1, "only line 2 is left out: {:?}", p.summary);
+    let kept = row_at(&p, 3);
+    assert!(kept.problem.is_none(), "line 3 is no longer in conflict: {kept:?}");
+    let ben = p.changes.iter().find(|c| c.agent_id == "a2" && c.skill_id == "s3");
+    assert_eq!(
+        ben.map(|c| c.target),
+        Some(skillsync_core::Target::Set(4.0)),
+        "the kept level is the one sent: {:?}",
+        p.changes
+    );
+    // The same exclusion on another line of the feed excludes nothing.
+    let mut f = rows();
+    f.exclude.rows =
+        vec![skillsync_core::ExcludedRow { agent: "ben@example.com".into(), skill: "Sales".into(), line: Some(4) }];
+    assert_eq!(plan_cxone(&f, &snap).summary.excluded, 0, "line 4 is Ana's row, not Ben's");
+}

@@ -52,6 +52,13 @@ impl Desk {
         let job_id = saved.job_id();
         let journal_path = self.paths.journals().join(format!("{}.jsonl", job_id.file_stem()));
         let options = saved.options.clone();
+        let approved = crate::dto::ApprovedPlanView {
+            file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            path: path.display().to_string(),
+            created_at: saved.created_at.clone(),
+            tenant: saved.tenant_label.clone(),
+            feed: saved.feed.name.clone(),
+        };
         let planned = Planned {
             profile: profile.to_string(),
             tenant,
@@ -65,6 +72,8 @@ impl Desk {
             base_url: conn.base_url.clone(),
             rollback_of: None,
         };
-        self.keep_plan(planned, started, false).await
+        let mut view = self.keep_plan(planned, started, false).await?;
+        view.approved = Some(approved);
+        Ok(view)
     }
 }

@@ -226,6 +226,7 @@ impl Desk {
             resumable,
             removals,
             replanned,
+            approved: None,
         };
         *self.plan.lock() = Some(Arc::new(planned));
         Ok(view)

@@ -134,7 +134,40 @@ describe("Plan", () => {
     await user.click(within(row).getByTestId("plan-row-exclude"));
     const rows = (backend.last("replan").mapping as MappingInput).exclude.rows;
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.agent).toMatch(/@example.com$/);
+    // That row only, by its line: of two conflicting rows the other one's level stays planned.
+    expect(rows[0]).toEqual({ agent: "agent7@example.com", skill: "Billing", line: 9 });
+    expect(screen.getByText("Line 9 (“agent7@example.com” for “Billing”) is excluded")).toBeInTheDocument();
+  });
+
+  it("names the feed, its sheet and the template on the plan", async () => {
+    mockBackend({ plan: () => planView(), plan_rows: pageOf });
+    render(<App initial={{ feed: feed(), mapping: DETECTED, step: "plan", source: { kind: "feed", fileName: "week.xlsx", sheet: "Week 2", template: "nightly", rollback: false } }} />);
+    expect(await screen.findByTestId("source-line")).toHaveTextContent("Feed week.xlsx, sheet Week 2, template nightly");
+  });
+
+  it("plans an approved plan again from its own file, never the last feed opened", async () => {
+    const approved = planView({
+      approved: { file_name: "approved.json", path: "/plans/approved.json", created_at: "2026-12-05T10:00:00Z", tenant: "Sandbox Org", feed: "levels.csv" },
+    });
+    const backend = mockBackend({ plan: () => planView(), open_approved_plan: () => approved, plan_rows: pageOf });
+    const user = userEvent.setup();
+    render(
+      <App
+        initial={{
+          feed: feed(),
+          mapping: DETECTED,
+          step: "plan",
+          plan: approved,
+          source: { kind: "approved", fileName: "approved.json", path: "/plans/approved.json", createdAt: "2026-12-05T10:00:00Z", tenant: "Sandbox Org", feed: "levels.csv" },
+        }}
+      />,
+    );
+    expect(await screen.findByTestId("source-line")).toHaveTextContent(/Approved plan approved\.json, made .+ for Sandbox Org from the feed levels\.csv/);
+    expect(screen.getByTestId("plan-run")).toHaveTextContent("Open the approved plan again");
+    await user.click(screen.getByTestId("plan-run"));
+    await waitFor(() => expect(backend.argsOf("open_approved_plan")).toHaveLength(1));
+    expect(backend.last("open_approved_plan").path).toBe("/plans/approved.json");
+    expect(backend.argsOf("plan")).toHaveLength(0);
   });
 
   it("says when there is no published rate limit", async () => {

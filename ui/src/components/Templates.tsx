@@ -7,7 +7,8 @@ import { ErrorBanner } from "./ErrorBanner";
 
 interface Props {
   mapping: MappingInput;
-  onLoad: (mapping: MappingInput) => void;
+  /** The loaded mapping and the template's name. */
+  onLoad: (mapping: MappingInput, name: string) => void;
 }
 
 export function Templates({ mapping, onLoad }: Props) {
@@ -42,7 +43,7 @@ export function Templates({ mapping, onLoad }: Props) {
     setBusy(true);
     setError(null);
     try {
-      onLoad(await api.loadTemplate(chosen));
+      onLoad(await api.loadTemplate(chosen), chosen);
     } catch (err) {
       setError(api.toUiError(err));
     } finally {

@@ -2,6 +2,7 @@
 // progress from the engine's event channel, with pause, resume and cancel.
 import { useRef, useState } from "react";
 import * as api from "../api";
+import { SourceLine } from "../components/SourceLine";
 import type { Phase } from "../bindings/Phase";
 import type { ProgressEvent } from "../bindings/ProgressEvent";
 import type { UiError } from "../bindings/UiError";
@@ -128,6 +129,7 @@ export function ApplyStep() {
         <header className="step-head">
           <div>
             <h1>Apply</h1>
+            <SourceLine />
             <p className="lead">Skillsync sends only the changes in the plan, under the platform’s rate limit, and verifies every row.</p>
           </div>
         </header>
@@ -187,6 +189,7 @@ export function ApplyStep() {
       <header className="step-head">
         <div>
           <h1>Apply</h1>
+          <SourceLine />
           <p className="lead" data-testid="apply-phase" aria-live="polite">
             {cancelling ? "Cancelling: finishing the requests in flight…" : paused ? "Paused" : phase ? `${PHASE_LABELS[phase]}…` : "Starting…"}
           </p>

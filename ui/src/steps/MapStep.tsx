@@ -2,6 +2,7 @@
 // engine itself (the same code that plans), so what this screen shows is what the plan will use.
 import { useEffect, useState } from "react";
 import * as api from "../api";
+import { SourceLine } from "../components/SourceLine";
 import type { MappingInput } from "../bindings/MappingInput";
 import type { MappingPreview } from "../bindings/MappingPreview";
 import type { UiError } from "../bindings/UiError";
@@ -60,6 +61,7 @@ export function MapStep() {
       <header className="step-head">
         <div>
           <h1>Map</h1>
+          <SourceLine />
           <p className="lead">Tell Skillsync which columns hold the agent, the skill and the level, and what each level means on the platform.</p>
         </div>
         <div className="next-with-reason">
@@ -144,9 +146,9 @@ export function MapStep() {
         <h2 id="map-templates-title">Templates</h2>
         <Templates
           mapping={mapping}
-          onLoad={(loaded) => {
+          onLoad={(loaded, name) => {
             setGeneration((g) => g + 1);
-            change(loaded);
+            dispatch({ type: "templateLoaded", mapping: loaded, name });
           }}
         />
         {preview && (

@@ -2,6 +2,7 @@
 // every change, what it costs in requests and time, and which names need fixing first.
 import { useState } from "react";
 import * as api from "../api";
+import { SourceLine } from "../components/SourceLine";
 import type { Phase } from "../bindings/Phase";
 import type { PlanView } from "../bindings/PlanView";
 import type { UiError } from "../bindings/UiError";
@@ -42,14 +43,23 @@ export function PlanStep() {
     }
   };
 
+  // Planning again plans the same source: an approved plan is opened again from its file (never
+  // the last feed opened), a feed is read against the tenant again.
+  const source = state.source;
+  const approved = source?.kind === "approved" ? source : null;
   const run = async () => {
-    if (!profile || !state.mapping) return;
+    if (!profile || (!approved && !state.mapping)) return;
     setRunning(true);
     setError(null);
     setPhase(null);
     setRead(null);
     dispatch({ type: "busy", busy: "plan" });
     try {
+      if (approved) {
+        dispatch({ type: "approvedPlanOpened", plan: await api.openApprovedPlan(profile.name, approved.path) });
+        return;
+      }
+      if (!state.mapping) return;
       const result = await api.plan(profile.name, state.mapping, options, (event) => {
         if (event.type === "phase") setPhase(event.phase);
         else if (event.type === "read") setRead({ done: event.done, total: event.total });
@@ -68,14 +78,15 @@ export function PlanStep() {
       <header className="step-head">
         <div>
           <h1>Plan</h1>
+          <SourceLine />
           <p className="lead">
             Skillsync reads {profile ? <strong>{profile.name}</strong> : "the tenant"} and compares it with the feed. Nothing is changed on the platform.
           </p>
         </div>
         <div className="inline-actions">
           <OpenApprovedPlanButton disabled={running} />
-          <button type="button" className={plan ? "btn" : "btn btn-primary"} data-testid="plan-run" disabled={running || !profile || !state.mapping} onClick={() => void run()}>
-            {running ? "Planning…" : plan ? "Read tenant and plan again" : "Read tenant and plan"}
+          <button type="button" className={plan ? "btn" : "btn btn-primary"} data-testid="plan-run" disabled={running || !profile || (!approved && !state.mapping)} onClick={() => void run()}>
+            {running ? "Planning…" : approved ? "Open the approved plan again" : plan ? "Read tenant and plan again" : "Read tenant and plan"}
           </button>
         </div>
       </header>
@@ -181,7 +192,7 @@ function PlanResult({ plan, mapping, onFix, fixing, onApply }: ResultProps) {
       {s.remove > 0 && <RemovalList plan={plan} />}
       {mapping && <UnresolvedNames unresolved={plan.unresolved} mapping={mapping} onFix={onFix} busy={fixing} />}
       {mapping && <Corrections mapping={mapping} onFix={onFix} busy={fixing} />}
-      <PlanRows plan={plan} busy={fixing} onExcludeRow={mapping ? (r) => onFix(excludeRow(mapping, r.agent, r.skill)) : undefined} />
+      <PlanRows plan={plan} busy={fixing} onExcludeRow={mapping ? (r) => onFix(excludeRow(mapping, r.agent, r.skill, r.line)) : undefined} />
     </>
   );
 }

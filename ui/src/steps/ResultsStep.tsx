@@ -2,6 +2,7 @@
 // to keep, and the undo file to roll the change back.
 import { useState } from "react";
 import * as api from "../api";
+import { SourceLine } from "../components/SourceLine";
 import type { RunView } from "../bindings/RunView";
 import type { UiError } from "../bindings/UiError";
 import { ErrorBanner } from "../components/ErrorBanner";
@@ -61,6 +62,7 @@ export function ResultsStep() {
       <header className="step-head">
         <div>
           <h1>Results</h1>
+          <SourceLine />
           <p className={`verdict verdict-${v.tone}`} data-testid="results-verdict" role="status">
             {v.text}
           </p>

@@ -136,6 +136,7 @@ export function planView(overrides: Partial<PlanView> = {}): PlanView {
     resumable: false,
     removals: [],
     replanned: false,
+    approved: null,
     ...overrides,
   };
 }
