@@ -836,6 +836,7 @@ async function sourceAndSlips(ctx) {
   await waitText(s, tid("source-line"), /^Approved plan approved\.json, made .+ for .+ from the feed demo-feed\.csv$/);
   const approvedChanges = (await tileNumber(s, "plan-add")) + (await tileNumber(s, "plan-update"));
   expect(approvedChanges > 0, "the approved plan shows the changes it was made with");
+  await snap(s, "approved-plan-source");
   await click(s, tid("plan-apply"));
   await waitText(s, tid("source-line"), /^Approved plan approved\.json/);
   await click(s, tid("apply-start"));
@@ -863,6 +864,7 @@ async function sourceAndSlips(ctx) {
   await click(s, tid("plan-run"));
   await settle(s, tid("plan-invalid"), tid("plan-error"));
   expectEqual(await tileNumber(s, "plan-invalid"), 2, "both conflicting rows are invalid");
+  await snap(s, "conflicting-rows");
   await click(s, tid("plan-rows-tab-invalid"));
   await click(s, `${tid("plan-row")} ${tid("plan-row-exclude")}`);
   await waitFor(async () => (await tileNumber(s, "plan-excluded")) === 1, STEP_MS, "one row excluded");
