@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Skillsync needs on a fresh Debian machine, skipping what is already there.
-# Sourced by scripts/main.sh and scripts/test.sh; safe to run again. Three parts:
+# Sourced by scripts/main.sh and scripts/test.sh; safe to run again. Four parts:
 #   setup_base      Rust, a C toolchain, D-Bus headers, a keychain (gnome-keyring) for tests, and
 #                   openssl, socat and tinyproxy for the company-network tests (TLS inspection, proxy)
 #   setup_app       WebKitGTK (the desktop app's webview), Node.js >= 20 and the npm packages
 #   setup_app_test  Xvfb and WebKitWebDriver, to drive the real app window in tests
+#   setup_windows   the Windows target, MinGW-w64 and Wine: the Windows build and its tests
 set -euo pipefail
 
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -74,4 +75,15 @@ setup_app() {
 setup_app_test() {
   # python3-xlib: the e2e test that closes the window the way a window manager does.
   apt_need xvfb xauth webkit2gtk-driver keyutils python3-xlib
+}
+
+setup_windows() {
+  # The Windows build and its tests: the x86_64-pc-windows-gnu target, the MinGW-w64 linker and
+  # Wine (64-bit) to run the Windows CLI against a sandbox on 127.0.0.1. The linker is named in
+  # .cargo/config.toml.
+  apt_need gcc-mingw-w64-x86-64 wine wine64 file
+  if command -v rustup >/dev/null 2>&1; then
+    rustup target list --installed 2>/dev/null | grep -q '^x86_64-pc-windows-gnu$' \
+      || { echo "setup: adding the Rust target x86_64-pc-windows-gnu"; rustup target add x86_64-pc-windows-gnu >/dev/null; }
+  fi
 }

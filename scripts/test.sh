@@ -10,6 +10,7 @@ source scripts/setup.sh
 setup_base
 setup_app
 setup_app_test
+setup_windows
 
 logs=$(mktemp -d)
 keyring_dir=$(mktemp -d)
@@ -54,10 +55,17 @@ echo "== tests (inside a D-Bus session with gnome-keyring)"
 # setup_base installed socat, tinyproxy and openssl: the company-network tests must not skip.
 export SKILLSYNC_REQUIRE_NET_TOOLS=1
 set +e
-in_keychain cargo test --locked --workspace "${features[@]}" --no-fail-fast 2>&1 | tee "$logs/cargo.log"
+# The Windows cases (wine_*) run in the Windows part below, against the Windows build.
+in_keychain cargo test --locked --workspace "${features[@]}" --no-fail-fast -- --skip wine_ 2>&1 | tee "$logs/cargo.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 passed=$(grep -Eo "test result: [A-Za-z]+\. [0-9]+ passed; [0-9]+ failed" "$logs/cargo.log" | awk "{s+=\$4; f+=\$6} END {print s+0, f+0}")
 echo "cargo test total: ${passed% *} passed, ${passed#* } failed"
+
+echo "== windows: the CLI and the app built for Windows, the CLI's cases under Wine"
+bash scripts/windows.sh 2>&1 | tee "$logs/windows.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+windows=$(grep -Eo "windows \(Wine\): [0-9]+ passed, [0-9]+ failed" "$logs/windows.log" | tail -1)
+echo "${windows:-windows (Wine): 0 passed, 1 failed}"
 
 echo "== end to end: the real app under Xvfb, driven through WebKitWebDriver"
 in_keychain env SKILLSYNC_E2E_WRAPPED=1 timeout 900 xvfb-run -a -s "-screen 0 1400x900x24" node tests/e2e/run.mjs 2>&1 | tee "$logs/e2e.log"

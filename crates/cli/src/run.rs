@@ -283,7 +283,7 @@ fn confirm(question: &str, yes: &str) -> Result<bool> {
 pub async fn export(args: ExportArgs) -> Result<i32> {
     let layout = args.layout.parse()?;
     let inputs: Vec<&std::path::Path> = args.agents.as_deref().into_iter().collect();
-    skillsync_core::files::check_output("--out", &args.out, &inputs, "nothing was read or written")?;
+    skillsync_core::files::check_output("export", &args.out, &inputs, "nothing was read or written")?;
     let agents = args.agents.as_deref().map(export::read_agent_list).transpose()?;
     let (client, _) = client(&args.conn)?;
     client.connect().await?;

@@ -467,14 +467,10 @@ fn plan_out_and_export_out_never_write_over_what_they_read() {
         assert_eq!(out.code, 2, "plan --out {out_path}: {}", out.all());
         assert!(out.stderr.contains("--out") && out.stderr.contains("nothing was read or written"), "{}", out.all());
     }
-    let out = run(t.cmd(&[
-        "export",
-        "--out",
-        agents.to_str().unwrap_or_default(),
-        "--agents",
-        agents.to_str().unwrap_or_default(),
-    ]));
+    let out =
+        run(t.cmd(&["export", agents.to_str().unwrap_or_default(), "--agents", agents.to_str().unwrap_or_default()]));
     assert_eq!(out.code, 2, "export over its own agent list: {}", out.all());
+    assert!(out.stderr.contains("a file this command reads"), "refused for that reason: {}", out.all());
     assert_eq!(std::fs::read_to_string(&feed).expect("feed"), FEED, "the feed is untouched");
     assert_eq!(std::fs::read_to_string(&agents).expect("list"), "ana.lee@example.com\n", "the list is untouched");
     assert_eq!(t.stats()["by_route"].as_object().map_or(0, |r| r.len()), 0, "nothing was read from the platform");

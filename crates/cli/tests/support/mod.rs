@@ -10,7 +10,7 @@ use skillsync_sandbox::{Platform, Sandbox, SandboxConfig, TenantFile, TenantSour
 use std::path::{Path, PathBuf};
 
 /// Environment variables the binary reads: cleared for every command, so a test only sees what it sets.
-const SKILLSYNC_ENV: [&str; 6] = [
+pub const SKILLSYNC_ENV: [&str; 6] = [
     "SKILLSYNC_CLIENT_SECRET",
     "SKILLSYNC_ACCESS_KEY_ID",
     "SKILLSYNC_ACCESS_KEY_SECRET",
