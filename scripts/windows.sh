@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Windows part of the test command: the CLI and the desktop app built for Windows
 # (x86_64-pc-windows-gnu, linked with MinGW-w64), and the Windows CLI's cases
-# (crates/cli/tests/windows.rs) run under Wine against the Linux sandbox on 127.0.0.1. The app is
+# (crates/cli/tests/windows.rs) run under Wine against the Linux sandbox on 127.0.0.1, with the
+# engine's unit tests built for Windows and run under Wine too. The app is
 # built and linked, not run: Wine has no WebView2. Ends with `windows (Wine): N passed, N failed`
 # and the time it took; exits 1 when a build or a case fails.
 set -euo pipefail
@@ -45,14 +46,22 @@ wineserver -w
 wineserver -p
 /usr/lib/wine/wine64 cmd /c exit </dev/null >/dev/null 2>&1 || true
 set +e
+# The engine's unit tests, built for Windows and run under Wine (files, journal locks, paths).
+echo "== windows: the engine's unit tests under Wine"
+CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$PWD/tests/windows/runner.sh" SKILLSYNC_WINE_SHIM="$work/bcryptprimitives.dll" \
+  cargo test --locked --target "$target" -p skillsync-core --lib 2>&1 | tee "$work/core.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+echo "== windows: the Windows CLI's cases"
 SKILLSYNC_WINDOWS_EXE="$work/skillsync.exe" SKILLSYNC_REQUIRE_WINE=1 \
   cargo test --locked -p skillsync-cli --test windows -- --test-threads=1 2>&1 | tee "$work/windows.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 set -e
-result=$(grep -Eo "test result: [A-Za-z]+\. [0-9]+ passed; [0-9]+ failed" "$work/windows.log" | tail -1)
-passed=$(echo "$result" | awk '{print $4}')
-failed=$(echo "$result" | awk '{print $6}')
-[ -n "$result" ] || { passed=0; failed=1; status=1; }
-echo "windows (Wine): ${passed} passed, ${failed} failed"
+counts() { grep -Eo "test result: [A-Za-z]+\. [0-9]+ passed; [0-9]+ failed" "$1" | tail -1 | awk '{print $4, $6}'; }
+read -r core_passed core_failed <<<"$(counts "$work/core.log")"
+read -r cli_passed cli_failed <<<"$(counts "$work/windows.log")"
+[ -n "${core_passed:-}" ] || { core_passed=0; core_failed=1; status=1; }
+[ -n "${cli_passed:-}" ] || { cli_passed=0; cli_failed=1; status=1; }
+echo "windows: engine unit tests ${core_passed} passed, ${core_failed} failed; CLI cases ${cli_passed} passed, ${cli_failed} failed"
+echo "windows (Wine): $((core_passed + cli_passed)) passed, $((core_failed + cli_failed)) failed"
 echo "windows: took $(( $(date +%s) - started )) s (builds included)"
 exit $status

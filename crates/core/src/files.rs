@@ -33,6 +33,9 @@ pub fn create_parent(path: &Path) -> Result<()> {
 /// in the message; `consequence` ends it ("nothing was sent").
 pub fn check_output(flag: &str, out: &Path, inputs: &[&Path], consequence: &str) -> Result<()> {
     let refuse = |why: String| Err(Error::Config(format!("{flag} {}: {why}; {consequence}", out.display())));
+    if cfg!(windows) && windows_device(out) {
+        return refuse(format!("{} names a Windows device and is not a file", out.display()));
+    }
     match std::fs::metadata(out) {
         Ok(m) if !m.is_file() => refuse(format!("{} exists and is not a file", out.display())),
         Ok(_) => {
@@ -49,6 +52,19 @@ pub fn check_output(flag: &str, out: &Path, inputs: &[&Path], consequence: &str)
         }
         Err(_) => Ok(()),
     }
+}
+
+/// A name Windows reserves for a device whatever the folder or extension (`NUL`, `nul.json`,
+/// `COM1.csv`, `CON`): writing there writes nowhere.
+pub fn windows_device(path: &Path) -> bool {
+    // The last part of the path, cut at either separator (the same answer on every OS).
+    let Some(name) = path.to_str().and_then(|p| p.rsplit(['/', '\\']).next()) else { return false };
+    let stem = name.split('.').next().unwrap_or("").trim_end().to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
+        || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit()
+            && stem.as_bytes()[3] != b'0')
 }
 
 /// Creates (or truncates) `path` for writing, owner-only, with its folders.
@@ -124,6 +140,16 @@ impl Drop for AtomicFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_device_names_whatever_the_folder_or_extension() {
+        for d in ["NUL", "nul.json", "C:\\out\\Con.html", "com1.csv", "LPT9", "aux.undo.csv", "NUL .txt"] {
+            assert!(windows_device(Path::new(d)), "{d}");
+        }
+        for f in ["null.csv", "report.html", "com0.csv", "COM10", "console.csv", "nul-report.json"] {
+            assert!(!windows_device(Path::new(f)), "{f}");
+        }
+    }
 
     #[cfg(unix)]
     #[test]

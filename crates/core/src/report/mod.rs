@@ -401,7 +401,7 @@ mod tests {
             (dir.path().join("levels.html"), "a file this command reads"),
             (dir.path().join("jj.csv"), "a file this command reads"),
             (dir.path().join("run.html"), "a file this command reads"),
-            (std::path::PathBuf::from("/dev/null"), "not a file"),
+            (std::path::PathBuf::from(if cfg!(windows) { "NUL" } else { "/dev/null" }), "not a file"),
             (dir.path().to_path_buf(), "not a file"),
             (feed.join("r.html"), "cannot be made"),
         ] {
