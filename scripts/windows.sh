@@ -25,6 +25,8 @@ cargo build --locked --target "$target" -p skillsync-cli -q
 # The app embeds the UI (ui/dist, built by the test command before this script).
 [ -f ui/dist/index.html ] || npm run -s ui:build
 cargo build --locked --target "$target" -p skillsync-app -q
+# Lints of the code only Windows compiles (cfg(windows)), as strict as the Linux ones.
+cargo clippy --locked --target "$target" -p skillsync-core -p skillsync-cli -p skillsync-app -q -- -D warnings
 for exe in skillsync.exe skillsync-app.exe; do
   file -b "target/$target/debug/$exe" | grep -q "PE32+" || { echo "windows: $exe is not a Windows executable"; exit 1; }
 done
