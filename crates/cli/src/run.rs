@@ -82,15 +82,22 @@ pub async fn plan(args: PlanArgs) -> Result<i32> {
         let inputs: Vec<&std::path::Path> =
             [args.feed.feed.as_deref(), args.feed.mapping.as_deref()].into_iter().flatten().collect();
         skillsync_core::files::check_output("--out", out, &inputs, "nothing was read or written")?;
+        for copy in skillsync_core::report::plan_copy::copy_paths(out) {
+            skillsync_core::files::check_output("--out", &copy, &inputs, "nothing was read or written")?;
+        }
     }
     let (client, resolved) = client(&args.conn)?;
     let options = plan_options(&args.feed, client.kind());
     let (loaded, prepared) = load_and_prepare(client.as_ref(), &args.feed, &options).await?;
     if let Some(out) = &args.out {
         let base_url = &resolved.connection.base_url;
-        SavedPlan::new(client.kind(), base_url, &resolved.tenant, &loaded, &options, &prepared).save(out)?;
+        let names = skillsync_core::report::Names::of_plan(&prepared.plan.rows, &prepared.snapshot);
+        let saved = SavedPlan::new(client.kind(), base_url, &resolved.tenant, &loaded, &options, &prepared);
+        let written = saved.save_for_approval(out, &names)?;
         if !args.feed.json {
             eprintln!("saved the plan for approval to {} (apply it with: skillsync apply --plan …)", out.display());
+            let copies: Vec<String> = written[1..].iter().map(|p| p.display().to_string()).collect();
+            eprintln!("  a readable copy for the approver: {}", copies.join(", "));
         }
     }
     let summary = job::plan_summary(&prepared, started.elapsed().as_millis() as u64);

@@ -35,6 +35,10 @@ fn saved_plan(t: &Tenant) -> String {
     let plan = plan.to_str().expect("a UTF-8 path").to_string();
     let out = run(t.cmd(&["plan", feed.to_str().expect("a UTF-8 path"), "--out", &plan]));
     assert_eq!(out.code, 0, "plan --out exits 0: {}", out.all());
+    for copy in ["plan.html", "plan.csv"] {
+        let text = std::fs::read_to_string(t.path(copy)).unwrap_or_else(|e| panic!("{copy} beside the plan: {e}"));
+        assert!(text.contains("Ana Lee"), "{copy} names the agents as the tenant has them:\n{text}");
+    }
     std::fs::remove_file(&feed).expect("the feed is removed");
     plan
 }

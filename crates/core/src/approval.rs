@@ -215,6 +215,22 @@ impl SavedPlan {
         crate::files::write_atomic(path, text.as_bytes())
     }
 
+    /// Writes the plan file and, beside it, its readable copies for the approver (`<stem>.html`,
+    /// `<stem>.csv`, agents and skills named from `names`); returns every path, the plan first.
+    /// The checksum in the copies is the one the file carries.
+    pub fn save_for_approval(&self, path: &Path, names: &crate::report::Names) -> Result<Vec<std::path::PathBuf>> {
+        let text = self.to_json()?;
+        crate::files::write_atomic(path, text.as_bytes())?;
+        let mut shown = self.clone();
+        shown.checksum = serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|v| v.get("checksum").and_then(Value::as_str).map(str::to_string))
+            .unwrap_or_default();
+        let mut paths = vec![path.to_path_buf()];
+        paths.extend(crate::report::plan_copy::write_copies(path, &shown, names)?);
+        Ok(paths)
+    }
+
     /// Reads a saved plan; an edited, corrupted or foreign file is refused.
     pub fn load(path: &Path) -> Result<SavedPlan> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
@@ -535,6 +551,34 @@ mod tests {
             plan,
             checksum: String::new(),
         }
+    }
+
+    #[test]
+    fn a_plan_saved_for_approval_comes_with_a_readable_copy_that_names_people() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("approve-me.json");
+        let mut plan = saved();
+        plan.plan.rows[0].skill = "=HYPERLINK(\"x\")<b>".into();
+        let mut names = crate::report::Names::default();
+        names.agents.insert("a1".into(), "Ana Lee <ana@example.com>".into());
+        let written = plan.save_for_approval(&path, &names).expect("written");
+        let [html, csv] = crate::report::plan_copy::copy_paths(&path);
+        assert_eq!(written, vec![path.clone(), html.clone(), csv.clone()]);
+        SavedPlan::load(&path).expect("the plan file itself is untouched by its copies");
+        let page = std::fs::read_to_string(&html).unwrap();
+        assert!(page.contains("Ana Lee &lt;ana@example.com&gt;"), "agents by name: {page}");
+        assert!(page.contains("<td class=\"num\">4.1</td><td class=\"num\">0.3</td>"), "now and after: {page}");
+        assert!(page.contains("&lt;b&gt;") && !page.contains("<b>\""), "markup escaped");
+        assert!(page.contains("Only that file can be applied"), "the copy says what it is");
+        let checksum = serde_json::from_str::<Value>(&std::fs::read_to_string(&path).unwrap()).unwrap()["checksum"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(page.contains(&checksum), "the copy names the file's checksum");
+        let text = std::fs::read_to_string(&csv).unwrap();
+        assert!(text.starts_with('\u{feff}'), "the CSV opens in Excel as UTF-8");
+        assert!(text.contains(",\"'=HYPERLINK"), "formula-looking names neutralised: {text}");
+        assert!(text.contains("2,Ana Lee <ana@example.com>,"), "{text}");
     }
 
     #[test]

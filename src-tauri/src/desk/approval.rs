@@ -29,8 +29,9 @@ impl Desk {
             // Saved again as approved: the same file, the same checksum.
             PlanSource::Approved(saved) => (**saved).clone(),
         };
-        let target = path.to_path_buf();
-        blocking(move || saved.save(&target)).await?;
+        let (target, names) = (path.to_path_buf(), planned.names.clone());
+        // Beside the plan file, its readable copies (HTML, CSV) for an approver without Skillsync.
+        blocking(move || saved.save_for_approval(&target, &names)).await?;
         Ok(path.display().to_string())
     }
 

@@ -15,6 +15,7 @@ describe("Plans for approval", () => {
     expect(backend.last("choose_file")).toEqual({ purpose: "plan" });
     expect(backend.last("save_plan")).toEqual({ path: "/home/ana/approve/nightly.json" });
     expect(await screen.findByTestId("plan-saved")).toHaveTextContent("Saved to /home/ana/approve/nightly.json");
+    expect(screen.getByTestId("plan-saved")).toHaveTextContent("a readable copy beside it for an approver without Skillsync (nightly.html, nightly.csv)");
   });
 
   it("opens an approved plan for the active connection as the current plan, with no feed", async () => {

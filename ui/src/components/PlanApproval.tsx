@@ -6,6 +6,7 @@ import * as api from "../api";
 import type { UiError } from "../bindings/UiError";
 import { useActiveProfile, useStore } from "../state";
 import { ErrorBanner } from "./ErrorBanner";
+import { baseName } from "../format";
 
 /** "Save plan for approval…": writes the current plan where the user chooses. */
 export function SavePlanButton() {
@@ -28,12 +29,18 @@ export function SavePlanButton() {
       </button>
       {saved && (
         <span className="muted small" data-testid="plan-saved">
-          Saved to {saved}
+          Saved to {saved}, with a readable copy beside it for an approver without Skillsync ({readableCopies(saved)})
         </span>
       )}
       <ErrorBanner error={error} testId="plan-save-error" title="The plan could not be saved" onDismiss={() => setError(null)} />
     </>
   );
+}
+
+/** The HTML and CSV copies the backend writes beside a saved plan. */
+function readableCopies(path: string): string {
+  const stem = baseName(path).replace(/\.[^.]*$/, "");
+  return `${stem}.html, ${stem}.csv`;
 }
 
 /** "Apply an approved plan…": opens a saved plan for the active connection as the current plan. */

@@ -24,7 +24,7 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 :root { color-scheme: light dark; --bg:#fff; --fg:#1d2433; --muted:#5f6b7a; --line:#e3e7ee; --card:#f6f8fb; }
 @media (prefers-color-scheme: dark) { :root { --bg:#14171c; --fg:#e6e9ef; --muted:#9aa4b2; --line:#2a3039; --card:#1b2027; } }
 * { box-sizing: border-box; }

@@ -5,6 +5,7 @@
 
 mod csv;
 mod html;
+pub mod plan_copy;
 mod undo;
 
 pub use self::csv::write_csv;
@@ -45,6 +46,13 @@ impl Names {
     pub fn of_changes(changes: &[crate::model::Change], snapshot: &crate::model::Snapshot) -> Names {
         let agents: std::collections::HashSet<&str> = changes.iter().map(|c| c.agent_id.as_str()).collect();
         let skills: std::collections::HashSet<&str> = changes.iter().map(|c| c.skill_id.as_str()).collect();
+        Names::select(snapshot, |id| agents.contains(id), |id| skills.contains(id))
+    }
+
+    /// The names of the ids a plan's rows use, from what the platform holds.
+    pub fn of_plan(rows: &[crate::model::PlanRow], snapshot: &crate::model::Snapshot) -> Names {
+        let agents: std::collections::HashSet<&str> = rows.iter().filter_map(|r| r.agent_id.as_deref()).collect();
+        let skills: std::collections::HashSet<&str> = rows.iter().filter_map(|r| r.skill_id.as_deref()).collect();
         Names::select(snapshot, |id| agents.contains(id), |id| skills.contains(id))
     }
 
