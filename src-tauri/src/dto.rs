@@ -175,7 +175,10 @@ pub struct ConnectionCheck {
     pub ok: bool,
     pub platform: Platform,
     pub tenant: String,
+    /// Routing skills (Genesys routing languages are counted apart in `languages`).
     pub skills: usize,
+    /// Genesys routing languages; 0 on CXone.
+    pub languages: usize,
     pub agents: usize,
     pub assignments: usize,
     pub elapsed_ms: u64,

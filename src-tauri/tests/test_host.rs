@@ -723,3 +723,27 @@ async fn a_value_off_the_scale_is_marked_on_its_own_and_the_map_stays() {
     assert_eq!(none.valid, 0);
     assert!(none.blocked.as_deref().unwrap_or_default().starts_with("No row would plan"), "{none:?}");
 }
+
+/// The wizard's test counts skills and Genesys routing languages apart (it said "84 skills" for 80
+/// skills and 4 languages).
+#[tokio::test]
+async fn the_connection_test_counts_skills_and_routing_languages_apart() {
+    let h = host();
+    let mut config = SandboxConfig::new(skillsync_sandbox::Platform::Genesys);
+    config.tenant = skillsync_sandbox::TenantSource::Inline(
+        serde_json::from_value(serde_json::json!({
+            "skills": [{"name": "Billing"}, {"name": "Sales"}, {"name": "Retention"}],
+            "languages": [{"name": "Spanish"}, {"name": "French"}],
+            "users": [{"email": "ana@example.com", "name": "Ana"}]
+        }))
+        .unwrap(),
+    );
+    let sb = Sandbox::start(config).await.unwrap();
+    let mut profile = input(&sb, "langs", &sb.credentials().client_secret.clone());
+    profile.platform = Platform::Genesys;
+    let check = h.desk.test_connection(&profile).await.unwrap();
+    assert!(check.ok, "{check:?}");
+    assert_eq!((check.skills, check.languages), (3, 2), "{check:?}");
+    let read = check.checks.iter().find(|c| c.name == "read skills").expect("the read");
+    assert_eq!(read.detail, "3 skills and 2 routing languages");
+}

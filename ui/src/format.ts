@@ -58,6 +58,11 @@ export function formatValue(value: number | null): string {
   return String(Math.round(value * 100) / 100);
 }
 
+/** A feed line as a row shows it: a removal of a skill the feed does not list has no line (0). */
+export function formatLine(line: number): string {
+  return line === 0 ? "—" : String(line);
+}
+
 /** An ISO timestamp in the user's locale, or the text as given when it does not parse. */
 export function formatWhen(iso: string): string {
   const date = new Date(iso);

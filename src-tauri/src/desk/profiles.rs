@@ -225,6 +225,7 @@ async fn check(conn: Connection, tenant: String) -> ConnectionCheck {
         platform,
         tenant,
         skills: 0,
+        languages: 0,
         agents: 0,
         assignments: 0,
         elapsed_ms: 0,
@@ -257,10 +258,16 @@ async fn check(conn: Connection, tenant: String) -> ConnectionCheck {
     }
     match client.snapshot(&Events::none()).await {
         Ok(s) => {
-            out.skills = s.skills.len();
+            out.languages = s.skills.iter().filter(|k| k.kind == skillsync_core::ItemKind::Language).count();
+            out.skills = s.skills.len() - out.languages;
             out.agents = s.agents.len();
             out.assignments = s.assignments.len();
-            out.checks.push(passed("read skills", format!("{} skills", out.skills)));
+            let read = if out.languages > 0 {
+                format!("{} skills and {} routing languages", out.skills, out.languages)
+            } else {
+                format!("{} skills", out.skills)
+            };
+            out.checks.push(passed("read skills", read));
             out.checks.push(passed("read agents", format!("{} agents", out.agents)));
             out.checks.push(passed("read assignments", format!("{} skill assignments", out.assignments)));
             out.ok = true;

@@ -89,6 +89,24 @@ describe("Apply", () => {
     expect(list).toHaveTextContent("Bo Berg <bo@example.com>");
   });
 
+  it("groups the removals by agent, sorted, the agent named once per group", () => {
+    mockBackend({});
+    const row = (line: number, agent: string, skill: string) => ({ line, agent, skill, agent_label: null, skill_label: null, before: 3, requested: null, action: "remove" as const, problem: null });
+    renderApply(
+      planView({
+        summary: { rows: 4, excluded: 0, add: 0, update: 0, remove: 4, unchanged: 0, invalid: 0 },
+        removals: [row(0, "zoe@example.com", "Sales"), row(0, "ana@example.com", "Sales"), row(0, "zoe@example.com", "Billing"), row(0, "ana@example.com", "Billing")],
+      }),
+    );
+    const list = within(screen.getByTestId("apply-confirm")).getByTestId("removal-list");
+    expect(list).toHaveTextContent("Removes 4 skill assignments from 2 agents");
+    const agents = within(list).getAllByTestId("removal-agent");
+    expect(agents.map((a) => a.textContent)).toEqual(["ana@example.com", "zoe@example.com"]);
+    expect(agents[0]).toHaveAttribute("rowspan", "2");
+    const skills = within(list).getAllByTestId("removal-row").map((r) => r.textContent);
+    expect(skills).toEqual(["ana@example.comBilling3", "Sales3", "zoe@example.comBilling3", "Sales3"]);
+  });
+
   it("keeps only the last 50 log lines", async () => {
     const reply = deferred<RunView>();
     const backend = mockBackend({ apply: () => reply.promise });

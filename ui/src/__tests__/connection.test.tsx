@@ -38,7 +38,7 @@ describe("Connection", () => {
         ok: false,
         platform: "genesys",
         tenant: "Prod Org",
-        skills: 60,
+        skills: 60, languages: 0,
         agents: 2000,
         assignments: 9000,
         elapsed_ms: 840,
@@ -61,7 +61,7 @@ describe("Connection", () => {
 
   it("shows the counts of a passing test", async () => {
     mockBackend({
-      test_profile: () => ({ ok: true, platform: "genesys", tenant: "Sandbox Org", skills: 12, agents: 1500, assignments: 4321, elapsed_ms: 350, checks: [{ name: "sign in", ok: true, detail: "" }] }),
+      test_profile: () => ({ ok: true, platform: "genesys", tenant: "Sandbox Org", skills: 12, languages: 0, agents: 1500, assignments: 4321, elapsed_ms: 350, checks: [{ name: "sign in", ok: true, detail: "" }] }),
     });
     const user = userEvent.setup();
     render(<App />);

@@ -1,5 +1,5 @@
 import { ApiError, toUiError } from "../api";
-import { describeEstimate, describeScale, formatDuration, formatElapsed, formatValue, PLATFORM_SCALES } from "../format";
+import { describeEstimate, describeScale, formatDuration, formatElapsed, formatLine, formatValue, PLATFORM_SCALES } from "../format";
 import { verdict } from "../steps/ResultsStep";
 import { runView } from "../test/backend";
 
@@ -55,5 +55,12 @@ describe("toUiError", () => {
   it("gives IPC failures that are not command errors their own code", () => {
     expect(toUiError("command plan not found")).toEqual({ code: "ipc.failed", message: "command plan not found" });
     expect(toUiError(new Error("boom"))).toEqual({ code: "ipc.failed", message: "boom" });
+  });
+});
+
+describe("formatLine", () => {
+  it("shows no line for a removal of a skill the feed does not list", () => {
+    expect(formatLine(0)).toBe("—");
+    expect(formatLine(12)).toBe("12");
   });
 });

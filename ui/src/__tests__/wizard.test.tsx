@@ -10,7 +10,7 @@ const PASSING: ConnectionCheck = {
   ok: true,
   platform: "genesys",
   tenant: "Acme EU",
-  skills: 60,
+  skills: 60, languages: 0,
   agents: 2000,
   assignments: 9000,
   elapsed_ms: 1200,

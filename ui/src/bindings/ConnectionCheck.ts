@@ -2,4 +2,12 @@
 import type { Check } from "./Check";
 import type { Platform } from "./Platform";
 
-export type ConnectionCheck = { ok: boolean, platform: Platform, tenant: string, skills: number, agents: number, assignments: number, elapsed_ms: number, checks: Array<Check>, };
+export type ConnectionCheck = { ok: boolean, platform: Platform, tenant: string, 
+/**
+ * Routing skills (Genesys routing languages are counted apart in `languages`).
+ */
+skills: number, 
+/**
+ * Genesys routing languages; 0 on CXone.
+ */
+languages: number, agents: number, assignments: number, elapsed_ms: number, checks: Array<Check>, };

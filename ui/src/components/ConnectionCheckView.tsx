@@ -57,8 +57,14 @@ export function ConnectionCheckView({ check, testId }: { check: ConnectionCheck;
         <dl className="facts" data-testid={`${testId}-counts`}>
           <div>
             <dt>Skills</dt>
-            <dd>{formatCount(check.skills)}</dd>
+            <dd data-testid={`${testId}-skills`}>{formatCount(check.skills)}</dd>
           </div>
+          {check.languages > 0 && (
+            <div>
+              <dt>Routing languages</dt>
+              <dd data-testid={`${testId}-languages`}>{formatCount(check.languages)}</dd>
+            </div>
+          )}
           <div>
             <dt>Agents</dt>
             <dd>{formatCount(check.agents)}</dd>

@@ -4,7 +4,7 @@ import type { PlanRowView } from "../bindings/PlanRowView";
 import type { PlanSummary } from "../bindings/PlanSummary";
 import type { PlanView } from "../bindings/PlanView";
 import { planRows } from "../api";
-import { formatValue } from "../format";
+import { formatValue, formatLine } from "../format";
 import { AgentCell, SkillCell } from "./Names";
 import { usePagedRows, type FilterTab } from "./PagedRows";
 import { RowsCard, type Column } from "./RowsCard";
@@ -22,7 +22,7 @@ function tabs(s: PlanSummary): FilterTab[] {
 
 function columns(onExcludeRow: ((row: PlanRowView) => void) | undefined, busy: boolean): Column<PlanRowView>[] {
   return [
-    { header: "Line", num: true, cell: (r) => r.line },
+    { header: "Line", num: true, cell: (r) => formatLine(r.line) },
     { header: "Agent", cell: (r) => <AgentCell agent={r.agent} label={r.agent_label} />, width: "agent" },
     { header: "Skill", cell: (r) => <SkillCell skill={r.skill} label={r.skill_label} />, width: "skill" },
     { header: "Now", num: true, cell: (r) => formatValue(r.before) },

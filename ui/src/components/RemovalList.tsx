@@ -1,13 +1,18 @@
 // Whose skills a plan removes, by name: shown on the Plan screen and again in Apply's confirmation,
 // so the typed "remove" is given knowing who loses what.
+import type { PlanRowView } from "../bindings/PlanRowView";
 import type { PlanView } from "../bindings/PlanView";
 import { formatCount, formatValue } from "../format";
 import { AgentCell, SkillCell } from "./Names";
 
 export function RemovalList({ plan }: { plan: PlanView }) {
   const total = plan.summary.remove;
-  const shown = plan.removals;
-  const agents = new Set(shown.map((r) => r.agent_label ?? r.agent)).size;
+  // Grouped by agent (sorted by who, then by skill): "who loses what" reads down one agent at a time.
+  const who = (r: PlanRowView) => r.agent_label ?? r.agent;
+  const shown = [...plan.removals].sort((a, b) => who(a).localeCompare(who(b)) || (a.skill_label ?? a.skill).localeCompare(b.skill_label ?? b.skill));
+  const perAgent = new Map<string, number>();
+  for (const r of shown) perAgent.set(who(r), (perAgent.get(who(r)) ?? 0) + 1);
+  const agents = perAgent.size;
   return (
     <section className="card card-remove" aria-labelledby="removal-title" data-testid="removal-list">
       <h2 id="removal-title">
@@ -32,9 +37,11 @@ export function RemovalList({ plan }: { plan: PlanView }) {
           <tbody>
             {shown.map((r, i) => (
               <tr key={`${r.line}-${i}`} data-testid="removal-row">
-                <td>
-                  <AgentCell agent={r.agent} label={r.agent_label} />
-                </td>
+                {(i === 0 || who(shown[i - 1]!) !== who(r)) && (
+                  <td rowSpan={perAgent.get(who(r))} className="removal-agent" data-testid="removal-agent">
+                    <AgentCell agent={r.agent} label={r.agent_label} />
+                  </td>
+                )}
                 <td>
                   <SkillCell skill={r.skill} label={r.skill_label} />
                 </td>

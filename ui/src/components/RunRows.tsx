@@ -4,7 +4,7 @@ import type { RunRowView } from "../bindings/RunRowView";
 import type { RunSummary } from "../bindings/RunSummary";
 import type { RunView } from "../bindings/RunView";
 import { runRows } from "../api";
-import { formatValue } from "../format";
+import { formatValue, formatLine } from "../format";
 import { AgentCell, SkillCell } from "./Names";
 import { usePagedRows, type FilterTab } from "./PagedRows";
 import { RowsCard, type Column } from "./RowsCard";
@@ -23,7 +23,7 @@ function tabs(s: RunSummary): FilterTab[] {
 }
 
 const COLUMNS: Column<RunRowView>[] = [
-  { header: "Line", num: true, cell: (r) => r.line },
+  { header: "Line", num: true, cell: (r) => formatLine(r.line) },
   { header: "Agent", width: "agent", cell: (r) => <AgentCell agent={r.agent} label={r.agent_label} /> },
   { header: "Skill", width: "skill", cell: (r) => <SkillCell skill={r.skill} label={r.skill_label} /> },
   { header: "Before", num: true, cell: (r) => formatValue(r.before) },
