@@ -77,6 +77,21 @@ async fn whole_job(profile: &str, platform: Platform) {
     assert_eq!(s.updated, plan.summary.update);
     assert_eq!(s.verified, s.added + s.updated, "every change verified");
     assert!(seen.lock().unwrap().iter().any(|e| matches!(e, Event::Apply { .. })), "progress was streamed");
+    let notes: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            Event::Note { message } => Some(message.clone()),
+            _ => None,
+        })
+        .collect();
+    let checking =
+        notes.iter().position(|n| n.starts_with("checking that the tenant")).expect("the drift check is told");
+    assert!(
+        notes[checking + 1..].iter().any(|n| n.contains("still matches the plan: sending")),
+        "the events say when the check passed and sending began: {notes:?}"
+    );
     assert_eq!(run.report_files.len(), 4, "html, csv, json and the undo file: {:?}", run.report_files);
     for f in &run.report_files {
         assert!(std::path::Path::new(f).exists(), "{f} was written");

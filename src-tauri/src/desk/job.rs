@@ -268,6 +268,7 @@ impl Desk {
             return Err(UiError::new(codes::PLAN_DRIFTED, approval::drift_message(&drifted)));
         }
         let writes = planned.prepared.estimate.writes;
+        events.emit(skillsync_core::Event::Note { message: sending_note(writes) });
         let (path, id, resume) = (planned.journal_path.clone(), planned.job_id.clone(), input.resume);
         let (journal, previous) = blocking(move || {
             Ok(if resume {
@@ -399,5 +400,14 @@ impl Desk {
     /// The last run, for a window that reloads.
     pub fn last_run_id(&self) -> Option<String> {
         self.run.lock().as_ref().map(|f| f.id.clone())
+    }
+}
+
+/// The line that follows the drift check in the run's events, so the log never ends on "checking".
+fn sending_note(writes: u64) -> String {
+    match writes {
+        0 => "the tenant still matches the plan: nothing to send".into(),
+        1 => "the tenant still matches the plan: sending 1 request".into(),
+        n => format!("the tenant still matches the plan: sending {n} requests"),
     }
 }

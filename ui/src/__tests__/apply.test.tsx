@@ -25,12 +25,15 @@ describe("Apply", () => {
     await user.click(screen.getByTestId("apply-start"));
     const args = backend.last("apply");
     expect(args.options).toEqual({ confirm_remove: false, resume: false });
+    // Rows from the first frame: 150 rows change (in 42 requests), never "0 of 42" then "10 of 150".
+    expect(screen.getByTestId("apply-done")).toHaveTextContent("0 of 150");
+    expect(screen.getByTestId("apply-requests-done")).toHaveTextContent("0 of 42");
 
     act(() =>
       emit(
         args,
         { type: "phase", phase: "apply" },
-        { type: "apply", done: 10, failed: 1, total: 42, requests_per_minute: 287.4, eta_seconds: 95 },
+        { type: "apply", done: 10, failed: 1, total: 150, requests_per_minute: 287.4, eta_seconds: 95 },
         { type: "retry", method: "PATCH", path: "/api/v2/users/u1/routingskills/bulk", status: 503, attempt: 2, wait_ms: 1500 },
         { type: "throttled", wait_ms: 2000 },
         { type: "note", message: "token refreshed" },
@@ -38,8 +41,8 @@ describe("Apply", () => {
     );
     expect(screen.getByTestId("apply-phase")).toHaveTextContent("Sending changes");
     expect(screen.getByTestId("apply-progress")).toHaveAttribute("value", "10");
-    expect(screen.getByTestId("apply-progress")).toHaveAttribute("max", "42");
-    expect(screen.getByTestId("apply-done")).toHaveTextContent("10 of 42");
+    expect(screen.getByTestId("apply-progress")).toHaveAttribute("max", "150");
+    expect(screen.getByTestId("apply-done")).toHaveTextContent("10 of 150");
     expect(screen.getByTestId("apply-failed")).toHaveTextContent("1");
     expect(screen.getByTestId("apply-requests-done")).toHaveTextContent("1 of 42");
     expect(screen.getByTestId("apply-rate")).toHaveTextContent("287 requests/min");

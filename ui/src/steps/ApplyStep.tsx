@@ -183,7 +183,8 @@ export function ApplyStep() {
     );
   }
 
-  const total = progress?.total ?? plan.estimate.writes;
+  // Rows, from the first frame: the plan's changes until the engine's first event counts them.
+  const total = progress?.total ?? changes;
   return (
     <div className="step" data-testid="apply-step">
       <header className="step-head">

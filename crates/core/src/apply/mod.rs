@@ -10,7 +10,8 @@ use crate::model::Change;
 use crate::platform::{Batch, BatchResult, PlatformClient};
 use futures::StreamExt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::Duration;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 /// Pause, resume and cancel a running apply from another task (the app's buttons, Ctrl-C).
@@ -18,11 +19,23 @@ use tokio_util::sync::CancellationToken;
 pub struct Control {
     cancel: CancellationToken,
     paused: tokio::sync::watch::Sender<bool>,
+    clock: std::sync::Arc<parking_lot::Mutex<PauseClock>>,
+}
+
+/// The time spent paused, so rates and time left count only the time the run was sending.
+#[derive(Debug, Default)]
+struct PauseClock {
+    since: Option<Instant>,
+    total: Duration,
 }
 
 impl Default for Control {
     fn default() -> Self {
-        Control { cancel: CancellationToken::new(), paused: tokio::sync::watch::channel(false).0 }
+        Control {
+            cancel: CancellationToken::new(),
+            paused: tokio::sync::watch::channel(false).0,
+            clock: Default::default(),
+        }
     }
 }
 
@@ -39,10 +52,22 @@ impl Control {
         self.cancel.clone()
     }
     pub fn pause(&self) {
+        let mut clock = self.clock.lock();
+        clock.since.get_or_insert_with(Instant::now);
         self.paused.send_replace(true);
     }
     pub fn resume(&self) {
+        let mut clock = self.clock.lock();
+        if let Some(since) = clock.since.take() {
+            clock.total += since.elapsed();
+        }
         self.paused.send_replace(false);
+    }
+    /// The time since `started` that the run was not paused.
+    pub fn active_since(&self, started: Instant) -> Duration {
+        let clock = self.clock.lock();
+        let paused = clock.total + clock.since.map_or(Duration::ZERO, |s| s.elapsed());
+        started.elapsed().saturating_sub(paused)
     }
     pub fn is_paused(&self) -> bool {
         *self.paused.borrow()
@@ -156,7 +181,7 @@ pub async fn run(
             let rows = done_rows.fetch_add(batch.items.len() as u64, Ordering::Relaxed) + batch.items.len() as u64;
             let failed = failed_rows.fetch_add(failed, Ordering::Relaxed) + failed;
             let calls = done_calls.fetch_add(1, Ordering::Relaxed) + 1;
-            let minutes = started.elapsed().as_secs_f64() / 60.0;
+            let minutes = control.active_since(started).as_secs_f64() / 60.0;
             let rpm = if minutes > 0.0 { calls as f64 / minutes } else { 0.0 };
             let eta = (rpm > 0.0).then(|| (total_calls - calls) as f64 / rpm * 60.0);
             events.emit(Event::Apply {
@@ -198,4 +223,29 @@ pub async fn run(
         applied.results.push((batch, result));
     }
     applied
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn the_time_a_run_was_paused_is_not_counted_as_sending() {
+        let control = Control::default();
+        let started = Instant::now();
+        tokio::time::advance(Duration::from_secs(10)).await;
+        control.pause();
+        tokio::time::advance(Duration::from_secs(600)).await;
+        assert_eq!(control.active_since(started), Duration::from_secs(10), "still paused");
+        control.resume();
+        tokio::time::advance(Duration::from_secs(5)).await;
+        assert_eq!(control.active_since(started), Duration::from_secs(15));
+        // A second pause, and a pause pressed twice, count once each.
+        control.pause();
+        control.pause();
+        tokio::time::advance(Duration::from_secs(60)).await;
+        control.resume();
+        control.resume();
+        assert_eq!(control.active_since(started), Duration::from_secs(15));
+    }
 }
