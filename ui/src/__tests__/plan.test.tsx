@@ -120,6 +120,25 @@ describe("Plan", () => {
     await waitFor(() => expect((backend.last("replan").mapping as MappingInput).rename.agents).toEqual({}));
   });
 
+  it("keeps a typed name only when the platform knows it", async () => {
+    const replan = (args: Record<string, unknown>) => {
+      const renamed = Object.values((args.mapping as MappingInput).rename.agents);
+      if (renamed.length === 0) return planView();
+      return planView({ unresolved: { ...planView().unresolved, unknown_agents: [{ input: renamed[0]!, lines: [40], suggestions: [] }] } });
+    };
+    const backend = mockBackend({ plan: () => planView(), replan, plan_rows: pageOf });
+    const user = renderPlan();
+    await user.click(await screen.findByTestId("plan-run"));
+    const agents = await screen.findByTestId("unresolved-unknown_agents");
+    await user.click(within(agents).getByTestId("unresolved-type"));
+    await user.type(within(agents).getByTestId("unresolved-typed"), "nobody@example.com{Enter}");
+    expect(await screen.findByTestId("unresolved-typed-refused")).toHaveTextContent("No agent “nobody@example.com” on sandbox-genesys either: nothing was changed.");
+    // The plan is made again without the name, and no fix is kept for it.
+    expect((backend.last("replan").mapping as MappingInput).rename.agents).toEqual({});
+    expect(screen.queryByTestId("correction")).toBeNull();
+    expect(screen.getByTestId("unresolved-typed")).toHaveAttribute("aria-invalid", "true");
+  });
+
   it("excludes a name or one row, counted apart in the excluded tile", async () => {
     const excluded = planView({ summary: { rows: 249, excluded: 1, add: 120, update: 30, remove: 0, unchanged: 95, invalid: 4 } });
     const backend = mockBackend({ plan: () => planView(), replan: () => excluded, plan_rows: pageOf });

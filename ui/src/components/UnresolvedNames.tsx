@@ -6,9 +6,21 @@ import { useState } from "react";
 import type { MappingInput } from "../bindings/MappingInput";
 import type { Unresolved } from "../bindings/Unresolved";
 import type { UnresolvedName } from "../bindings/UnresolvedName";
+import type { PlanView } from "../bindings/PlanView";
 import { excludeAgent, excludeSkill, renameAgent, renameSkill } from "../corrections";
 
-type Kind = "skill" | "agent";
+export type NameKind = "skill" | "agent";
+type Kind = NameKind;
+/** Re-plans with a typed name; resolves to why it was not kept, or null when it was. */
+export type TypedFix = (next: MappingInput, kind: NameKind, to: string) => Promise<string | null>;
+
+/** Whether a plan still cannot resolve a typed name. */
+export function stillUnknown(plan: PlanView, kind: NameKind, to: string): boolean {
+  const u = plan.unresolved;
+  const lists = kind === "skill" ? [u.unknown_skills, u.ambiguous_skills] : [u.unknown_agents];
+  const typed = to.trim().toLowerCase();
+  return lists.some((list) => list.some((n) => n.input.trim().toLowerCase() === typed));
+}
 
 const GROUPS: { key: keyof Unresolved; title: string; hint: string; kind: Kind; rename: boolean }[] = [
   { key: "unknown_skills", title: "Unknown skills", hint: "No skill of this name on the platform.", kind: "skill", rename: true },
@@ -29,13 +41,20 @@ function lines(list: number[]): string {
 interface FixProps {
   mapping: MappingInput;
   onFix: (next: MappingInput) => void;
+  onTypedFix?: TypedFix;
   busy: boolean;
 }
 
-function NameLine({ name, kind, rename, mapping, onFix, busy }: { name: UnresolvedName; kind: Kind; rename: boolean } & FixProps) {
+function NameLine({ name, kind, rename, mapping, onFix, onTypedFix, busy }: { name: UnresolvedName; kind: Kind; rename: boolean } & FixProps) {
   const [typing, setTyping] = useState(false);
   const [typed, setTyped] = useState("");
-  const use = (to: string) => onFix(kind === "skill" ? renameSkill(mapping, name.input, to) : renameAgent(mapping, name.input, to));
+  const [refused, setRefused] = useState<string | null>(null);
+  const renamed = (to: string) => (kind === "skill" ? renameSkill(mapping, name.input, to) : renameAgent(mapping, name.input, to));
+  const apply = (to: string) => onFix(renamed(to));
+  const applyTyped = async (to: string) => {
+    if (!onTypedFix) return apply(to);
+    setRefused(await onTypedFix(renamed(to), kind, to));
+  };
   const exclude = () => onFix(kind === "skill" ? excludeSkill(mapping, name.input) : excludeAgent(mapping, name.input));
   const inputId = `fix-${kind}-${name.input}`;
   return (
@@ -50,7 +69,7 @@ function NameLine({ name, kind, rename, mapping, onFix, busy }: { name: Unresolv
       <div className="unresolved-fixes" role="group" aria-label={`Fix ${name.input}`}>
         {rename &&
           name.suggestions.map((s) => (
-            <button key={s} type="button" className="btn btn-small btn-suggestion" data-testid="unresolved-suggestion" disabled={busy} onClick={() => use(s)}>
+            <button key={s} type="button" className="btn btn-small btn-suggestion" data-testid="unresolved-suggestion" disabled={busy} onClick={() => apply(s)}>
               Use “{s}”
             </button>
           ))}
@@ -64,16 +83,33 @@ function NameLine({ name, kind, rename, mapping, onFix, busy }: { name: Unresolv
             className="inline-form"
             onSubmit={(e) => {
               e.preventDefault();
-              if (typed.trim() !== "") use(typed);
+              if (typed.trim() !== "") void applyTyped(typed.trim());
             }}
           >
             <label className="visually-hidden" htmlFor={inputId}>
               The platform’s name for {name.input}
             </label>
-            <input id={inputId} className="input input-medium" data-testid="unresolved-typed" value={typed} onChange={(e) => setTyped(e.target.value)} autoFocus />
+            <input
+              id={inputId}
+              className="input input-medium"
+              data-testid="unresolved-typed"
+              value={typed}
+              aria-invalid={refused !== null}
+              aria-describedby={refused !== null ? `${inputId}-refused` : undefined}
+              onChange={(e) => {
+                setTyped(e.target.value);
+                setRefused(null);
+              }}
+              autoFocus
+            />
             <button type="submit" className="btn btn-small" data-testid="unresolved-typed-use" disabled={busy || typed.trim() === ""}>
               Use
             </button>
+            {refused !== null && (
+              <p id={`${inputId}-refused`} className="field-error small" role="alert" data-testid="unresolved-typed-refused">
+                {refused}
+              </p>
+            )}
           </form>
         )}
         <button type="button" className="btn btn-small btn-ghost" data-testid="unresolved-exclude" disabled={busy} onClick={exclude}>
@@ -84,7 +120,7 @@ function NameLine({ name, kind, rename, mapping, onFix, busy }: { name: Unresolv
   );
 }
 
-export function UnresolvedNames({ unresolved, mapping, onFix, busy }: { unresolved: Unresolved } & FixProps) {
+export function UnresolvedNames({ unresolved, mapping, onFix, onTypedFix, busy }: { unresolved: Unresolved } & FixProps) {
   const groups = GROUPS.filter((g) => unresolved[g.key].length > 0);
   if (groups.length === 0) return null;
   return (
@@ -100,7 +136,7 @@ export function UnresolvedNames({ unresolved, mapping, onFix, busy }: { unresolv
             <p className="muted small">{g.hint}</p>
             <ul>
               {unresolved[g.key].map((n) => (
-                <NameLine key={n.input} name={n} kind={g.kind} rename={g.rename} mapping={mapping} onFix={onFix} busy={busy} />
+                <NameLine key={n.input} name={n} kind={g.kind} rename={g.rename} mapping={mapping} onFix={onFix} onTypedFix={onTypedFix} busy={busy} />
               ))}
             </ul>
           </div>

@@ -11,7 +11,7 @@ import { PhaseProgress, type ReadProgress } from "../components/PhaseProgress";
 import { OpenApprovedPlanButton, SavePlanButton } from "../components/PlanApproval";
 import { PlanRows } from "../components/PlanRows";
 import { Tile, Tiles } from "../components/Tile";
-import { UnresolvedNames } from "../components/UnresolvedNames";
+import { stillUnknown, UnresolvedNames, type NameKind, type TypedFix } from "../components/UnresolvedNames";
 import { Corrections } from "../components/Corrections";
 import { RemovalList } from "../components/RemovalList";
 import { excludeRow } from "../corrections";
@@ -38,6 +38,30 @@ export function PlanStep() {
       dispatch({ type: "corrected", mapping: next, plan: await api.replan(next) });
     } catch (err) {
       setError(api.toUiError(err));
+    } finally {
+      setFixing(false);
+    }
+  };
+
+  // A typed name is kept only when the platform knows it: otherwise the plan is made again
+  // without it and the line says so, so a name that exists nowhere never becomes a fix.
+  const typedFix = async (next: MappingInput, kind: NameKind, to: string): Promise<string | null> => {
+    if (!state.mapping) return null;
+    const before = state.mapping;
+    setFixing(true);
+    setError(null);
+    try {
+      const replanned = await api.replan(next);
+      if (!stillUnknown(replanned, kind, to)) {
+        dispatch({ type: "corrected", mapping: next, plan: replanned });
+        return null;
+      }
+      dispatch({ type: "corrected", mapping: before, plan: await api.replan(before) });
+      const where = profile ? ` on ${profile.name}` : "";
+      return kind === "skill" ? `No skill “${to}”${where} either: nothing was changed.` : `No agent “${to}”${where} either: nothing was changed.`;
+    } catch (err) {
+      setError(api.toUiError(err));
+      return null;
     } finally {
       setFixing(false);
     }
@@ -121,7 +145,7 @@ export function PlanStep() {
       <ErrorBanner error={error} testId="plan-error" title="The plan could not be made" onDismiss={() => setError(null)} />
 
       {plan && !running && (
-        <PlanResult plan={plan} mapping={state.mapping} onFix={(m) => void fix(m)} fixing={fixing} onApply={(resume) => dispatch({ type: "startApply", resume })} />
+        <PlanResult plan={plan} mapping={state.mapping} onFix={(m) => void fix(m)} onTypedFix={typedFix} fixing={fixing} onApply={(resume) => dispatch({ type: "startApply", resume })} />
       )}
     </div>
   );
@@ -132,11 +156,12 @@ interface ResultProps {
   /** The mapping the plan was made with; none for an approved plan, which is applied as approved. */
   mapping: MappingInput | null;
   onFix: (next: MappingInput) => void;
+  onTypedFix: TypedFix;
   fixing: boolean;
   onApply: (resume: boolean) => void;
 }
 
-function PlanResult({ plan, mapping, onFix, fixing, onApply }: ResultProps) {
+function PlanResult({ plan, mapping, onFix, onTypedFix, fixing, onApply }: ResultProps) {
   const s = plan.summary;
   const e = plan.estimate;
   const changes = s.add + s.update + s.remove;
@@ -190,7 +215,7 @@ function PlanResult({ plan, mapping, onFix, fixing, onApply }: ResultProps) {
       </section>
 
       {s.remove > 0 && <RemovalList plan={plan} />}
-      {mapping && <UnresolvedNames unresolved={plan.unresolved} mapping={mapping} onFix={onFix} busy={fixing} />}
+      {mapping && <UnresolvedNames unresolved={plan.unresolved} mapping={mapping} onFix={onFix} onTypedFix={onTypedFix} busy={fixing} />}
       {mapping && <Corrections mapping={mapping} onFix={onFix} busy={fixing} />}
       <PlanRows plan={plan} busy={fixing} onExcludeRow={mapping ? (r) => onFix(excludeRow(mapping, r.agent, r.skill, r.line)) : undefined} />
     </>
