@@ -560,6 +560,11 @@ async fn a_plan_saved_for_approval_opens_as_the_current_plan_and_applies_exactly
     let rows = h.desk.plan_rows(&query(Some("update"))).unwrap();
     assert_eq!(rows.rows[0].agent, "ana.ruiz@example.com", "the Plan step shows the saved rows");
     assert_eq!(rows.rows[0].requested, Some(1.5), "the saved target, not the feed opened since");
+    let ana = rows.rows[0].agent_label.as_deref().unwrap_or_default();
+    assert!(
+        ana.contains("Ana") && ana.contains("<ana.ruiz@example.com>"),
+        "named as when it was approved, not a bare email: {ana}"
+    );
 
     let run = h.desk.apply(ApplyInput::default(), Events::none()).await.unwrap();
     assert_eq!((run.summary.updated, run.summary.verified, run.summary.failed), (1, 1, 0), "{run:?}");

@@ -41,6 +41,10 @@ pub struct SavedPlan {
     pub tenant_size: TenantSize,
     /// Every row (with the feed's agent and skill text) and every change with its before value.
     pub plan: Plan,
+    /// What the platform called the plan's agents and skills when it was made, so the plan reads
+    /// by name wherever it is opened. Covered by the checksum; absent from older files.
+    #[serde(default, skip_serializing_if = "crate::report::Names::is_empty")]
+    pub names: crate::report::Names,
     /// SHA-256 over the canonical form of every other field; empty until written.
     #[serde(default)]
     pub checksum: String,
@@ -191,6 +195,7 @@ impl SavedPlan {
                 assignments: prepared.snapshot.assignments.len(),
             },
             plan: prepared.plan.clone(),
+            names: crate::report::Names::of_plan(&prepared.plan.rows, &prepared.snapshot),
             checksum: String::new(),
         }
     }
@@ -549,6 +554,7 @@ mod tests {
             options: PlanOptions::for_platform(PlatformKind::Genesys),
             tenant_size: TenantSize { agents: 3, assignments: 2 },
             plan,
+            names: Default::default(),
             checksum: String::new(),
         }
     }

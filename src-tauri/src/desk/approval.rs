@@ -2,7 +2,7 @@
 //! and a saved plan opened as the current plan once its checksum, platform and tenant check out.
 //! The apply's drift check (`job.rs`) then covers it like any plan: never trusted, re-read.
 
-use super::job::{blocking, Names, PlanSource, Planned};
+use super::job::{blocking, PlanSource, Planned};
 use super::Desk;
 use crate::dto::PlanView;
 use crate::error::{UiError, UiResult};
@@ -50,6 +50,8 @@ impl Desk {
         client.connect().await?;
         client.assume_tenant_size(saved.tenant_size.agents, saved.tenant_size.assignments);
         let prepared = saved.prepared(client.as_ref());
+        // The names it was approved with (the tenant is not read in full to open it).
+        let names = Arc::new(saved.names.clone());
         let job_id = saved.job_id();
         let journal_path = self.paths.journals().join(format!("{}.jsonl", job_id.file_stem()));
         let options = saved.options.clone();
@@ -65,7 +67,7 @@ impl Desk {
             tenant,
             client,
             source: PlanSource::Approved(Box::new(saved)),
-            names: Arc::new(Names::all(&prepared.snapshot)),
+            names,
             prepared,
             job_id,
             journal_path,

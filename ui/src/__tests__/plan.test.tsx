@@ -70,7 +70,7 @@ describe("Plan", () => {
     expect(screen.getByTestId("plan-estimate")).toHaveTextContent("then 3 reads to verify");
     expect(screen.getByTestId("plan-reads")).toHaveTextContent("Read the tenant in 14 requests; planned in 2.3 s");
 
-    const skills = screen.getByTestId("unresolved-unknown_skills");
+    const skills = await screen.findByTestId("unresolved-unknown_skills");
     expect(skills).toHaveTextContent("Biling");
     expect(skills).toHaveTextContent("lines 7, 19");
     expect(within(skills).getByTestId("unresolved-suggestion")).toHaveTextContent("Use “Billing”");
@@ -177,12 +177,20 @@ describe("Plan", () => {
           mapping: DETECTED,
           step: "plan",
           plan: approved,
+          activeProfile: "sandbox-genesys",
           source: { kind: "approved", fileName: "approved.json", path: "/plans/approved.json", createdAt: "2026-12-05T10:00:00Z", tenant: "Sandbox Org", feed: "levels.csv" },
         }}
       />,
     );
     expect(await screen.findByTestId("source-line")).toHaveTextContent(/Approved plan approved\.json, made .+ for Sandbox Org from the feed levels\.csv/);
     expect(screen.getByTestId("plan-run")).toHaveTextContent("Open the approved plan again");
+    // Its names are listed but offer no fix: a fix would change what was approved.
+    const skills = await screen.findByTestId("unresolved-unknown_skills");
+    expect(skills).toHaveTextContent("Biling");
+    expect(within(skills).queryByTestId("unresolved-suggestion")).toBeNull();
+    expect(within(skills).queryByTestId("unresolved-type")).toBeNull();
+    expect(within(skills).queryByTestId("unresolved-exclude")).toBeNull();
+    expect(screen.getByTestId("unresolved-approved")).toHaveTextContent("save a new plan for approval");
     await user.click(screen.getByTestId("plan-run"));
     await waitFor(() => expect(backend.argsOf("open_approved_plan")).toHaveLength(1));
     expect(backend.last("open_approved_plan").path).toBe("/plans/approved.json");

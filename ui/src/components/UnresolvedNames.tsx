@@ -39,7 +39,8 @@ function lines(list: number[]): string {
 }
 
 interface FixProps {
-  mapping: MappingInput;
+  /** Null for an approved plan: its names are shown, never fixed. */
+  mapping: MappingInput | null;
   onFix: (next: MappingInput) => void;
   onTypedFix?: TypedFix;
   busy: boolean;
@@ -49,13 +50,14 @@ function NameLine({ name, kind, rename, mapping, onFix, onTypedFix, busy }: { na
   const [typing, setTyping] = useState(false);
   const [typed, setTyped] = useState("");
   const [refused, setRefused] = useState<string | null>(null);
-  const renamed = (to: string) => (kind === "skill" ? renameSkill(mapping, name.input, to) : renameAgent(mapping, name.input, to));
-  const apply = (to: string) => onFix(renamed(to));
+  const renamed = (m: MappingInput, to: string) => (kind === "skill" ? renameSkill(m, name.input, to) : renameAgent(m, name.input, to));
+  const apply = (to: string) => mapping && onFix(renamed(mapping, to));
   const applyTyped = async (to: string) => {
+    if (!mapping) return;
     if (!onTypedFix) return apply(to);
-    setRefused(await onTypedFix(renamed(to), kind, to));
+    setRefused(await onTypedFix(renamed(mapping, to), kind, to));
   };
-  const exclude = () => onFix(kind === "skill" ? excludeSkill(mapping, name.input) : excludeAgent(mapping, name.input));
+  const exclude = () => mapping && onFix(kind === "skill" ? excludeSkill(mapping, name.input) : excludeAgent(mapping, name.input));
   const inputId = `fix-${kind}-${name.input}`;
   return (
     <li className="unresolved-name" data-testid="unresolved-name">
@@ -66,6 +68,7 @@ function NameLine({ name, kind, rename, mapping, onFix, onTypedFix, busy }: { na
         </span>
         {!rename && name.suggestions.length > 0 && <span className="muted small">{name.suggestions.join(", ")}</span>}
       </div>
+      {mapping && (
       <div className="unresolved-fixes" role="group" aria-label={`Fix ${name.input}`}>
         {rename &&
           name.suggestions.map((s) => (
@@ -116,6 +119,7 @@ function NameLine({ name, kind, rename, mapping, onFix, onTypedFix, busy }: { na
           Exclude this {kind}
         </button>
       </div>
+      )}
     </li>
   );
 }
@@ -126,7 +130,13 @@ export function UnresolvedNames({ unresolved, mapping, onFix, onTypedFix, busy }
   return (
     <section className="card card-warning" data-testid="unresolved" aria-labelledby="unresolved-title">
       <h2 id="unresolved-title">Names to fix</h2>
-      <p className="muted small">Their rows are invalid and nothing is sent for them. Use a suggestion, type the platform’s name, or exclude the name: the plan updates at once, and the fix is kept with the mapping template.</p>
+      {mapping ? (
+        <p className="muted small">Their rows are invalid and nothing is sent for them. Use a suggestion, type the platform’s name, or exclude the name: the plan updates at once, and the fix is kept with the mapping template.</p>
+      ) : (
+        <p className="muted small" data-testid="unresolved-approved">
+          Their rows are invalid and nothing is sent for them. This plan is applied as it was approved: to fix a name, fix the feed and save a new plan for approval.
+        </p>
+      )}
       <div className="unresolved-groups">
         {groups.map((g) => (
           <div key={g.key} className="unresolved-group" data-testid={`unresolved-${g.key}`}>

@@ -145,7 +145,7 @@ export function PlanStep() {
       <ErrorBanner error={error} testId="plan-error" title="The plan could not be made" onDismiss={() => setError(null)} />
 
       {plan && !running && (
-        <PlanResult plan={plan} mapping={state.mapping} onFix={(m) => void fix(m)} onTypedFix={typedFix} fixing={fixing} onApply={(resume) => dispatch({ type: "startApply", resume })} />
+        <PlanResult plan={plan} mapping={approved ? null : state.mapping} onFix={(m) => void fix(m)} onTypedFix={typedFix} fixing={fixing} onApply={(resume) => dispatch({ type: "startApply", resume })} />
       )}
     </div>
   );
@@ -215,7 +215,8 @@ function PlanResult({ plan, mapping, onFix, onTypedFix, fixing, onApply }: Resul
       </section>
 
       {s.remove > 0 && <RemovalList plan={plan} />}
-      {mapping && <UnresolvedNames unresolved={plan.unresolved} mapping={mapping} onFix={onFix} onTypedFix={onTypedFix} busy={fixing} />}
+      {/* An approved plan is applied as approved: its names are listed, fixed only in a new plan. */}
+      <UnresolvedNames unresolved={plan.unresolved} mapping={mapping} onFix={onFix} onTypedFix={onTypedFix} busy={fixing} />
       {mapping && <Corrections mapping={mapping} onFix={onFix} busy={fixing} />}
       <PlanRows plan={plan} busy={fixing} onExcludeRow={mapping ? (r) => onFix(excludeRow(mapping, r.agent, r.skill, r.line)) : undefined} />
     </>

@@ -63,6 +63,10 @@ impl Names {
         Names::select(snapshot, |id| agents.contains(id), |id| skills.contains(id))
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.agents.is_empty() && self.skills.is_empty()
+    }
+
     /// The names of every agent and skill the platform holds.
     pub fn all(snapshot: &crate::model::Snapshot) -> Names {
         Names::select(snapshot, |_| true, |_| true)
