@@ -120,6 +120,13 @@ describe("Plan", () => {
     await waitFor(() => expect((backend.last("replan").mapping as MappingInput).rename.agents).toEqual({}));
   });
 
+  it("takes the focus to the plan's summary once it is made", async () => {
+    mockBackend({ plan: () => planView(), plan_rows: pageOf });
+    const user = renderPlan();
+    await user.click(await screen.findByTestId("plan-run"));
+    await waitFor(() => expect(screen.getByTestId("plan-summary-title")).toHaveFocus());
+  });
+
   it("keeps a typed name only when the platform knows it", async () => {
     const replan = (args: Record<string, unknown>) => {
       const renamed = Object.values((args.mapping as MappingInput).rename.agents);

@@ -1,6 +1,6 @@
 // Step 4: read the tenant and diff it with the mapped feed. Nothing is written here; the analyst sees
 // every change, what it costs in requests and time, and which names need fixing first.
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import * as api from "../api";
 import { SourceLine } from "../components/SourceLine";
 import type { Phase } from "../bindings/Phase";
@@ -166,6 +166,9 @@ function PlanResult({ plan, mapping, onFix, onTypedFix, fixing, onApply }: Resul
   const e = plan.estimate;
   const changes = s.add + s.update + s.remove;
   const nothing = e.writes === 0;
+  // A new plan takes the focus to its summary, so the keyboard and a screen reader land on the result.
+  const title = useRef<HTMLHeadingElement>(null);
+  useEffect(() => title.current?.focus(), []);
   return (
     <>
       {plan.resumable && (
@@ -179,7 +182,7 @@ function PlanResult({ plan, mapping, onFix, onTypedFix, fixing, onApply }: Resul
 
       <section className="card" aria-labelledby="plan-summary-title">
         <div className="section-head">
-          <h2 id="plan-summary-title">
+          <h2 id="plan-summary-title" ref={title} tabIndex={-1} data-testid="plan-summary-title">
             {plan.tenant ? `Against ${plan.tenant}` : "Summary"}
           </h2>
           {nothing ? (
