@@ -143,6 +143,52 @@ describe("Add-connection wizard", () => {
     expect(screen.queryByTestId("wizard-check-advice")).toBeNull();
   });
 
+  it("says a failed check in a plain sentence, with the raw message and its code once under Technical detail", async () => {
+    const raw = "error sending request for url (https://login.mypurecloud.ie/oauth/token) [connection.failed]";
+    mockBackend({
+      test_connection: () => ({ ...PASSING, ok: false, checks: [{ name: "sign in", ok: false, detail: raw, code: "connection.failed" }] }),
+    });
+    const user = userEvent.setup();
+    await openWizard(user);
+    await fillGenesys(user);
+    await user.click(screen.getByTestId("wizard-test"));
+    const line = (await screen.findAllByTestId("wizard-check-check"))[0]!;
+    expect(within(line).getByTestId("wizard-check-summary")).toHaveTextContent("Skillsync could not reach the platform.");
+    const technical = within(line).getByTestId("wizard-check-technical");
+    expect(technical.tagName).toBe("DETAILS");
+    expect(within(technical).getByText("Technical detail")).toBeInTheDocument();
+    expect(technical).toHaveTextContent("error sending request for url (https://login.mypurecloud.ie/oauth/token)");
+    const text = screen.getByTestId("wizard-check").textContent ?? "";
+    expect(text.split("connection.failed")).toHaveLength(2);
+    expect(text.split("error sending request")).toHaveLength(2);
+    expect(screen.getByTestId("wizard-check-advice")).toHaveTextContent("Check the address");
+  });
+
+  it("shows the CXone access key id as plain text and keeps both secrets masked", async () => {
+    mockBackend({});
+    const user = userEvent.setup();
+    await openWizard(user);
+    await user.click(screen.getByTestId("wizard-platform-cxone"));
+    await user.click(screen.getByTestId("wizard-next"));
+    await user.click(screen.getByTestId("wizard-next"));
+    expect(screen.getByTestId("wizard-access-key-id")).toHaveAttribute("type", "text");
+    expect(screen.getByTestId("wizard-access-key-secret")).toHaveAttribute("type", "password");
+    expect(screen.getByTestId("wizard-client-secret")).toHaveAttribute("type", "password");
+  });
+
+  it("marks the keychain note with a drawn lock, not an emoji", async () => {
+    mockBackend({});
+    const user = userEvent.setup();
+    await openWizard(user);
+    await user.click(screen.getByTestId("wizard-next"));
+    await user.click(screen.getByTestId("wizard-next"));
+    const note = screen.getByTestId("wizard-keychain-note");
+    expect(note.textContent).not.toMatch(/\p{Extended_Pictographic}/u);
+    const icon = note.querySelector("svg");
+    expect(icon).not.toBeNull();
+    expect(icon).toHaveAttribute("aria-hidden", "true");
+  });
+
   it("names a proxy failure as such", async () => {
     mockBackend({
       test_connection: () => ({

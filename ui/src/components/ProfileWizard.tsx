@@ -132,6 +132,16 @@ function stageReady(stage: number, f: Fields): boolean {
   return true;
 }
 
+/** A padlock drawn inline: an emoji would need a font Linux desktops often lack. */
+function LockIcon() {
+  return (
+    <svg className="icon" width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <rect x="3" y="7" width="10" height="8" rx="1.5" fill="currentColor" />
+      <path d="M5 7V5a3 3 0 0 1 6 0v2" fill="none" stroke="currentColor" strokeWidth="1.6" />
+    </svg>
+  );
+}
+
 interface Props {
   profiles: ProfileView[];
   onSaved: (profile: ProfileView) => void;
@@ -327,7 +337,7 @@ export function ProfileWizard({ profiles, onSaved, onCancel }: Props) {
             <>
               <label className="field">
                 <span>Access key id</span>
-                <input className="input" type="password" autoComplete="new-password" data-testid="wizard-access-key-id" value={fields.accessKeyId} onChange={(e) => set("accessKeyId", e.target.value)} />
+                <input className="input" type="text" autoComplete="off" spellCheck={false} data-testid="wizard-access-key-id" value={fields.accessKeyId} onChange={(e) => set("accessKeyId", e.target.value)} />
               </label>
               <label className="field">
                 <span>Access key secret</span>
@@ -353,7 +363,7 @@ export function ProfileWizard({ profiles, onSaved, onCancel }: Props) {
             <small>Only behind a network that inspects encrypted traffic: the .pem file IT gives you. The system’s certificate store is always trusted.</small>
           </div>
           <p className="note" data-testid="wizard-keychain-note">
-            🔒 Secrets are stored in your operating system’s keychain, never on disk in Skillsync’s files, and never in logs or reports.
+            <LockIcon /> Secrets are stored in your operating system’s keychain, never on disk in Skillsync’s files, and never in logs or reports.
           </p>
         </fieldset>
       )}
