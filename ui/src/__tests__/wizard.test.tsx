@@ -326,6 +326,47 @@ describe("Add-connection wizard", () => {
   });
 });
 
+describe("leaving the wizard", () => {
+  it("closes at once on Escape when nothing was typed", async () => {
+    mockBackend({});
+    const user = userEvent.setup();
+    await openWizard(user);
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("wizard")).toBeNull();
+    expect(screen.queryByTestId("wizard-discard")).toBeNull();
+  });
+
+  it("asks in the app before Escape or Cancel throws away what was typed", async () => {
+    mockBackend({});
+    const confirm = vi.spyOn(window, "confirm");
+    const user = userEvent.setup();
+    await openWizard(user);
+    await user.click(screen.getByTestId("wizard-next"));
+    await user.click(screen.getByTestId("wizard-next"));
+    await user.type(screen.getByTestId("wizard-client-id"), "client-1");
+
+    await user.keyboard("{Escape}");
+    const question = screen.getByRole("alertdialog", { name: "Discard this connection?" });
+    expect(question).toHaveTextContent("What you typed will be lost");
+    expect(within(question).getByRole("button", { name: "Keep editing" })).toHaveFocus();
+    // Escape again takes the question back, and nothing is lost.
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    expect(screen.getByTestId("wizard-client-id")).toHaveValue("client-1");
+
+    await user.click(screen.getByTestId("wizard-cancel"));
+    expect(screen.getByRole("alertdialog")).toBeInTheDocument();
+    await user.click(screen.getByTestId("wizard-discard-keep"));
+    expect(screen.getByTestId("wizard-client-id")).toHaveValue("client-1");
+
+    await user.click(screen.getByTestId("wizard-cancel"));
+    await user.keyboard("{Tab}{Enter}");
+    expect(screen.queryByTestId("wizard")).toBeNull();
+    expect(confirm).not.toHaveBeenCalled();
+    confirm.mockRestore();
+  });
+});
+
 describe("the wizard's address check", () => {
   it("explains a plain-http address at the field as it is typed, and Escape closes the wizard", async () => {
     mockBackend({});
@@ -338,6 +379,7 @@ describe("the wizard's address check", () => {
     expect(screen.getByTestId("wizard-base-url")).toHaveAttribute("aria-invalid", "true");
     expect(screen.getByTestId("wizard-next")).toBeDisabled();
     await user.keyboard("{Escape}");
+    await user.click(screen.getByTestId("wizard-discard-confirm"));
     expect(screen.queryByTestId("wizard")).toBeNull();
   });
 

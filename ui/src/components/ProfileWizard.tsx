@@ -159,18 +159,33 @@ export function ProfileWizard({ profiles, onSaved, onCancel }: Props) {
   const [busy, setBusy] = useState<"test" | "save" | null>(null);
   const [error, setError] = useState<UiError | null>(null);
 
+  // Leaving with something typed asks first, in the wizard itself (window.confirm is not in every webview).
+  const [discarding, setDiscarding] = useState(false);
+  const dirty = name !== "" || JSON.stringify(fields) !== JSON.stringify(EMPTY);
+  const leave = () => (dirty ? setDiscarding(true) : onCancel());
+
   const headingRef = useRef<HTMLHeadingElement>(null);
-  // Escape closes the wizard, as any dialog; each stage starts with the focus on the wizard's title.
+  const keepRef = useRef<HTMLButtonElement>(null);
+  // Escape closes the wizard, as any dialog (asking first when something was typed), and takes the
+  // question back while it is asked; each stage starts with the focus on the wizard's title.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape" && !e.defaultPrevented) onCancel();
+      if (e.key !== "Escape" || e.defaultPrevented) return;
+      if (discarding) {
+        setDiscarding(false);
+        headingRef.current?.focus();
+      } else if (dirty) setDiscarding(true);
+      else onCancel();
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
-  }, [onCancel]);
+  }, [onCancel, dirty, discarding]);
   useEffect(() => {
     headingRef.current?.focus();
   }, [stage]);
+  useEffect(() => {
+    if (discarding) keepRef.current?.focus();
+  }, [discarding]);
 
   const connectionKey = JSON.stringify(toInput("", fields));
   const tested = check?.ok === true && testedKey === connectionKey;
@@ -400,8 +415,38 @@ export function ProfileWizard({ profiles, onSaved, onCancel }: Props) {
 
       <ErrorBanner error={error} testId="wizard-error" />
 
+      {discarding && (
+        <div className="banner banner-warning discard" role="alertdialog" aria-labelledby="wizard-discard-title" aria-describedby="wizard-discard-text" data-testid="wizard-discard">
+          <div className="banner-body">
+            <strong className="banner-title" id="wizard-discard-title">
+              Discard this connection?
+            </strong>
+            <p className="banner-message" id="wizard-discard-text">
+              What you typed will be lost. Nothing has been saved yet.
+            </p>
+          </div>
+          <div className="inline-actions">
+            <button
+              type="button"
+              className="btn"
+              ref={keepRef}
+              data-testid="wizard-discard-keep"
+              onClick={() => {
+                setDiscarding(false);
+                headingRef.current?.focus();
+              }}
+            >
+              Keep editing
+            </button>
+            <button type="button" className="btn btn-danger" data-testid="wizard-discard-confirm" onClick={onCancel}>
+              Discard
+            </button>
+          </div>
+        </div>
+      )}
+
       <footer className="wizard-actions">
-        <button type="button" className="btn btn-ghost" data-testid="wizard-cancel" onClick={onCancel}>
+        <button type="button" className="btn btn-ghost" data-testid="wizard-cancel" onClick={leave}>
           Cancel
         </button>
         <span className="spacer" />
