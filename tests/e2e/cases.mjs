@@ -543,6 +543,8 @@ async function companyNetwork(ctx) {
   // Without the company CA: a certificate failure, named and explained.
   await click(s, tid("wizard-test"));
   await settle(s, tid("wizard-check"), tid("wizard-error"));
+  // The plain sentence shows; the engine's message and the code wait under Technical detail.
+  await click(s, `${tid("wizard-check-technical")} summary`);
   await waitText(s, tid("wizard-check-code"), "connection.certificate");
   await waitText(s, tid("wizard-check-advice"), /root certificate/);
   expect(/not trusted/.test(await textOf(s, tid("wizard-check"))), "the check says the certificate is not trusted");
@@ -685,7 +687,7 @@ async function analystScreens(ctx) {
   const { s } = ctx;
   ctx.problems = [];
 
-  // Connection, and the wizard, which Escape closes.
+  // Connection, and the wizard, which Escape closes once the discarding of what was typed is confirmed.
   await find(s, tid("connection-step"));
   await waitText(s, tid("active-profile-name"), "sandbox-genesys");
   await inspect(ctx, "connection");
@@ -698,7 +700,10 @@ async function analystScreens(ctx) {
   expect(await disabled(s, tid("wizard-next")), "Next waits for a usable address");
   await inspect(ctx, "wizard");
   await s.sendKeys(await find(s, tid("wizard-base-url")), "\uE00C");
-  await waitFor(async () => (await s.find(tid("wizard"))) === null, STEP_MS, "Escape to close the wizard");
+  await find(s, tid("wizard-discard"));
+  await inspect(ctx, "wizard-discard");
+  await click(s, tid("wizard-discard-confirm"));
+  await waitFor(async () => (await s.find(tid("wizard"))) === null, STEP_MS, "Discard to close the wizard");
 
   // Import, then Map: an out-of-range value is marked in its own cell and corrected there.
   await click(s, tid("step-import"));

@@ -67,4 +67,15 @@ describe("accessibility (axe-core)", () => {
     await waitFor(() => expect(screen.getByTestId("wizard-url-error")).toBeInTheDocument());
     expect(await serious()).toEqual([]);
   });
+
+  it("the wizard's question before discarding has no serious violations", async () => {
+    backend();
+    const user = userEvent.setup();
+    render(<App initial={{ step: "connection" }} />);
+    await user.click(await screen.findByTestId("add-connection"));
+    await user.click(screen.getByTestId("wizard-platform-cxone"));
+    await user.click(screen.getByTestId("wizard-cancel"));
+    expect(screen.getByTestId("wizard-discard")).toBeInTheDocument();
+    expect(await serious()).toEqual([]);
+  });
 });

@@ -23,6 +23,26 @@ describe("Connection", () => {
     expect(await screen.findByTestId("active-profile-name")).toHaveTextContent("prod");
   });
 
+  it("moves on to Import with Next once a profile is in use", async () => {
+    mockBackend({});
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(await screen.findByTestId("profile-prod-use"));
+    const next = screen.getByRole("button", { name: "Next: import a feed" });
+    expect(next).toHaveClass("btn-primary");
+    await user.click(next);
+    expect(await screen.findByTestId("import-step")).toBeInTheDocument();
+    expect(screen.getByTestId("step-import")).toHaveAttribute("aria-current", "step");
+  });
+
+  it("offers no Next before any profile is in use", async () => {
+    mockBackend({ list_profiles: () => [] });
+    render(<App />);
+    await screen.findByTestId("connection-step");
+    await waitFor(() => expect(screen.queryByText("Loading connections…")).toBeNull());
+    expect(screen.queryByTestId("connection-next")).toBeNull();
+  });
+
   it("selects another profile and shows its platform in the header", async () => {
     mockBackend({});
     const user = userEvent.setup();

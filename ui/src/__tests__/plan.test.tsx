@@ -241,14 +241,16 @@ describe("Plan", () => {
     await waitFor(() => expect(screen.getAllByTestId("plan-row")).toHaveLength(11));
   });
 
-  it("jumps to the last page, to a typed page and back to the first", async () => {
+  it("jumps to the last page, to a typed page (a field labelled Page number) and back to the first", async () => {
     const backend = mockBackend({ plan: () => planView(), plan_rows: pageOf });
     const user = renderPlan();
     await user.click(await screen.findByTestId("plan-run"));
     await waitFor(() => expect(screen.getByTestId("plan-rows-range")).toHaveTextContent("1–100 of 250"));
     await user.click(screen.getByTestId("plan-rows-last"));
     await waitFor(() => expect(screen.getByTestId("plan-rows-range")).toHaveTextContent("201–250 of 250"));
-    const page = screen.getByTestId("plan-rows-page");
+    const page = screen.getByLabelText("Page number");
+    expect(page).toBe(screen.getByTestId("plan-rows-page"));
+    expect(screen.getByRole("spinbutton", { name: "Page number" })).toHaveValue(3);
     await user.clear(page);
     await user.type(page, "2{Enter}");
     await waitFor(() => expect(backend.last("plan_rows").query.offset).toBe(100));

@@ -58,8 +58,25 @@ describe("Results", () => {
 
     mockBackend({ run_rows: pageOf, open_report: () => fail("open.failed", "could not open report.undo.csv: no default program") });
     await user.click(screen.getByTestId("results-report-files-open-report.undo.csv"));
-    expect(await screen.findByTestId("results-report-files-error-code")).toHaveTextContent("open.failed");
-    expect(screen.getByTestId("results-report-files-error-message")).toHaveTextContent("no default program");
+    const why = await screen.findByTestId("results-report-files-error-report.undo.csv");
+    expect(why).toHaveTextContent("open.failed");
+    expect(why).toHaveTextContent("no default program");
+  });
+
+  it("says next to the file when no program on this computer opens it, where it is, and copies the path", async () => {
+    mockBackend({ run_rows: pageOf, open_report: () => fail("open.failed", "could not open /data/runs/run-20260101-0001/report.undo.csv: no default program") });
+    const user = renderResults(runView());
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
+    await user.click(screen.getByTestId("results-report-files-open-report.undo.csv"));
+    const item = screen.getAllByRole("listitem").find((li) => li.getAttribute("title") === "/data/runs/run-20260101-0001/report.undo.csv")!;
+    const why = await within(item).findByTestId("results-report-files-error-report.undo.csv");
+    expect(why).toHaveAttribute("role", "alert");
+    expect(why).toHaveTextContent("No program on this computer opens report.undo.csv; the file is at /data/runs/run-20260101-0001/report.undo.csv");
+    expect(within(item).queryByTestId("results-report-files-error-report.html")).toBeNull();
+    await user.click(within(why).getByRole("button", { name: "Copy path" }));
+    expect(writeText).toHaveBeenCalledWith("/data/runs/run-20260101-0001/report.undo.csv");
+    expect(await within(why).findByText("Copied")).toBeInTheDocument();
   });
 
   it("says a cancelled run stopped, what it applied and how many rows were never sent", () => {

@@ -143,6 +143,52 @@ describe("Add-connection wizard", () => {
     expect(screen.queryByTestId("wizard-check-advice")).toBeNull();
   });
 
+  it("says a failed check in a plain sentence, with the raw message and its code once under Technical detail", async () => {
+    const raw = "error sending request for url (https://login.mypurecloud.ie/oauth/token) [connection.failed]";
+    mockBackend({
+      test_connection: () => ({ ...PASSING, ok: false, checks: [{ name: "sign in", ok: false, detail: raw, code: "connection.failed" }] }),
+    });
+    const user = userEvent.setup();
+    await openWizard(user);
+    await fillGenesys(user);
+    await user.click(screen.getByTestId("wizard-test"));
+    const line = (await screen.findAllByTestId("wizard-check-check"))[0]!;
+    expect(within(line).getByTestId("wizard-check-summary")).toHaveTextContent("Skillsync could not reach the platform.");
+    const technical = within(line).getByTestId("wizard-check-technical");
+    expect(technical.tagName).toBe("DETAILS");
+    expect(within(technical).getByText("Technical detail")).toBeInTheDocument();
+    expect(technical).toHaveTextContent("error sending request for url (https://login.mypurecloud.ie/oauth/token)");
+    const text = screen.getByTestId("wizard-check").textContent ?? "";
+    expect(text.split("connection.failed")).toHaveLength(2);
+    expect(text.split("error sending request")).toHaveLength(2);
+    expect(screen.getByTestId("wizard-check-advice")).toHaveTextContent("Check the address");
+  });
+
+  it("shows the CXone access key id as plain text and keeps both secrets masked", async () => {
+    mockBackend({});
+    const user = userEvent.setup();
+    await openWizard(user);
+    await user.click(screen.getByTestId("wizard-platform-cxone"));
+    await user.click(screen.getByTestId("wizard-next"));
+    await user.click(screen.getByTestId("wizard-next"));
+    expect(screen.getByTestId("wizard-access-key-id")).toHaveAttribute("type", "text");
+    expect(screen.getByTestId("wizard-access-key-secret")).toHaveAttribute("type", "password");
+    expect(screen.getByTestId("wizard-client-secret")).toHaveAttribute("type", "password");
+  });
+
+  it("marks the keychain note with a drawn lock, not an emoji", async () => {
+    mockBackend({});
+    const user = userEvent.setup();
+    await openWizard(user);
+    await user.click(screen.getByTestId("wizard-next"));
+    await user.click(screen.getByTestId("wizard-next"));
+    const note = screen.getByTestId("wizard-keychain-note");
+    expect(note.textContent).not.toMatch(/\p{Extended_Pictographic}/u);
+    const icon = note.querySelector("svg");
+    expect(icon).not.toBeNull();
+    expect(icon).toHaveAttribute("aria-hidden", "true");
+  });
+
   it("names a proxy failure as such", async () => {
     mockBackend({
       test_connection: () => ({
@@ -280,6 +326,47 @@ describe("Add-connection wizard", () => {
   });
 });
 
+describe("leaving the wizard", () => {
+  it("closes at once on Escape when nothing was typed", async () => {
+    mockBackend({});
+    const user = userEvent.setup();
+    await openWizard(user);
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("wizard")).toBeNull();
+    expect(screen.queryByTestId("wizard-discard")).toBeNull();
+  });
+
+  it("asks in the app before Escape or Cancel throws away what was typed", async () => {
+    mockBackend({});
+    const confirm = vi.spyOn(window, "confirm");
+    const user = userEvent.setup();
+    await openWizard(user);
+    await user.click(screen.getByTestId("wizard-next"));
+    await user.click(screen.getByTestId("wizard-next"));
+    await user.type(screen.getByTestId("wizard-client-id"), "client-1");
+
+    await user.keyboard("{Escape}");
+    const question = screen.getByRole("alertdialog", { name: "Discard this connection?" });
+    expect(question).toHaveTextContent("What you typed will be lost");
+    expect(within(question).getByRole("button", { name: "Keep editing" })).toHaveFocus();
+    // Escape again takes the question back, and nothing is lost.
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    expect(screen.getByTestId("wizard-client-id")).toHaveValue("client-1");
+
+    await user.click(screen.getByTestId("wizard-cancel"));
+    expect(screen.getByRole("alertdialog")).toBeInTheDocument();
+    await user.click(screen.getByTestId("wizard-discard-keep"));
+    expect(screen.getByTestId("wizard-client-id")).toHaveValue("client-1");
+
+    await user.click(screen.getByTestId("wizard-cancel"));
+    await user.keyboard("{Tab}{Enter}");
+    expect(screen.queryByTestId("wizard")).toBeNull();
+    expect(confirm).not.toHaveBeenCalled();
+    confirm.mockRestore();
+  });
+});
+
 describe("the wizard's address check", () => {
   it("explains a plain-http address at the field as it is typed, and Escape closes the wizard", async () => {
     mockBackend({});
@@ -292,6 +379,7 @@ describe("the wizard's address check", () => {
     expect(screen.getByTestId("wizard-base-url")).toHaveAttribute("aria-invalid", "true");
     expect(screen.getByTestId("wizard-next")).toBeDisabled();
     await user.keyboard("{Escape}");
+    await user.click(screen.getByTestId("wizard-discard-confirm"));
     expect(screen.queryByTestId("wizard")).toBeNull();
   });
 

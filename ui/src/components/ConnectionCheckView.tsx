@@ -1,4 +1,6 @@
 // What a connection test found: each check with ✓ or ✗ and its detail, then what the tenant holds.
+// A failed check with a known code is said in a plain sentence; the engine's own message and the
+// code stay one click away under "Technical detail", each shown once.
 import type { ConnectionCheck } from "../bindings/ConnectionCheck";
 import { formatCount, formatElapsed } from "../format";
 
@@ -16,6 +18,23 @@ export const CHECK_ADVICE: Record<string, string> = {
   "auth.failed": "The platform refused the credentials. Check the client id and secret (and for CXone the access key).",
   "auth.permission": "Signed in, but the client lacks a permission. Add the permissions listed in the README to its role.",
 };
+
+/** A failed check's code in one plain sentence: what went wrong, before the advice on what to do. */
+export const CHECK_SUMMARY: Record<string, string> = {
+  "connection.certificate": "The server's certificate is not trusted on this network.",
+  "connection.proxy": "The proxy did not let the connection through.",
+  "connection.failed": "Skillsync could not reach the platform.",
+  "auth.failed": "The platform refused the credentials.",
+  "auth.permission": "Signed in, but the client lacks a permission.",
+};
+
+/** The engine's message without the " [code]" it ends with, so the code is shown only once. */
+export function withoutCode(detail: string, code: string | null): string {
+  if (!code) return detail;
+  const suffix = `[${code}]`;
+  const t = detail.trimEnd();
+  return t.endsWith(suffix) ? t.slice(0, -suffix.length).trimEnd() : detail;
+}
 
 /** The advice for the first failed check that has some. */
 export function adviceFor(check: ConnectionCheck): string | null {
@@ -39,11 +58,28 @@ export function ConnectionCheckView({ check, testId }: { check: ConnectionCheck;
               {c.ok ? "✓" : "✗"}
             </span>
             <span className="check-name">{c.name}</span>
-            {c.detail && <span className="check-detail">{c.detail}</span>}
-            {!c.ok && c.code && (
-              <code className="check-code" data-testid={`${testId}-code`}>
-                {c.code}
-              </code>
+            {!c.ok && c.code && CHECK_SUMMARY[c.code] ? (
+              <>
+                <span className="check-detail" data-testid={`${testId}-summary`}>
+                  {CHECK_SUMMARY[c.code]}
+                </span>
+                <details className="check-technical" data-testid={`${testId}-technical`}>
+                  <summary>Technical detail</summary>
+                  {c.detail && <span className="check-raw selectable">{withoutCode(c.detail, c.code)}</span>}{" "}
+                  <code className="check-code" data-testid={`${testId}-code`}>
+                    {c.code}
+                  </code>
+                </details>
+              </>
+            ) : (
+              <>
+                {c.detail && <span className="check-detail">{c.ok ? c.detail : withoutCode(c.detail, c.code ?? null)}</span>}
+                {!c.ok && c.code && (
+                  <code className="check-code" data-testid={`${testId}-code`}>
+                    {c.code}
+                  </code>
+                )}
+              </>
             )}
           </li>
         ))}

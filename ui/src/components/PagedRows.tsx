@@ -177,6 +177,7 @@ export function Pager<R>({ rows, testId }: { rows: PagedRows<R>; testId: string 
             min={1}
             max={pages}
             defaultValue={current}
+            aria-label="Page number"
             data-testid={`${testId}-page`}
             onKeyDown={(e) => {
               if (e.key === "Enter") go(Number(e.currentTarget.value) || 1);

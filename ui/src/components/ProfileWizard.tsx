@@ -132,6 +132,16 @@ function stageReady(stage: number, f: Fields): boolean {
   return true;
 }
 
+/** A padlock drawn inline: an emoji would need a font Linux desktops often lack. */
+function LockIcon() {
+  return (
+    <svg className="icon" width="14" height="14" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <rect x="3" y="7" width="10" height="8" rx="1.5" fill="currentColor" />
+      <path d="M5 7V5a3 3 0 0 1 6 0v2" fill="none" stroke="currentColor" strokeWidth="1.6" />
+    </svg>
+  );
+}
+
 interface Props {
   profiles: ProfileView[];
   onSaved: (profile: ProfileView) => void;
@@ -149,18 +159,33 @@ export function ProfileWizard({ profiles, onSaved, onCancel }: Props) {
   const [busy, setBusy] = useState<"test" | "save" | null>(null);
   const [error, setError] = useState<UiError | null>(null);
 
+  // Leaving with something typed asks first, in the wizard itself (window.confirm is not in every webview).
+  const [discarding, setDiscarding] = useState(false);
+  const dirty = name !== "" || JSON.stringify(fields) !== JSON.stringify(EMPTY);
+  const leave = () => (dirty ? setDiscarding(true) : onCancel());
+
   const headingRef = useRef<HTMLHeadingElement>(null);
-  // Escape closes the wizard, as any dialog; each stage starts with the focus on the wizard's title.
+  const keepRef = useRef<HTMLButtonElement>(null);
+  // Escape closes the wizard, as any dialog (asking first when something was typed), and takes the
+  // question back while it is asked; each stage starts with the focus on the wizard's title.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape" && !e.defaultPrevented) onCancel();
+      if (e.key !== "Escape" || e.defaultPrevented) return;
+      if (discarding) {
+        setDiscarding(false);
+        headingRef.current?.focus();
+      } else if (dirty) setDiscarding(true);
+      else onCancel();
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
-  }, [onCancel]);
+  }, [onCancel, dirty, discarding]);
   useEffect(() => {
     headingRef.current?.focus();
   }, [stage]);
+  useEffect(() => {
+    if (discarding) keepRef.current?.focus();
+  }, [discarding]);
 
   const connectionKey = JSON.stringify(toInput("", fields));
   const tested = check?.ok === true && testedKey === connectionKey;
@@ -327,7 +352,7 @@ export function ProfileWizard({ profiles, onSaved, onCancel }: Props) {
             <>
               <label className="field">
                 <span>Access key id</span>
-                <input className="input" type="password" autoComplete="new-password" data-testid="wizard-access-key-id" value={fields.accessKeyId} onChange={(e) => set("accessKeyId", e.target.value)} />
+                <input className="input" type="text" autoComplete="off" spellCheck={false} data-testid="wizard-access-key-id" value={fields.accessKeyId} onChange={(e) => set("accessKeyId", e.target.value)} />
               </label>
               <label className="field">
                 <span>Access key secret</span>
@@ -353,7 +378,7 @@ export function ProfileWizard({ profiles, onSaved, onCancel }: Props) {
             <small>Only behind a network that inspects encrypted traffic: the .pem file IT gives you. The system’s certificate store is always trusted.</small>
           </div>
           <p className="note" data-testid="wizard-keychain-note">
-            🔒 Secrets are stored in your operating system’s keychain, never on disk in Skillsync’s files, and never in logs or reports.
+            <LockIcon /> Secrets are stored in your operating system’s keychain, never on disk in Skillsync’s files, and never in logs or reports.
           </p>
         </fieldset>
       )}
@@ -390,8 +415,38 @@ export function ProfileWizard({ profiles, onSaved, onCancel }: Props) {
 
       <ErrorBanner error={error} testId="wizard-error" />
 
+      {discarding && (
+        <div className="banner banner-warning discard" role="alertdialog" aria-labelledby="wizard-discard-title" aria-describedby="wizard-discard-text" data-testid="wizard-discard">
+          <div className="banner-body">
+            <strong className="banner-title" id="wizard-discard-title">
+              Discard this connection?
+            </strong>
+            <p className="banner-message" id="wizard-discard-text">
+              What you typed will be lost. Nothing has been saved yet.
+            </p>
+          </div>
+          <div className="inline-actions">
+            <button
+              type="button"
+              className="btn"
+              ref={keepRef}
+              data-testid="wizard-discard-keep"
+              onClick={() => {
+                setDiscarding(false);
+                headingRef.current?.focus();
+              }}
+            >
+              Keep editing
+            </button>
+            <button type="button" className="btn btn-danger" data-testid="wizard-discard-confirm" onClick={onCancel}>
+              Discard
+            </button>
+          </div>
+        </div>
+      )}
+
       <footer className="wizard-actions">
-        <button type="button" className="btn btn-ghost" data-testid="wizard-cancel" onClick={onCancel}>
+        <button type="button" className="btn btn-ghost" data-testid="wizard-cancel" onClick={leave}>
           Cancel
         </button>
         <span className="spacer" />

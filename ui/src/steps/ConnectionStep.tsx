@@ -57,9 +57,16 @@ export function ConnectionStep({ profilesError, onReload }: { profilesError: UiE
           <p className="lead">Choose the tenant to make match your feed. The Sandbox tenants need no account.</p>
         </div>
         {!adding && (
-          <button type="button" className="btn btn-primary" data-testid="add-connection" onClick={() => setAdding(true)}>
-            Add connection
-          </button>
+          <div className="inline-actions">
+            <button type="button" className={state.activeProfile ? "btn" : "btn btn-primary"} data-testid="add-connection" onClick={() => setAdding(true)}>
+              Add connection
+            </button>
+            {state.activeProfile && (
+              <button type="button" className="btn btn-primary" data-testid="connection-next" onClick={() => dispatch({ type: "go", step: "import" })}>
+                Next: import a feed
+              </button>
+            )}
+          </div>
         )}
       </header>
 
