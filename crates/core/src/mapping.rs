@@ -612,7 +612,7 @@ impl Converter {
                     self.platform,
                     example_scale(self.platform),
                     import::shown(v),
-                    example_value(self.platform)
+                    example_value(self.platform, v)
                 ),
             )),
             _ => Err((
@@ -622,7 +622,7 @@ impl Converter {
                     import::shown(v),
                     self.platform,
                     import::shown(v),
-                    example_value(self.platform)
+                    example_value(self.platform, v)
                 ),
             )),
         }
@@ -790,10 +790,29 @@ fn example_scale(platform: PlatformKind) -> &'static str {
 }
 
 /// The platform's best value, for examples that map "Expert".
-fn example_value(platform: PlatformKind) -> &'static str {
-    match platform {
-        PlatformKind::Genesys => "5",
-        PlatformKind::Cxone => "1",
+/// A platform value to suggest for the source word `word`: low, middle or top of the platform's
+/// scale when the word says how skilled it is (Trainee, Intermediate, Expert), else the middle —
+/// never the top for a word that means a beginner.
+fn example_value(platform: PlatformKind, word: &str) -> &'static str {
+    const LOW: [&str; 8] = ["trainee", "beginner", "novice", "basic", "junior", "learner", "entry", "low"];
+    const TOP: [&str; 7] = ["expert", "advanced", "master", "senior", "high", "excellent", "specialist"];
+    let w = word.trim().to_lowercase();
+    let level = if LOW.contains(&w.as_str()) {
+        0
+    } else if TOP.contains(&w.as_str()) {
+        2
+    } else {
+        // Intermediate, Competent, or a word that says nothing about the level.
+        1
+    };
+    match (platform, level) {
+        (PlatformKind::Genesys, 0) => "1",
+        (PlatformKind::Genesys, 2) => "5",
+        (PlatformKind::Genesys, _) => "3",
+        // CXone: 1 is best.
+        (PlatformKind::Cxone, 0) => "20",
+        (PlatformKind::Cxone, 2) => "1",
+        (PlatformKind::Cxone, _) => "10",
     }
 }
 
@@ -866,6 +885,25 @@ to = [20, 1]
         let c = Converter::new(&Mapping::default(), PlatformKind::Genesys, false);
         let (_, message) = c.convert("Expert").expect_err("a word needs a mapping");
         assert!(message.contains("add it to [values] in the mapping file, e.g. \"Expert\" = 5"), "{message}");
+    }
+
+    #[test]
+    fn unmapped_word_example_fits_the_word() {
+        let hint = |platform, word: &str| {
+            let c = Converter::new(&Mapping::default(), platform, false);
+            c.convert(word).expect_err("a word needs a mapping").1
+        };
+        let g = PlatformKind::Genesys;
+        assert!(hint(g, "Trainee").contains("e.g. \"Trainee\" = 1"), "{}", hint(g, "Trainee"));
+        assert!(hint(g, "beginner").contains("e.g. \"beginner\" = 1"));
+        assert!(hint(g, "Intermediate").contains("e.g. \"Intermediate\" = 3"));
+        assert!(hint(g, "Advanced").contains("e.g. \"Advanced\" = 5"));
+        assert!(hint(g, "Gold").contains("e.g. \"Gold\" = 3"), "an unknown word gets the middle");
+        // CXone: 1 is best, so a low word is near 20 and a top word is 1.
+        let cx = PlatformKind::Cxone;
+        assert!(hint(cx, "Novice").contains("e.g. \"Novice\" = 20"), "{}", hint(cx, "Novice"));
+        assert!(hint(cx, "Expert").contains("e.g. \"Expert\" = 1"));
+        assert!(hint(cx, "Gold").contains("e.g. \"Gold\" = 10"));
     }
 
     #[test]

@@ -142,6 +142,52 @@ describe("Map", () => {
     await waitFor(() => expect(backend.last("preview_mapping").mapping).toEqual(emptyMapping()));
   });
 
+  const NO_AGENT =
+    "no agent column: name one 'email', 'username', 'agent_id' or 'agent name', or say which it is in a mapping file ([columns] agent = \"…\"); the header has: Login, Queue, Score";
+
+  /** A feed whose columns were not detected, on the Map step; the preview repeats the engine's error until they are picked. */
+  async function openUndetected(handlers: Record<string, (a: Record<string, any>) => unknown> = {}) {
+    const backend = mockBackend({
+      preview_mapping: (a) => {
+        const m = a.mapping as MappingInput;
+        const base = preview(m, "genesys");
+        return m.columns.agent === null ? { ...base, error: NO_AGENT, blocked: NO_AGENT } : base;
+      },
+      ...handlers,
+    });
+    const user = userEvent.setup();
+    render(<App initial={{ feed: feed({ mapping: null, detect_error: NO_AGENT }), mapping: emptyMapping(), step: "map", activeProfile: "sandbox-genesys" }} />);
+    await waitFor(() => expect(backend.argsOf("preview_mapping").length).toBeGreaterThan(0));
+    return { backend, user };
+  }
+
+  it("says once, in plain words, that the columns were not detected, and hides it once they are picked", async () => {
+    const { user } = await openUndetected();
+    const banner = await screen.findByTestId("map-detect-error");
+    await waitFor(() => expect(screen.getByTestId("map-next")).toBeDisabled());
+    expect(screen.getAllByText(/no agent column/i)).toHaveLength(1);
+    expect(screen.queryByTestId("map-preview-error")).toBeNull();
+    expect(banner).toHaveTextContent("Pick them in the Columns form below");
+    expect(banner).toHaveTextContent("the header has: Login, Queue, Score");
+    expect(banner.textContent).not.toMatch(/TOML|mapping file|\[columns\]/);
+    expect(screen.getByTestId("map-next-reason")).toHaveTextContent("Pick the agent, skill and level columns");
+
+    await user.selectOptions(screen.getByTestId("map-agent"), "Agent Email");
+    await user.selectOptions(screen.getByTestId("map-skill"), "Skill");
+    expect(screen.getByTestId("map-detect-error")).toBeInTheDocument();
+    await user.selectOptions(screen.getByTestId("map-proficiency"), "Level");
+    expect(screen.queryByTestId("map-detect-error")).toBeNull();
+  });
+
+  it("hides the not-detected banner once a template is loaded", async () => {
+    const { user } = await openUndetected({ list_templates: () => ["verint"], load_template: () => ({ ...DETECTED, columns: { ...DETECTED.columns, agent: null, skill: null, proficiency: null } }) });
+    await screen.findByTestId("map-detect-error");
+    await waitFor(() => expect(within(screen.getByTestId("template-select")).getAllByRole("option")).toHaveLength(2));
+    await user.selectOptions(screen.getByTestId("template-select"), "verint");
+    await user.click(screen.getByTestId("template-load"));
+    await waitFor(() => expect(screen.queryByTestId("map-detect-error")).toBeNull());
+  });
+
   it("changes columns and layouts, and sends them", async () => {
     const backend = mockBackend({});
     const user = await openMap(backend, "sandbox-genesys", emptyMapping());
