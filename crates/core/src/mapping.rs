@@ -24,7 +24,7 @@ pub struct Mapping {
     #[serde(default)]
     pub columns: Columns,
     /// Source text (matched trimmed and case-insensitively) → platform value.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", serialize_with = "whole::values")]
     pub values: BTreeMap<String, f64>,
     /// A linear rescale of numeric source values onto the platform scale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,8 +83,42 @@ pub enum Layout {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScaleMap {
+    #[serde(serialize_with = "whole::pair")]
     pub from: [f64; 2],
+    #[serde(serialize_with = "whole::pair")]
     pub to: [f64; 2],
+}
+
+/// Numbers as a person writes them in a mapping file: a whole number as `5`, not `5.0`; a
+/// fraction as itself (`2.5`). TOML reads either back as the same value.
+mod whole {
+    use serde::ser::{Serialize, SerializeMap, Serializer};
+    use std::collections::BTreeMap;
+
+    struct Num(f64);
+
+    impl Serialize for Num {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            // Below 2^53 every whole f64 is exactly an i64.
+            if self.0.is_finite() && self.0.fract() == 0.0 && self.0.abs() < 9_007_199_254_740_992.0 {
+                s.serialize_i64(self.0 as i64)
+            } else {
+                s.serialize_f64(self.0)
+            }
+        }
+    }
+
+    pub fn values<S: Serializer>(values: &BTreeMap<String, f64>, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(values.len()))?;
+        for (k, &v) in values {
+            map.serialize_entry(k, &Num(v))?;
+        }
+        map.end()
+    }
+
+    pub fn pair<S: Serializer>(pair: &[f64; 2], s: S) -> Result<S::Ok, S::Error> {
+        [Num(pair[0]), Num(pair[1])].serialize(s)
+    }
 }
 
 /// The columns of one table, found: indexes into each row's cells.
@@ -846,6 +880,25 @@ to = [20, 1]
         assert_eq!(m.values.get("85%"), Some(&4.25));
         assert_eq!(m.scale, Some(ScaleMap { from: [1.0, 5.0], to: [20.0, 1.0] }));
         assert_eq!(Mapping::from_toml(&m.to_toml()).expect("re-parses"), m, "round trip");
+    }
+
+    #[test]
+    fn toml_writes_whole_numbers_without_a_fraction() {
+        let mut values = BTreeMap::new();
+        values.insert("Expert".to_string(), 5.0);
+        values.insert("Basic".to_string(), 2.5);
+        values.insert("Trainee".to_string(), 0.0);
+        values.insert("Odd".to_string(), -1.0);
+        let m = Mapping { values, scale: Some(ScaleMap { from: [0.0, 100.0], to: [0.5, 5.0] }), ..Mapping::default() };
+        let text = m.to_toml();
+        assert!(text.contains("Expert = 5\n"), "{text}");
+        assert!(text.contains("Basic = 2.5\n"), "{text}");
+        assert!(text.contains("Trainee = 0\n"), "{text}");
+        assert!(text.contains("Odd = -1\n"), "{text}");
+        assert!(text.contains("from = [0, 100]"), "{text}");
+        assert!(text.contains("to = [0.5, 5]"), "{text}");
+        assert!(!text.contains(".0"), "{text}");
+        assert_eq!(Mapping::from_toml(&text).expect("re-parses"), m, "round trip");
     }
 
     #[test]

@@ -104,6 +104,43 @@ describe("Map", () => {
     expect((await lastPreviewed(backend, (m) => m.scale?.to[0] === 5)).scale).toEqual({ from: [1, 5], to: [5, 0] });
   });
 
+  it("starts the rescale from the common scale the file's numbers fit, and says which numbers it holds", async () => {
+    const numbers = (values: string[]) =>
+      mockBackend({
+        preview_mapping: (a) => ({
+          ...preview(a.mapping as MappingInput, "genesys"),
+          values: values.map((value) => ({ value, count: 10, mapped: Number(value), remove: false, problem: null })),
+        }),
+      });
+    const backend = numbers(["2", "3", "4"]);
+    const user = await openMap(backend);
+    await screen.findByTestId("preset-file-range");
+    expect(screen.getByTestId("preset-from-a")).toHaveValue("1");
+    expect(screen.getByTestId("preset-from-b")).toHaveValue("5");
+    expect(screen.getByTestId("preset-file-range")).toHaveTextContent("the file holds 2 to 4");
+    await user.click(screen.getByTestId("preset-linear"));
+    expect((await lastPreviewed(backend, (m) => m.scale !== null)).scale).toEqual({ from: [1, 5], to: [0, 5] });
+  });
+
+  it.each([
+    [["0", "3"], "0", "5"],
+    [["1", "7"], "1", "10"],
+    [["3", "15"], "1", "20"],
+    [["0", "85"], "0", "100"],
+    [["150", "300"], "150", "300"],
+  ])("guesses the source scale of %j as %s–%s", async (values, a, b) => {
+    mockBackend({
+      preview_mapping: (args) => ({
+        ...preview(args.mapping as MappingInput, "genesys"),
+        values: values.map((value) => ({ value, count: 1, mapped: null, remove: false, problem: null })),
+      }),
+    });
+    render(<App initial={{ feed: feed(), mapping: DETECTED, step: "map", activeProfile: "sandbox-genesys" }} />);
+    await screen.findByTestId("preset-file-range");
+    expect(screen.getByTestId("preset-from-a")).toHaveValue(a);
+    expect(screen.getByTestId("preset-from-b")).toHaveValue(b);
+  });
+
   it("sets CXone's 1–20 scale, inverted for 1-is-best, from the source range typed", async () => {
     const backend = mockBackend({});
     const user = await openMap(backend, "sandbox-cxone");
