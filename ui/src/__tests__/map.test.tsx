@@ -273,6 +273,26 @@ describe("Map", () => {
     expect(backend.last("save_template")).toEqual({ name: "nightly-2", mapping: loaded });
   });
 
+  it("offers the template saved for the opened file and loads it with one click", async () => {
+    const saved: MappingInput = { ...DETECTED, values: { Basic: 1 } };
+    const backend = mockBackend({ list_templates: () => ["iex-nightly", "verint"], load_template: () => saved });
+    const user = userEvent.setup();
+    render(<App initial={{ feed: feed({ mapping: null, detect_error: "no agent column", saved_template: "iex-nightly" }), mapping: emptyMapping(), step: "map", activeProfile: "sandbox-genesys" }} />);
+    const offer = await screen.findByTestId("map-saved-template");
+    expect(offer).toHaveTextContent("Use the template saved for this file: iex-nightly");
+    await user.click(within(offer).getByRole("button"));
+    expect(backend.last("load_template")).toEqual({ name: "iex-nightly" });
+    await lastPreviewed(backend, (m) => m.values.Basic === 1);
+    expect(screen.queryByTestId("map-saved-template")).toBeNull();
+    expect(screen.queryByTestId("map-detect-error")).toBeNull();
+  });
+
+  it("offers no template when none was saved for the file", async () => {
+    const backend = mockBackend({});
+    await openMap(backend);
+    expect(screen.queryByTestId("map-saved-template")).toBeNull();
+  });
+
   it("shows the mapping as TOML and goes on to Plan", async () => {
     const backend = mockBackend({});
     const user = await openMap(backend);

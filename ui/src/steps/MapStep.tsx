@@ -70,6 +70,19 @@ export function MapStep() {
 
   if (!feed || !mapping) return null;
 
+  const loadTemplate = (loaded: MappingInput, name: string) => {
+    setGeneration((g) => g + 1);
+    setTemplateUsed(true);
+    dispatch({ type: "templateLoaded", mapping: loaded, name });
+  };
+  const savedTemplate = templateUsed ? null : feed.saved_template;
+  const loadSaved = async (name: string) => {
+    try {
+      loadTemplate(await api.loadTemplate(name), name);
+    } catch (err) {
+      setError(api.toUiError(err));
+    }
+  };
   const change = (next: MappingInput) => dispatch({ type: "mappingChanged", mapping: next });
   const scale = preview?.scale ?? PLATFORM_SCALES[platform];
   // Detection failed and nothing has replaced it yet: the banner says so once; the preview's
@@ -121,6 +134,15 @@ export function MapStep() {
         </div>
       )}
 
+      {savedTemplate && (
+        <div className="banner banner-info" data-testid="map-saved-template">
+          <p className="banner-message">A template was saved from a file of this name.</p>
+          <button type="button" className="btn btn-small" onClick={() => void loadSaved(savedTemplate)}>
+            Use the template saved for this file: {savedTemplate}
+          </button>
+        </div>
+      )}
+
       {undetected && feed.detect_error && (
         <div className="banner banner-warning" data-testid="map-detect-error">
           <p className="banner-message">Skillsync could not tell from the headers which columns hold the agent, the skill and the level: {plainDetectError(feed.detect_error)}.</p>
@@ -169,11 +191,7 @@ export function MapStep() {
         <h2 id="map-templates-title">Templates</h2>
         <Templates
           mapping={mapping}
-          onLoad={(loaded, name) => {
-            setGeneration((g) => g + 1);
-            setTemplateUsed(true);
-            dispatch({ type: "templateLoaded", mapping: loaded, name });
-          }}
+          onLoad={loadTemplate}
         />
         {preview && (
           <details className="disclosure" data-testid="map-toml">
