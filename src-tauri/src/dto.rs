@@ -208,6 +208,8 @@ pub struct FeedView {
     pub sheet: Option<String>,
     /// The workbook's visible sheets, to choose another (empty for a CSV).
     pub sheets: Vec<String>,
+    /// The template last saved from a feed of this file name, to offer for it again.
+    pub saved_template: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -297,8 +297,11 @@ async fn the_mapping_preview_says_what_each_value_becomes_and_why_not() {
     m.columns.proficiency = Some("Level".into());
     let names = h.desk.list_templates().unwrap();
     assert!(names.contains(&"demo-genesys".to_string()) && names.contains(&"demo-cxone".to_string()), "{names:?}");
+    assert_eq!(feed.saved_template, None, "nothing was saved from this file yet");
     h.desk.save_template("nightly iex", &m).unwrap();
     assert!(h.desk.list_templates().unwrap().contains(&"nightly iex".to_string()));
+    let again = h.desk.open_feed(&p).unwrap();
+    assert_eq!(again.saved_template.as_deref(), Some("nightly iex"), "opening the file again offers its template");
     assert_eq!(h.desk.load_template("nightly iex").unwrap(), m);
     assert_eq!(h.desk.save_template("../escape", &m).unwrap_err().code, "config.invalid");
 }

@@ -24,7 +24,7 @@ pub struct Mapping {
     #[serde(default)]
     pub columns: Columns,
     /// Source text (matched trimmed and case-insensitively) → platform value.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", serialize_with = "whole::values")]
     pub values: BTreeMap<String, f64>,
     /// A linear rescale of numeric source values onto the platform scale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,8 +83,42 @@ pub enum Layout {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScaleMap {
+    #[serde(serialize_with = "whole::pair")]
     pub from: [f64; 2],
+    #[serde(serialize_with = "whole::pair")]
     pub to: [f64; 2],
+}
+
+/// Numbers as a person writes them in a mapping file: a whole number as `5`, not `5.0`; a
+/// fraction as itself (`2.5`). TOML reads either back as the same value.
+mod whole {
+    use serde::ser::{Serialize, SerializeMap, Serializer};
+    use std::collections::BTreeMap;
+
+    struct Num(f64);
+
+    impl Serialize for Num {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            // Below 2^53 every whole f64 is exactly an i64.
+            if self.0.is_finite() && self.0.fract() == 0.0 && self.0.abs() < 9_007_199_254_740_992.0 {
+                s.serialize_i64(self.0 as i64)
+            } else {
+                s.serialize_f64(self.0)
+            }
+        }
+    }
+
+    pub fn values<S: Serializer>(values: &BTreeMap<String, f64>, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(values.len()))?;
+        for (k, &v) in values {
+            map.serialize_entry(k, &Num(v))?;
+        }
+        map.end()
+    }
+
+    pub fn pair<S: Serializer>(pair: &[f64; 2], s: S) -> Result<S::Ok, S::Error> {
+        [Num(pair[0]), Num(pair[1])].serialize(s)
+    }
 }
 
 /// The columns of one table, found: indexes into each row's cells.
@@ -612,7 +646,7 @@ impl Converter {
                     self.platform,
                     example_scale(self.platform),
                     import::shown(v),
-                    example_value(self.platform)
+                    example_value(self.platform, v)
                 ),
             )),
             _ => Err((
@@ -622,7 +656,7 @@ impl Converter {
                     import::shown(v),
                     self.platform,
                     import::shown(v),
-                    example_value(self.platform)
+                    example_value(self.platform, v)
                 ),
             )),
         }
@@ -790,10 +824,29 @@ fn example_scale(platform: PlatformKind) -> &'static str {
 }
 
 /// The platform's best value, for examples that map "Expert".
-fn example_value(platform: PlatformKind) -> &'static str {
-    match platform {
-        PlatformKind::Genesys => "5",
-        PlatformKind::Cxone => "1",
+/// A platform value to suggest for the source word `word`: low, middle or top of the platform's
+/// scale when the word says how skilled it is (Trainee, Intermediate, Expert), else the middle —
+/// never the top for a word that means a beginner.
+fn example_value(platform: PlatformKind, word: &str) -> &'static str {
+    const LOW: [&str; 8] = ["trainee", "beginner", "novice", "basic", "junior", "learner", "entry", "low"];
+    const TOP: [&str; 7] = ["expert", "advanced", "master", "senior", "high", "excellent", "specialist"];
+    let w = word.trim().to_lowercase();
+    let level = if LOW.contains(&w.as_str()) {
+        0
+    } else if TOP.contains(&w.as_str()) {
+        2
+    } else {
+        // Intermediate, Competent, or a word that says nothing about the level.
+        1
+    };
+    match (platform, level) {
+        (PlatformKind::Genesys, 0) => "1",
+        (PlatformKind::Genesys, 2) => "5",
+        (PlatformKind::Genesys, _) => "3",
+        // CXone: 1 is best.
+        (PlatformKind::Cxone, 0) => "20",
+        (PlatformKind::Cxone, 2) => "1",
+        (PlatformKind::Cxone, _) => "10",
     }
 }
 
@@ -827,6 +880,25 @@ to = [20, 1]
         assert_eq!(m.values.get("85%"), Some(&4.25));
         assert_eq!(m.scale, Some(ScaleMap { from: [1.0, 5.0], to: [20.0, 1.0] }));
         assert_eq!(Mapping::from_toml(&m.to_toml()).expect("re-parses"), m, "round trip");
+    }
+
+    #[test]
+    fn toml_writes_whole_numbers_without_a_fraction() {
+        let mut values = BTreeMap::new();
+        values.insert("Expert".to_string(), 5.0);
+        values.insert("Basic".to_string(), 2.5);
+        values.insert("Trainee".to_string(), 0.0);
+        values.insert("Odd".to_string(), -1.0);
+        let m = Mapping { values, scale: Some(ScaleMap { from: [0.0, 100.0], to: [0.5, 5.0] }), ..Mapping::default() };
+        let text = m.to_toml();
+        assert!(text.contains("Expert = 5\n"), "{text}");
+        assert!(text.contains("Basic = 2.5\n"), "{text}");
+        assert!(text.contains("Trainee = 0\n"), "{text}");
+        assert!(text.contains("Odd = -1\n"), "{text}");
+        assert!(text.contains("from = [0, 100]"), "{text}");
+        assert!(text.contains("to = [0.5, 5]"), "{text}");
+        assert!(!text.contains(".0"), "{text}");
+        assert_eq!(Mapping::from_toml(&text).expect("re-parses"), m, "round trip");
     }
 
     #[test]
@@ -866,6 +938,25 @@ to = [20, 1]
         let c = Converter::new(&Mapping::default(), PlatformKind::Genesys, false);
         let (_, message) = c.convert("Expert").expect_err("a word needs a mapping");
         assert!(message.contains("add it to [values] in the mapping file, e.g. \"Expert\" = 5"), "{message}");
+    }
+
+    #[test]
+    fn unmapped_word_example_fits_the_word() {
+        let hint = |platform, word: &str| {
+            let c = Converter::new(&Mapping::default(), platform, false);
+            c.convert(word).expect_err("a word needs a mapping").1
+        };
+        let g = PlatformKind::Genesys;
+        assert!(hint(g, "Trainee").contains("e.g. \"Trainee\" = 1"), "{}", hint(g, "Trainee"));
+        assert!(hint(g, "beginner").contains("e.g. \"beginner\" = 1"));
+        assert!(hint(g, "Intermediate").contains("e.g. \"Intermediate\" = 3"));
+        assert!(hint(g, "Advanced").contains("e.g. \"Advanced\" = 5"));
+        assert!(hint(g, "Gold").contains("e.g. \"Gold\" = 3"), "an unknown word gets the middle");
+        // CXone: 1 is best, so a low word is near 20 and a top word is 1.
+        let cx = PlatformKind::Cxone;
+        assert!(hint(cx, "Novice").contains("e.g. \"Novice\" = 20"), "{}", hint(cx, "Novice"));
+        assert!(hint(cx, "Expert").contains("e.g. \"Expert\" = 1"));
+        assert!(hint(cx, "Gold").contains("e.g. \"Gold\" = 10"));
     }
 
     #[test]

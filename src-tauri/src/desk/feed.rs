@@ -132,6 +132,7 @@ impl Desk {
             suggested_platform: suggested.map(Into::into),
             sheet: table.workbook.as_ref().map(|w| w.sheet.clone()),
             sheets: table.workbook.as_ref().map(|w| w.sheets.clone()).unwrap_or_default(),
+            saved_template: path.file_name().and_then(|n| template_saved_for(&self.paths, &n.to_string_lossy())),
         };
         *self.feed.lock() = Some(Arc::new(OpenFeed { path: path.to_path_buf(), table, digest, suggested }));
         // A plan belongs to the feed it was made from.
@@ -255,7 +256,8 @@ impl Desk {
         let path = template_path(&self.paths, name)?;
         let dir = self.paths.templates();
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-        std::fs::write(&path, Mapping::from(input).to_toml())
+        let from = self.feed.lock().as_ref().and_then(|f| f.path.file_name().map(|n| n.to_string_lossy().into_owned()));
+        std::fs::write(&path, template_text(from.as_deref(), &Mapping::from(input)))
             .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
         Ok(path.display().to_string())
     }
@@ -264,6 +266,40 @@ impl Desk {
         let path = template_path(&self.paths, name)?;
         Ok(MappingInput::from(&Mapping::load(&path)?))
     }
+}
+
+/// A template's first line when the app saved it from an open feed: the feed's file name, so
+/// opening that file again offers the template. A comment, so the CLI reads the file as before.
+const FEED_LINE: &str = "# feed: ";
+
+/// The template file's text: the feed line (when saved from a feed), then the mapping.
+fn template_text(feed_file: Option<&str>, mapping: &Mapping) -> String {
+    // A file name cannot end the comment early: control characters (a newline) become spaces.
+    let line = feed_file.map(|n| {
+        format!("{FEED_LINE}{}\n", n.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>())
+    });
+    format!("{}{}", line.unwrap_or_default(), mapping.to_toml())
+}
+
+/// The template saved from a feed named `file_name` (the newest, when several were), if any.
+fn template_saved_for(paths: &Paths, file_name: &str) -> Option<String> {
+    let wanted = file_name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>();
+    std::fs::read_dir(paths.templates())
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let p = e.path();
+            if p.extension()? != "toml" {
+                return None;
+            }
+            let text = std::fs::read_to_string(&p).ok()?;
+            let first = text.lines().next()?;
+            (first.strip_prefix(FEED_LINE)? == wanted).then_some(())?;
+            let modified = e.metadata().and_then(|m| m.modified()).ok();
+            Some((modified, p.file_stem()?.to_str()?.to_string()))
+        })
+        .max()
+        .map(|(_, name)| name)
 }
 
 /// A converted value as (value, is a removal, problem).
@@ -299,4 +335,34 @@ pub(crate) fn app_words(message: &str) -> String {
         }
     }
     out.replace("add [scale] from = [0, 100], to = ", "rescale from 0 to 100 onto ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(dir: &Path) -> Paths {
+        Paths { config: dir.join("config"), data: dir.join("data") }
+    }
+
+    #[test]
+    fn a_template_saved_from_a_feed_is_found_by_the_feed_file_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = paths(dir.path());
+        std::fs::create_dir_all(paths.templates()).unwrap();
+        let mapping = Mapping::from_toml("[columns]\nagent = \"Email\"\n\n[values]\nExpert = 5\n").unwrap();
+        let text = template_text(Some("iex-nightly.csv"), &mapping);
+        assert!(text.starts_with("# feed: iex-nightly.csv\n"), "{text}");
+        assert_eq!(Mapping::from_toml(&text).unwrap(), mapping, "the feed line is a comment the engine skips");
+        std::fs::write(paths.templates().join("iex.toml"), &text).unwrap();
+        std::fs::write(paths.templates().join("other.toml"), template_text(Some("verint.xlsx"), &mapping)).unwrap();
+        std::fs::write(paths.templates().join("plain.toml"), template_text(None, &mapping)).unwrap();
+        assert_eq!(template_saved_for(&paths, "iex-nightly.csv").as_deref(), Some("iex"));
+        assert_eq!(template_saved_for(&paths, "verint.xlsx").as_deref(), Some("other"));
+        assert_eq!(template_saved_for(&paths, "new.csv"), None);
+        assert!(
+            !template_text(Some("a\nb.csv"), &mapping).starts_with("# feed: a\n"),
+            "a newline cannot end the comment"
+        );
+    }
 }

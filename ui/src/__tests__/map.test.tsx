@@ -104,6 +104,43 @@ describe("Map", () => {
     expect((await lastPreviewed(backend, (m) => m.scale?.to[0] === 5)).scale).toEqual({ from: [1, 5], to: [5, 0] });
   });
 
+  it("starts the rescale from the common scale the file's numbers fit, and says which numbers it holds", async () => {
+    const numbers = (values: string[]) =>
+      mockBackend({
+        preview_mapping: (a) => ({
+          ...preview(a.mapping as MappingInput, "genesys"),
+          values: values.map((value) => ({ value, count: 10, mapped: Number(value), remove: false, problem: null })),
+        }),
+      });
+    const backend = numbers(["2", "3", "4"]);
+    const user = await openMap(backend);
+    await screen.findByTestId("preset-file-range");
+    expect(screen.getByTestId("preset-from-a")).toHaveValue("1");
+    expect(screen.getByTestId("preset-from-b")).toHaveValue("5");
+    expect(screen.getByTestId("preset-file-range")).toHaveTextContent("the file holds 2 to 4");
+    await user.click(screen.getByTestId("preset-linear"));
+    expect((await lastPreviewed(backend, (m) => m.scale !== null)).scale).toEqual({ from: [1, 5], to: [0, 5] });
+  });
+
+  it.each([
+    [["0", "3"], "0", "5"],
+    [["1", "7"], "1", "10"],
+    [["3", "15"], "1", "20"],
+    [["0", "85"], "0", "100"],
+    [["150", "300"], "150", "300"],
+  ])("guesses the source scale of %j as %s–%s", async (values, a, b) => {
+    mockBackend({
+      preview_mapping: (args) => ({
+        ...preview(args.mapping as MappingInput, "genesys"),
+        values: values.map((value) => ({ value, count: 1, mapped: null, remove: false, problem: null })),
+      }),
+    });
+    render(<App initial={{ feed: feed(), mapping: DETECTED, step: "map", activeProfile: "sandbox-genesys" }} />);
+    await screen.findByTestId("preset-file-range");
+    expect(screen.getByTestId("preset-from-a")).toHaveValue(a);
+    expect(screen.getByTestId("preset-from-b")).toHaveValue(b);
+  });
+
   it("sets CXone's 1–20 scale, inverted for 1-is-best, from the source range typed", async () => {
     const backend = mockBackend({});
     const user = await openMap(backend, "sandbox-cxone");
@@ -140,6 +177,52 @@ describe("Map", () => {
     expect(screen.getByTestId("map-layout")).toHaveValue("long");
     expect(screen.getByTestId("map-agent")).toHaveValue("");
     await waitFor(() => expect(backend.last("preview_mapping").mapping).toEqual(emptyMapping()));
+  });
+
+  const NO_AGENT =
+    "no agent column: name one 'email', 'username', 'agent_id' or 'agent name', or say which it is in a mapping file ([columns] agent = \"…\"); the header has: Login, Queue, Score";
+
+  /** A feed whose columns were not detected, on the Map step; the preview repeats the engine's error until they are picked. */
+  async function openUndetected(handlers: Record<string, (a: Record<string, any>) => unknown> = {}) {
+    const backend = mockBackend({
+      preview_mapping: (a) => {
+        const m = a.mapping as MappingInput;
+        const base = preview(m, "genesys");
+        return m.columns.agent === null ? { ...base, error: NO_AGENT, blocked: NO_AGENT } : base;
+      },
+      ...handlers,
+    });
+    const user = userEvent.setup();
+    render(<App initial={{ feed: feed({ mapping: null, detect_error: NO_AGENT }), mapping: emptyMapping(), step: "map", activeProfile: "sandbox-genesys" }} />);
+    await waitFor(() => expect(backend.argsOf("preview_mapping").length).toBeGreaterThan(0));
+    return { backend, user };
+  }
+
+  it("says once, in plain words, that the columns were not detected, and hides it once they are picked", async () => {
+    const { user } = await openUndetected();
+    const banner = await screen.findByTestId("map-detect-error");
+    await waitFor(() => expect(screen.getByTestId("map-next")).toBeDisabled());
+    expect(screen.getAllByText(/no agent column/i)).toHaveLength(1);
+    expect(screen.queryByTestId("map-preview-error")).toBeNull();
+    expect(banner).toHaveTextContent("Pick them in the Columns form below");
+    expect(banner).toHaveTextContent("the header has: Login, Queue, Score");
+    expect(banner.textContent).not.toMatch(/TOML|mapping file|\[columns\]/);
+    expect(screen.getByTestId("map-next-reason")).toHaveTextContent("Pick the agent, skill and level columns");
+
+    await user.selectOptions(screen.getByTestId("map-agent"), "Agent Email");
+    await user.selectOptions(screen.getByTestId("map-skill"), "Skill");
+    expect(screen.getByTestId("map-detect-error")).toBeInTheDocument();
+    await user.selectOptions(screen.getByTestId("map-proficiency"), "Level");
+    expect(screen.queryByTestId("map-detect-error")).toBeNull();
+  });
+
+  it("hides the not-detected banner once a template is loaded", async () => {
+    const { user } = await openUndetected({ list_templates: () => ["verint"], load_template: () => ({ ...DETECTED, columns: { ...DETECTED.columns, agent: null, skill: null, proficiency: null } }) });
+    await screen.findByTestId("map-detect-error");
+    await waitFor(() => expect(within(screen.getByTestId("template-select")).getAllByRole("option")).toHaveLength(2));
+    await user.selectOptions(screen.getByTestId("template-select"), "verint");
+    await user.click(screen.getByTestId("template-load"));
+    await waitFor(() => expect(screen.queryByTestId("map-detect-error")).toBeNull());
   });
 
   it("changes columns and layouts, and sends them", async () => {
@@ -188,6 +271,26 @@ describe("Map", () => {
     await user.click(screen.getByTestId("template-save"));
     expect(await screen.findByTestId("template-saved")).toHaveTextContent("/config/templates/nightly-2.toml");
     expect(backend.last("save_template")).toEqual({ name: "nightly-2", mapping: loaded });
+  });
+
+  it("offers the template saved for the opened file and loads it with one click", async () => {
+    const saved: MappingInput = { ...DETECTED, values: { Basic: 1 } };
+    const backend = mockBackend({ list_templates: () => ["iex-nightly", "verint"], load_template: () => saved });
+    const user = userEvent.setup();
+    render(<App initial={{ feed: feed({ mapping: null, detect_error: "no agent column", saved_template: "iex-nightly" }), mapping: emptyMapping(), step: "map", activeProfile: "sandbox-genesys" }} />);
+    const offer = await screen.findByTestId("map-saved-template");
+    expect(offer).toHaveTextContent("Use the template saved for this file: iex-nightly");
+    await user.click(within(offer).getByRole("button"));
+    expect(backend.last("load_template")).toEqual({ name: "iex-nightly" });
+    await lastPreviewed(backend, (m) => m.values.Basic === 1);
+    expect(screen.queryByTestId("map-saved-template")).toBeNull();
+    expect(screen.queryByTestId("map-detect-error")).toBeNull();
+  });
+
+  it("offers no template when none was saved for the file", async () => {
+    const backend = mockBackend({});
+    await openMap(backend);
+    expect(screen.queryByTestId("map-saved-template")).toBeNull();
   });
 
   it("shows the mapping as TOML and goes on to Plan", async () => {

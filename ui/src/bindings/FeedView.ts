@@ -30,4 +30,8 @@ sheet: string | null,
 /**
  * The workbook's visible sheets, to choose another (empty for a CSV).
  */
-sheets: Array<string>, };
+sheets: Array<string>, 
+/**
+ * The template last saved from a feed of this file name, to offer for it again.
+ */
+saved_template: string | null, };

@@ -30,11 +30,31 @@ export function offScale(n: number, scale: Scale): string | null {
   return null;
 }
 
-/** The numeric range of the source values, the starting point for a rescale. */
-function sourceRange(values: DistinctValue[]): [number, number] {
+/** The numbers among the source values, lowest and highest; null when there is none. */
+function fileRange(values: DistinctValue[]): [number, number] | null {
   const numbers = values.map((v) => parse(v.value)).filter((n): n is number => n !== undefined && Number.isFinite(n));
-  if (numbers.length < 2) return [1, 5];
+  if (numbers.length === 0) return null;
   return [Math.min(...numbers), Math.max(...numbers)];
+}
+
+/** The scales workforce-management feeds commonly use, smallest first. */
+const COMMON_SCALES: [number, number][] = [
+  [1, 5],
+  [0, 5],
+  [1, 10],
+  [0, 10],
+  [1, 20],
+  [0, 100],
+];
+
+/** The source scale a rescale starts from: the smallest common scale holding every number in the
+ * file (a file of 2s to 4s is most likely on 1–5, not 2–4), else the file's own range. */
+export function sourceScale(range: [number, number] | null): [number, number] {
+  if (range === null) return [1, 5];
+  const [lo, hi] = range;
+  const common = COMMON_SCALES.find(([a, b]) => a <= lo && hi <= b);
+  if (common) return common;
+  return lo === hi ? [1, 5] : [lo, hi];
 }
 
 export function ValueMap({ values, mapping, scale, platform, onChange }: Props) {
@@ -42,7 +62,8 @@ export function ValueMap({ values, mapping, scale, platform, onChange }: Props) 
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [fromText, setFromText] = useState<[string, string] | null>(null);
 
-  const guessed = mapping.scale?.from ?? sourceRange(values);
+  const held = fileRange(values);
+  const guessed = mapping.scale?.from ?? sourceScale(held);
   const from = fromText ?? [String(guessed[0]), String(guessed[1])];
   const fromNumbers = [parse(from[0]), parse(from[1])];
   const fromValid = fromNumbers.every((n) => n !== undefined && Number.isFinite(n)) && fromNumbers[0] !== fromNumbers[1];
@@ -86,6 +107,11 @@ export function ValueMap({ values, mapping, scale, platform, onChange }: Props) 
         <input className="input input-narrow" aria-label="Source scale start" data-testid="preset-from-a" value={from[0]} onChange={(e) => setFromText([e.target.value, from[1]])} />
         <span>to</span>
         <input className="input input-narrow" aria-label="Source scale end" data-testid="preset-from-b" value={from[1]} onChange={(e) => setFromText([from[0], e.target.value])} />
+        {held && (
+          <span className="muted small" data-testid="preset-file-range">
+            (the file holds {held[0] === held[1] ? formatValue(held[0]) : `${formatValue(held[0])} to ${formatValue(held[1])}`})
+          </span>
+        )}
         <button type="button" className="btn btn-small" data-testid="preset-linear" disabled={!fromValid} onClick={() => rescale(false)} title={`Map ${from[0]}…${from[1]} onto ${scale.min}…${scale.max}`}>
           Linear rescale
         </button>

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import * as api from "../api";
 import { SourceLine } from "../components/SourceLine";
+import type { Columns } from "../bindings/Columns";
 import type { MappingInput } from "../bindings/MappingInput";
 import type { MappingPreview } from "../bindings/MappingPreview";
 import type { UiError } from "../bindings/UiError";
@@ -17,6 +18,23 @@ import { useActiveProfile, useStore } from "../state";
 
 const PREVIEW_DELAY_MS = 200;
 
+/** Whether the agent column and the skill and level columns of the layout are all chosen. */
+export function columnsPicked(c: Columns): boolean {
+  if (!c.agent) return false;
+  if (c.layout === "wide") return c.skill_columns.length > 0;
+  if (c.layout === "packed") return !!c.skill_pairs;
+  return !!c.skill && !!c.proficiency;
+}
+
+/** The engine's detection message without its advice for mapping files: here the columns are picked in the form. */
+export function plainDetectError(message: string): string {
+  return message
+    .replace(/,? or say which it is in a mapping file \(\[columns\][^)]*\)/, "")
+    .replace(/,? or map it in a mapping file/, "")
+    .replace(/\s*\(?\[columns\][^;)]*\)?/g, "")
+    .trim();
+}
+
 export function MapStep() {
   const { state, dispatch } = useStore();
   const profile = useActiveProfile();
@@ -27,6 +45,8 @@ export function MapStep() {
   const [error, setError] = useState<UiError | null>(null);
   // Bumped when a template replaces the mapping, so the value map forgets half-typed entries.
   const [generation, setGeneration] = useState(0);
+  // A template loaded for this feed: the columns are then the template's, not the failed detection's.
+  const [templateUsed, setTemplateUsed] = useState(false);
 
   useEffect(() => {
     if (!mapping) return;
@@ -50,9 +70,25 @@ export function MapStep() {
 
   if (!feed || !mapping) return null;
 
+  const loadTemplate = (loaded: MappingInput, name: string) => {
+    setGeneration((g) => g + 1);
+    setTemplateUsed(true);
+    dispatch({ type: "templateLoaded", mapping: loaded, name });
+  };
+  const savedTemplate = templateUsed ? null : feed.saved_template;
+  const loadSaved = async (name: string) => {
+    try {
+      loadTemplate(await api.loadTemplate(name), name);
+    } catch (err) {
+      setError(api.toUiError(err));
+    }
+  };
   const change = (next: MappingInput) => dispatch({ type: "mappingChanged", mapping: next });
   const scale = preview?.scale ?? PLATFORM_SCALES[platform];
-  const blocked = preview === null ? null : (preview.blocked ?? preview.error);
+  // Detection failed and nothing has replaced it yet: the banner says so once; the preview's
+  // copy of the same message is not repeated under it or beside Next.
+  const undetected = feed.mapping === null && !!feed.detect_error && !templateUsed && !columnsPicked(mapping.columns);
+  const blocked = undetected ? "Pick the agent, skill and level columns first." : preview === null ? null : (preview.blocked ?? preview.error);
   const suggested = feed.suggested_platform;
   const switchTo = suggested && suggested !== platform ? state.profiles.find((p) => p.builtin && p.platform === suggested) : undefined;
 
@@ -98,10 +134,19 @@ export function MapStep() {
         </div>
       )}
 
-      {feed.mapping === null && feed.detect_error && (
+      {savedTemplate && (
+        <div className="banner banner-info" data-testid="map-saved-template">
+          <p className="banner-message">A template was saved from a file of this name.</p>
+          <button type="button" className="btn btn-small" onClick={() => void loadSaved(savedTemplate)}>
+            Use the template saved for this file: {savedTemplate}
+          </button>
+        </div>
+      )}
+
+      {undetected && feed.detect_error && (
         <div className="banner banner-warning" data-testid="map-detect-error">
-          <p className="banner-message">The columns could not be detected: {feed.detect_error}</p>
-          <p className="small">Choose them below.</p>
+          <p className="banner-message">Skillsync could not tell from the headers which columns hold the agent, the skill and the level: {plainDetectError(feed.detect_error)}.</p>
+          <p className="small">Pick them in the Columns form below, or load a template.</p>
         </div>
       )}
 
@@ -127,7 +172,7 @@ export function MapStep() {
       <section className="card" aria-labelledby="map-preview-title">
         <h2 id="map-preview-title">Preview</h2>
         <ErrorBanner error={error} testId="map-error" />
-        {preview?.error && <ErrorBanner error={{ code: "input.invalid", message: preview.error }} testId="map-preview-error" title="Fix this on the Map step" />}
+        {preview?.error && !undetected && <ErrorBanner error={{ code: "input.invalid", message: preview.error }} testId="map-preview-error" title="Fix this on the Map step" />}
         {preview ? (
           <>
             <Tiles>
@@ -146,10 +191,7 @@ export function MapStep() {
         <h2 id="map-templates-title">Templates</h2>
         <Templates
           mapping={mapping}
-          onLoad={(loaded, name) => {
-            setGeneration((g) => g + 1);
-            dispatch({ type: "templateLoaded", mapping: loaded, name });
-          }}
+          onLoad={loadTemplate}
         />
         {preview && (
           <details className="disclosure" data-testid="map-toml">

@@ -89,6 +89,7 @@ export function feed(overrides: Partial<FeedView> = {}): FeedView {
     suggested_platform: null,
     sheet: null,
     sheets: [],
+    saved_template: null,
     ...overrides,
   };
 }
