@@ -120,6 +120,13 @@ describe("Plan", () => {
     await waitFor(() => expect((backend.last("replan").mapping as MappingInput).rename.agents).toEqual({}));
   });
 
+  it("says where unknown skills are listed that Skillsync does not create skills", async () => {
+    mockBackend({ plan: () => planView(), plan_rows: pageOf });
+    const user = renderPlan();
+    await user.click(await screen.findByTestId("plan-run"));
+    expect(await screen.findByTestId("unresolved-unknown_skills")).toHaveTextContent("Skillsync does not create skills");
+  });
+
   it("takes the focus to the plan's summary once it is made", async () => {
     mockBackend({ plan: () => planView(), plan_rows: pageOf });
     const user = renderPlan();

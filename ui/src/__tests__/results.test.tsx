@@ -171,6 +171,10 @@ describe("History's jobs", () => {
     mockBackend({ history: () => [base("r9", "2026-03-04T00:00:00Z", { rollback_of: "r8" }), base("r8", "2026-03-03T00:00:00Z", { job: "x" })] });
     render(<App initial={{ step: "history" }} />);
     expect(await screen.findByTestId("history-r9-rollback")).toHaveTextContent("Rollback of the run of");
+    // The title is the run's own time alone; the date it rolled back is on its own line.
+    const title = screen.getByTestId("history-r9-title");
+    expect(title.textContent).not.toMatch(/Rollback/);
+    expect(title.contains(screen.getByTestId("history-r9-rollback"))).toBe(false);
   });
 });
 

@@ -23,7 +23,7 @@ export function stillUnknown(plan: PlanView, kind: NameKind, to: string): boolea
 }
 
 const GROUPS: { key: keyof Unresolved; title: string; hint: string; kind: Kind; rename: boolean }[] = [
-  { key: "unknown_skills", title: "Unknown skills", hint: "No skill of this name on the platform.", kind: "skill", rename: true },
+  { key: "unknown_skills", title: "Unknown skills", hint: "No skill of this name on the platform. Skillsync does not create skills: create it in the platform's admin, then plan again, or use a suggestion.", kind: "skill", rename: true },
   { key: "unknown_agents", title: "Unknown agents", hint: "No agent with this key on the platform.", kind: "agent", rename: true },
   { key: "inactive_skills", title: "Inactive skills", hint: "The skill exists but is inactive; its rows are skipped.", kind: "skill", rename: false },
   { key: "inactive_agents", title: "Inactive agents", hint: "The agent exists but is inactive; their rows are skipped.", kind: "agent", rename: false },

@@ -90,16 +90,19 @@ export function HistoryStep() {
               <li key={e.id} className="card history-entry" data-testid={`history-${e.id}`}>
                 <div className="history-head">
                   <div>
-                    {e.rollback_of && (
-                      <strong className="history-title" data-testid={`history-${e.id}-rollback`}>
-                        Rollback of {rolledBack ? `the run of ${formatWhen(rolledBack.started_at)}` : e.rollback_of} ·{" "}
-                      </strong>
-                    )}
-                    <strong>{formatWhen(e.started_at)}</strong>
+                    {/* The run's own time is the title; what it rolled back is a line of its own, so two dates never run together. */}
+                    <strong className="history-title" data-testid={`history-${e.id}-title`}>
+                      {formatWhen(e.started_at)}
+                    </strong>
                     <span className="muted">
                       {" "}
                       · {e.profile} · {PLATFORM_NAMES[e.platform]} · <span title={e.feed}>{baseName(e.feed)}</span>
                     </span>
+                    {e.rollback_of && (
+                      <p className="small history-rollback" data-testid={`history-${e.id}-rollback`}>
+                        Rollback of {rolledBack ? `the run of ${formatWhen(rolledBack.started_at)}` : e.rollback_of}
+                      </p>
+                    )}
                   </div>
                   <div className="inline-actions">
                     {e.cancelled && <span className="badge badge-warn">cancelled</span>}
