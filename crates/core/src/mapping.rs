@@ -823,7 +823,6 @@ fn example_scale(platform: PlatformKind) -> &'static str {
     }
 }
 
-/// The platform's best value, for examples that map "Expert".
 /// A platform value to suggest for the source word `word`: low, middle or top of the platform's
 /// scale when the word says how skilled it is (Trainee, Intermediate, Expert), else the middle —
 /// never the top for a word that means a beginner.

@@ -272,18 +272,29 @@ impl Desk {
 /// opening that file again offers the template. A comment, so the CLI reads the file as before.
 const FEED_LINE: &str = "# feed: ";
 
+/// A feed's file name as the feed line carries it: control characters (a newline) become spaces,
+/// so a name cannot end the comment early.
+fn feed_line_name(file_name: &str) -> String {
+    file_name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
 /// The template file's text: the feed line (when saved from a feed), then the mapping.
 fn template_text(feed_file: Option<&str>, mapping: &Mapping) -> String {
-    // A file name cannot end the comment early: control characters (a newline) become spaces.
-    let line = feed_file.map(|n| {
-        format!("{FEED_LINE}{}\n", n.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>())
-    });
+    let line = feed_file.map(|n| format!("{FEED_LINE}{}\n", feed_line_name(n)));
     format!("{}{}", line.unwrap_or_default(), mapping.to_toml())
+}
+
+/// A template's first line, read no further than a file name's worth of bytes.
+fn first_line(path: &Path) -> Option<String> {
+    use std::io::{BufRead, Read};
+    let mut line = String::new();
+    std::io::BufReader::new(std::fs::File::open(path).ok()?.take(4096)).read_line(&mut line).ok()?;
+    Some(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 /// The template saved from a feed named `file_name` (the newest, when several were), if any.
 fn template_saved_for(paths: &Paths, file_name: &str) -> Option<String> {
-    let wanted = file_name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>();
+    let wanted = feed_line_name(file_name);
     std::fs::read_dir(paths.templates())
         .ok()?
         .filter_map(|e| e.ok())
@@ -292,9 +303,7 @@ fn template_saved_for(paths: &Paths, file_name: &str) -> Option<String> {
             if p.extension()? != "toml" {
                 return None;
             }
-            let text = std::fs::read_to_string(&p).ok()?;
-            let first = text.lines().next()?;
-            (first.strip_prefix(FEED_LINE)? == wanted).then_some(())?;
+            (first_line(&p)?.strip_prefix(FEED_LINE)? == wanted).then_some(())?;
             let modified = e.metadata().and_then(|m| m.modified()).ok();
             Some((modified, p.file_stem()?.to_str()?.to_string()))
         })
